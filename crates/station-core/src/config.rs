@@ -1,0 +1,587 @@
+//! The station's configuration: a TOML file parsed into raw structures, then
+//! validated into typed ones. Every error names the file, the field and what
+//! to change, because the person reading it is at a front desk, not in a
+//! debugger.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::ErrorCode;
+use crate::pin::{DEFAULT_PIN_LENGTH, MAX_PIN_LENGTH, MIN_PIN_LENGTH};
+
+/// Overrides the config file location.
+pub const CONFIG_ENV: &str = "STATION_CONFIG";
+/// Overrides the data directory (history database), so tests never touch a
+/// user's files.
+pub const DATA_DIR_ENV: &str = "STATION_DATA_DIR";
+
+pub const ENTRA_AUTHORITY_HOST: &str = "https://login.microsoftonline.com";
+pub const ENTRA_API_BASE: &str = "https://verifiedid.did.msidentity.com";
+/// The Request Service's application permission (seed 001).
+pub const ENTRA_SCOPE: &str = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
+/// The preview API's permission (seed 002).
+pub const ENTRA_PREVIEW_SCOPE: &str = "bbb94529-53a3-4be5-a069-7eaf2712b826/.default";
+const DEFAULT_CALLBACK_BIND: &str = "127.0.0.1:47381";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {detail}")]
+    Read { path: String, detail: String },
+    #[error("{path} is not valid station TOML: {detail}")]
+    Parse { path: String, detail: String },
+    #[error("{path}: `{field}` {problem}. Fix: {fix}")]
+    Invalid {
+        path: String,
+        field: String,
+        problem: String,
+        fix: String,
+    },
+}
+
+impl ErrorCode for ConfigError {
+    fn code(&self) -> &'static str {
+        match self {
+            ConfigError::Read { .. } => "config.unreadable",
+            ConfigError::Parse { .. } => "config.syntax",
+            ConfigError::Invalid { .. } => "config.invalid",
+        }
+    }
+}
+
+/// Where the config file lives: `$STATION_CONFIG`, else the user's config
+/// directory.
+pub fn default_config_path() -> PathBuf {
+    if let Some(path) = std::env::var_os(CONFIG_ENV) {
+        return PathBuf::from(path);
+    }
+    dirs::config_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("issuance-station")
+        .join("station.toml")
+}
+
+/// Where history lives: `$STATION_DATA_DIR`, else the user's data directory.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(path) = std::env::var_os(DATA_DIR_ENV) {
+        return PathBuf::from(path);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("issuance-station")
+}
+
+#[derive(Debug, Clone)]
+pub struct StationConfig {
+    pub callback: CallbackConfig,
+    pub flow: FlowTiming,
+    pub services: BTreeMap<String, ServiceConfig>,
+    pub templates: BTreeMap<String, Template>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallbackConfig {
+    /// Where the callback listener binds.
+    pub bind: SocketAddr,
+    /// The base URL the service reaches the listener at (a reverse proxy or
+    /// tunnel); without it, the listener's own address is used, which only a
+    /// local service (the sandbox) can reach.
+    pub public_url: Option<Url>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FlowTiming {
+    /// Renew an unopened request this long before it expires.
+    pub renew_before: Duration,
+    /// Give up after this many renewals, so an abandoned kiosk does not
+    /// create requests forever.
+    pub max_renewals: u32,
+    /// After the wallet opened the request, wait this long past its expiry
+    /// for the outcome before calling it expired.
+    pub retrieved_grace: Duration,
+}
+
+impl Default for FlowTiming {
+    fn default() -> Self {
+        FlowTiming {
+            renew_before: Duration::from_secs(30),
+            max_renewals: 10,
+            retrieved_grace: Duration::from_secs(120),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    pub name: String,
+    /// Shown as a `SANDBOX` badge; set for the built-in emulator.
+    pub sandbox: bool,
+    pub kind: ServiceKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ServiceKind {
+    Entra(EntraConfig),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntraApiShape {
+    /// `createIssuanceRequest` with top-level `type`, `manifest`, `claims`,
+    /// `pin`; callbacks carry `requestStatus` (seed 001).
+    Current,
+    /// The preview `…/{tenant}/verifiablecredentials/request` with a nested
+    /// `issuance` object; callbacks carry `code` (seed 002).
+    Preview,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntraConfig {
+    pub tenant: String,
+    pub client_id: String,
+    pub authority_host: Url,
+    pub api_base: Url,
+    pub api_shape: EntraApiShape,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Template {
+    Issuance(IssuanceTemplate),
+    Presentation(PresentationTemplate),
+}
+
+impl Template {
+    pub fn service(&self) -> &str {
+        match self {
+            Template::Issuance(t) => &t.service,
+            Template::Presentation(t) => &t.service,
+        }
+    }
+
+    pub fn display_name(&self) -> &str {
+        match self {
+            Template::Issuance(t) => &t.display_name,
+            Template::Presentation(t) => &t.display_name,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct IssuanceTemplate {
+    pub name: String,
+    pub display_name: String,
+    pub service: String,
+    pub credential_type: String,
+    pub manifest: Url,
+    pub authority: String,
+    pub client_name: String,
+    /// `None`: no PIN.
+    pub pin_length: Option<u8>,
+    pub pin_hashed: bool,
+    pub claims: Vec<ClaimField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimField {
+    pub name: String,
+    pub label: String,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PresentationTemplate {
+    pub name: String,
+    pub display_name: String,
+    pub service: String,
+    pub authority: String,
+    pub client_name: String,
+    pub purpose: Option<String>,
+    pub credential_type: String,
+    pub accepted_issuers: Vec<String>,
+    pub allow_revoked: bool,
+    pub validate_linked_domain: bool,
+    pub include_receipt: bool,
+    pub constraints: Vec<ClaimConstraint>,
+    pub face_check: Option<PresentationFaceCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimConstraint {
+    pub claim: String,
+    pub rule: ConstraintRule,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstraintRule {
+    Values(Vec<String>),
+    Contains(String),
+    StartsWith(String),
+}
+
+/// Face Check during presentation (seed 003): the wallet's liveness photo is
+/// matched against the credential's photo claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresentationFaceCheck {
+    pub source_photo_claim: String,
+    pub match_confidence_threshold: u8,
+}
+
+impl StationConfig {
+    pub fn load(path: &Path) -> Result<StationConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        Self::from_toml(&text, &path.display().to_string())
+    }
+
+    /// `origin` names the source in error messages (a path, or "built-in").
+    pub fn from_toml(text: &str, origin: &str) -> Result<StationConfig, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: origin.to_owned(),
+            detail: e.to_string(),
+        })?;
+        Validator { origin }.config(raw)
+    }
+
+    pub fn template(&self, name: &str) -> Option<&Template> {
+        self.templates.get(name)
+    }
+}
+
+// ---- raw TOML shapes -------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    callback: RawCallback,
+    #[serde(default)]
+    flow: RawFlow,
+    #[serde(default)]
+    services: BTreeMap<String, RawService>,
+    #[serde(default)]
+    templates: BTreeMap<String, RawTemplate>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCallback {
+    bind: Option<String>,
+    public_url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFlow {
+    renew_before_secs: Option<u64>,
+    max_renewals: Option<u32>,
+    retrieved_grace_secs: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    kind: String,
+    #[serde(default)]
+    sandbox: bool,
+    tenant: Option<String>,
+    client_id: Option<String>,
+    authority_host: Option<String>,
+    api_base: Option<String>,
+    scope: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTemplate {
+    #[serde(default = "default_template_kind")]
+    kind: String,
+    service: Option<String>,
+    display_name: Option<String>,
+    credential_type: Option<String>,
+    authority: Option<String>,
+    client_name: Option<String>,
+    // issuance
+    manifest: Option<String>,
+    pin_length: Option<u8>,
+    #[serde(default)]
+    pin_hashed: bool,
+    #[serde(default)]
+    claims: Vec<RawClaim>,
+    // presentation
+    purpose: Option<String>,
+    #[serde(default)]
+    accepted_issuers: Vec<String>,
+    #[serde(default)]
+    allow_revoked: bool,
+    #[serde(default)]
+    validate_linked_domain: bool,
+    #[serde(default)]
+    include_receipt: bool,
+    #[serde(default)]
+    constraints: Vec<RawConstraint>,
+    face_check: Option<RawFaceCheck>,
+}
+
+fn default_template_kind() -> String {
+    "issuance".to_owned()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaim {
+    name: String,
+    label: Option<String>,
+    #[serde(default)]
+    required: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConstraint {
+    claim: String,
+    values: Option<Vec<String>>,
+    contains: Option<String>,
+    starts_with: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFaceCheck {
+    source_photo_claim: String,
+    match_confidence_threshold: Option<u8>,
+}
+
+// ---- validation -------------------------------------------------------------
+
+struct Validator<'a> {
+    origin: &'a str,
+}
+
+impl Validator<'_> {
+    fn invalid(&self, field: impl Into<String>, problem: impl Into<String>, fix: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.origin.to_owned(),
+            field: field.into(),
+            problem: problem.into(),
+            fix: fix.into(),
+        }
+    }
+
+    fn required(&self, value: Option<String>, field: &str, fix: &str) -> Result<String, ConfigError> {
+        match value {
+            Some(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
+            _ => Err(self.invalid(field, "is missing", fix)),
+        }
+    }
+
+    fn http_url(&self, value: &str, field: &str) -> Result<Url, ConfigError> {
+        match Url::parse(value) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(url),
+            _ => Err(self.invalid(
+                field,
+                format!("is not an absolute http(s) URL: '{value}'"),
+                "write a full URL such as https://example.com/path",
+            )),
+        }
+    }
+
+    fn did(&self, value: Option<String>, field: &str) -> Result<String, ConfigError> {
+        let did = self.required(value, field, "set the DID shown in your Verified ID settings, e.g. did:web:contoso.com")?;
+        if !did.starts_with("did:") {
+            return Err(self.invalid(field, format!("is not a DID: '{did}'"), "a DID starts with 'did:', e.g. did:web:contoso.com"));
+        }
+        Ok(did)
+    }
+
+    fn config(&self, raw: RawConfig) -> Result<StationConfig, ConfigError> {
+        let callback = self.callback(raw.callback)?;
+        let flow = self.flow(raw.flow)?;
+        let mut services = BTreeMap::new();
+        for (name, service) in raw.services {
+            let service = self.service(&name, service)?;
+            services.insert(name, service);
+        }
+        if raw.templates.is_empty() {
+            return Err(self.invalid("templates", "has no entries", "add at least one [templates.<name>] table"));
+        }
+        let mut templates = BTreeMap::new();
+        for (name, template) in raw.templates {
+            let template = self.template(&name, template, &services)?;
+            templates.insert(name, template);
+        }
+        Ok(StationConfig { callback, flow, services, templates })
+    }
+
+    fn callback(&self, raw: RawCallback) -> Result<CallbackConfig, ConfigError> {
+        let bind_text = raw.bind.unwrap_or_else(|| DEFAULT_CALLBACK_BIND.to_owned());
+        let bind = bind_text.parse().map_err(|_| {
+            self.invalid("callback.bind", format!("is not an IP address and port: '{bind_text}'"), "use a form like 0.0.0.0:47381 or 127.0.0.1:47381")
+        })?;
+        let public_url = raw
+            .public_url
+            .map(|u| self.http_url(&u, "callback.public_url"))
+            .transpose()?;
+        Ok(CallbackConfig { bind, public_url })
+    }
+
+    fn flow(&self, raw: RawFlow) -> Result<FlowTiming, ConfigError> {
+        let defaults = FlowTiming::default();
+        let timing = FlowTiming {
+            renew_before: raw.renew_before_secs.map_or(defaults.renew_before, Duration::from_secs),
+            max_renewals: raw.max_renewals.unwrap_or(defaults.max_renewals),
+            retrieved_grace: raw.retrieved_grace_secs.map_or(defaults.retrieved_grace, Duration::from_secs),
+        };
+        if timing.renew_before.is_zero() {
+            return Err(self.invalid("flow.renew_before_secs", "is 0", "renew at least a few seconds before expiry, e.g. 30"));
+        }
+        Ok(timing)
+    }
+
+    fn service(&self, name: &str, raw: RawService) -> Result<ServiceConfig, ConfigError> {
+        let field = |f: &str| format!("services.{name}.{f}");
+        let api_shape = match raw.kind.as_str() {
+            "entra" => EntraApiShape::Current,
+            "entra-preview" => EntraApiShape::Preview,
+            other => {
+                return Err(self.invalid(field("kind"), format!("is '{other}', which this station does not know"), "use \"entra\" (or \"entra-preview\" for the older preview API)"))
+            }
+        };
+        let tenant = self.required(raw.tenant, &field("tenant"), "set your Entra tenant ID (a GUID) or tenant name")?;
+        let client_id = self.required(raw.client_id, &field("client_id"), "set the application (client) ID of your app registration")?;
+        let authority_host = self.http_url(raw.authority_host.as_deref().unwrap_or(ENTRA_AUTHORITY_HOST), &field("authority_host"))?;
+        let api_base = self.http_url(raw.api_base.as_deref().unwrap_or(ENTRA_API_BASE), &field("api_base"))?;
+        let default_scope = match api_shape {
+            EntraApiShape::Current => ENTRA_SCOPE,
+            EntraApiShape::Preview => ENTRA_PREVIEW_SCOPE,
+        };
+        Ok(ServiceConfig {
+            name: name.to_owned(),
+            sandbox: raw.sandbox,
+            kind: ServiceKind::Entra(EntraConfig {
+                tenant,
+                client_id,
+                authority_host,
+                api_base,
+                api_shape,
+                scope: raw.scope.unwrap_or_else(|| default_scope.to_owned()),
+            }),
+        })
+    }
+
+    fn template(&self, name: &str, raw: RawTemplate, services: &BTreeMap<String, ServiceConfig>) -> Result<Template, ConfigError> {
+        let field = |f: &str| format!("templates.{name}.{f}");
+        let service = self.required(raw.service, &field("service"), "name one of the [services.<name>] tables")?;
+        if !services.contains_key(&service) {
+            let known = services.keys().cloned().collect::<Vec<_>>().join(", ");
+            return Err(self.invalid(field("service"), format!("names '{service}', which is not configured"), format!("use one of: {known}")));
+        }
+        let display_name = raw.display_name.unwrap_or_else(|| name.to_owned());
+        let credential_type = self.required(raw.credential_type, &field("credential_type"), "set the credential type from the contract, e.g. VerifiedEmployee")?;
+        let authority = self.did(raw.authority, &field("authority"))?;
+        let client_name = raw.client_name.unwrap_or_else(|| "Issuance Station".to_owned());
+        match raw.kind.as_str() {
+            "issuance" => {
+                let manifest_text = self.required(raw.manifest, &field("manifest"), "set the contract's manifest URL from the Verified ID portal")?;
+                let manifest = self.http_url(&manifest_text, &field("manifest"))?;
+                let pin_length = match raw.pin_length.unwrap_or(DEFAULT_PIN_LENGTH) {
+                    0 => None,
+                    n if (MIN_PIN_LENGTH..=MAX_PIN_LENGTH).contains(&n) => Some(n),
+                    n => {
+                        return Err(self.invalid(field("pin_length"), format!("is {n}"), format!("use {MIN_PIN_LENGTH} to {MAX_PIN_LENGTH} digits, or 0 for no PIN")))
+                    }
+                };
+                let claims = self.claims(name, raw.claims)?;
+                Ok(Template::Issuance(IssuanceTemplate {
+                    name: name.to_owned(),
+                    display_name,
+                    service,
+                    credential_type,
+                    manifest,
+                    authority,
+                    client_name,
+                    pin_length,
+                    pin_hashed: raw.pin_hashed,
+                    claims,
+                }))
+            }
+            "presentation" => {
+                let constraints = raw
+                    .constraints
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, c)| self.constraint(&field(&format!("constraints[{i}]")), c))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let face_check = raw.face_check.map(|f| self.face_check(&field("face_check"), f)).transpose()?;
+                Ok(Template::Presentation(PresentationTemplate {
+                    name: name.to_owned(),
+                    display_name,
+                    service,
+                    authority,
+                    client_name,
+                    purpose: raw.purpose,
+                    credential_type,
+                    accepted_issuers: raw.accepted_issuers,
+                    allow_revoked: raw.allow_revoked,
+                    validate_linked_domain: raw.validate_linked_domain,
+                    include_receipt: raw.include_receipt,
+                    constraints,
+                    face_check,
+                }))
+            }
+            other => Err(self.invalid(field("kind"), format!("is '{other}'"), "use \"issuance\" or \"presentation\"")),
+        }
+    }
+
+    fn claims(&self, template: &str, raw: Vec<RawClaim>) -> Result<Vec<ClaimField>, ConfigError> {
+        let mut fields: Vec<ClaimField> = Vec::with_capacity(raw.len());
+        for (i, claim) in raw.into_iter().enumerate() {
+            let field = format!("templates.{template}.claims[{i}].name");
+            let valid = !claim.name.is_empty()
+                && claim.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !valid {
+                return Err(self.invalid(field, format!("is '{}'", claim.name), "use letters, digits, '_', '-' or '.' as in the contract's claim mapping"));
+            }
+            if fields.iter().any(|f| f.name == claim.name) {
+                return Err(self.invalid(field, format!("repeats '{}'", claim.name), "list each claim once"));
+            }
+            fields.push(ClaimField {
+                label: claim.label.unwrap_or_else(|| claim.name.clone()),
+                name: claim.name,
+                required: claim.required,
+            });
+        }
+        Ok(fields)
+    }
+
+    fn constraint(&self, field: &str, raw: RawConstraint) -> Result<ClaimConstraint, ConfigError> {
+        let rule = match (raw.values, raw.contains, raw.starts_with) {
+            (Some(values), None, None) if !values.is_empty() => ConstraintRule::Values(values),
+            (None, Some(text), None) => ConstraintRule::Contains(text),
+            (None, None, Some(text)) => ConstraintRule::StartsWith(text),
+            _ => {
+                return Err(self.invalid(field, "does not have exactly one of values, contains, starts_with", "keep one operand per constraint (add another constraint for another rule)"))
+            }
+        };
+        Ok(ClaimConstraint { claim: raw.claim, rule })
+    }
+
+    fn face_check(&self, field: &str, raw: RawFaceCheck) -> Result<PresentationFaceCheck, ConfigError> {
+        let threshold = raw.match_confidence_threshold.unwrap_or(70);
+        if !(50..=100).contains(&threshold) {
+            return Err(self.invalid(format!("{field}.match_confidence_threshold"), format!("is {threshold}"), "use 50 to 100 (70 is the service default)"));
+        }
+        if raw.source_photo_claim.is_empty() {
+            return Err(self.invalid(format!("{field}.source_photo_claim"), "is empty", "name the credential's photo claim, e.g. photo"));
+        }
+        Ok(PresentationFaceCheck {
+            source_photo_claim: raw.source_photo_claim,
+            match_confidence_threshold: threshold,
+        })
+    }
+}

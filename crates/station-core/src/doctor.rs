@@ -1,0 +1,88 @@
+//! `station doctor`: proves each part of the setup works, in the order a
+//! person would fix them, and says what to do about each failure.
+
+use std::time::{Duration, Instant};
+
+use crate::config::ServiceKind;
+use crate::engine::Engine;
+use crate::events::{event_channel, FlowEvent};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Check {
+    pub name: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+impl Check {
+    fn pass(name: impl Into<String>, detail: impl Into<String>) -> Check {
+        Check { name: name.into(), ok: true, detail: detail.into() }
+    }
+
+    fn fail(name: impl Into<String>, detail: impl Into<String>) -> Check {
+        Check { name: name.into(), ok: false, detail: detail.into() }
+    }
+}
+
+pub async fn run(engine: &Engine) -> Vec<Check> {
+    let config = engine.config();
+    let mut checks = vec![Check::pass(
+        "config",
+        format!("{} service(s), {} template(s)", config.services.len(), config.templates.len()),
+    )];
+    for (name, service) in &config.services {
+        let Some(provider) = engine.provider(name) else { continue };
+        let ServiceKind::Entra(entra) = &service.kind;
+        let label = format!("service '{name}': credentials and token from {}", entra.authority_host);
+        checks.push(match provider.check_access().await {
+            Ok(()) => Check::pass(label, "access token obtained"),
+            Err(error) => Check::fail(label, error.to_string()),
+        });
+        if config.callback.public_url.is_none() && !service.sandbox {
+            checks.push(Check::fail(
+                format!("service '{name}': callback URL"),
+                format!(
+                    "{} is only reachable from this machine; Microsoft must reach it from the internet. Set callback.public_url to the HTTPS address of a reverse proxy or tunnel that forwards to {}",
+                    engine.listener().callback_url(),
+                    engine.listener().local_addr()
+                ),
+            ));
+        }
+    }
+    checks.push(callback_round_trip(engine).await);
+    checks
+}
+
+/// Sends a callback to the station's own public callback URL, exactly as a
+/// service would, and waits for it to arrive.
+async fn callback_round_trip(engine: &Engine) -> Check {
+    let listener = engine.listener();
+    let name = format!("callback listener at {}", listener.callback_url());
+    let (sink, mut events) = event_channel();
+    let (ticket, _route) = listener.register(sink);
+    let body = serde_json::json!({
+        "requestId": "station-doctor-probe",
+        "requestStatus": "request_retrieved",
+        "state": ticket.state,
+    });
+    let started = Instant::now();
+    let sent = reqwest::Client::new()
+        .post(ticket.url.clone())
+        .header("api-key", ticket.api_key.expose())
+        .json(&body)
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await;
+    let answered = match sent {
+        Ok(response) if response.status().is_success() => response,
+        Ok(response) => return Check::fail(name, format!("answered HTTP {}; is callback.public_url forwarding to this station?", response.status())),
+        Err(error) => return Check::fail(name, format!("not reachable: {}. Check callback.public_url and the proxy or tunnel in front of the station", error.without_url())),
+    };
+    drop(answered);
+    match tokio::time::timeout(Duration::from_secs(3), events.recv()).await {
+        Ok(Some(event)) if event.event == FlowEvent::Retrieved => {
+            Check::pass(name, format!("a test callback arrived in {} ms", started.elapsed().as_millis()))
+        }
+        _ => Check::fail(name, "the URL answered, but the callback did not reach this station; another program may be behind callback.public_url"),
+    }
+}

@@ -1,0 +1,387 @@
+//! The one state machine behind every issuance and presentation:
+//! created → QR shown → retrieved → issued/verified | failed | expired |
+//! cancelled. It renews a request before it expires unopened, so a dead QR
+//! code is never on screen, and it ignores events for requests it replaced.
+
+mod state;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::watch;
+
+pub use state::{FlowKind, FlowState, ShownRequest};
+
+use crate::config::{FlowTiming, IssuanceTemplate, PresentationTemplate};
+use crate::error::{ErrorCode, UiError};
+use crate::events::{event_channel, CallbackListener, EventSink, EventStream, FlowEvent, RouteGuard, SourcedEvent};
+use crate::pin::Pin;
+use crate::provider::{Claims, IssuanceSpec, PresentationSpec, Provider, ProviderError};
+use crate::store::{History, Record};
+
+/// How long to wait before trying a failed renewal again.
+const RENEWAL_RETRY: Duration = Duration::from_secs(5);
+
+/// What a flow asks for.
+pub enum FlowRequest {
+    Issuance {
+        template: IssuanceTemplate,
+        claims: Claims,
+    },
+    Presentation {
+        template: PresentationTemplate,
+    },
+}
+
+impl FlowRequest {
+    pub fn kind(&self) -> FlowKind {
+        match self {
+            FlowRequest::Issuance { .. } => FlowKind::Issuance,
+            FlowRequest::Presentation { .. } => FlowKind::Presentation,
+        }
+    }
+}
+
+/// Everything a running flow uses; shared parts are reference counted.
+pub struct FlowContext {
+    pub id: String,
+    pub request: FlowRequest,
+    pub provider: Arc<dyn Provider>,
+    pub listener: Arc<CallbackListener>,
+    pub history: Arc<History>,
+    pub timing: FlowTiming,
+}
+
+/// A front end's grip on a running flow.
+pub struct FlowHandle {
+    id: String,
+    kind: FlowKind,
+    state: watch::Receiver<FlowState>,
+    cancel: watch::Sender<bool>,
+}
+
+impl FlowHandle {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn kind(&self) -> FlowKind {
+        self.kind
+    }
+
+    /// The state now.
+    pub fn state(&self) -> FlowState {
+        self.state.borrow().clone()
+    }
+
+    /// A receiver that wakes on every change (newest state wins).
+    pub fn watch(&self) -> watch::Receiver<FlowState> {
+        self.state.clone()
+    }
+
+    pub fn cancel(&self) {
+        self.cancel.send_replace(true);
+    }
+
+    /// Waits for the end state.
+    pub async fn finished(&self) -> FlowState {
+        let mut state = self.state.clone();
+        let end = match state.wait_for(FlowState::is_terminal).await {
+            Ok(end) => end.clone(),
+            Err(_) => self.state.borrow().clone(),
+        };
+        end
+    }
+}
+
+impl Drop for FlowHandle {
+    fn drop(&mut self) {
+        // A front end that lets go of a flow no longer shows it.
+        self.cancel.send_replace(true);
+    }
+}
+
+/// Starts a flow on the runtime.
+pub fn spawn(context: FlowContext) -> FlowHandle {
+    let (state_tx, state_rx) = watch::channel(FlowState::Creating);
+    let (cancel_tx, cancel_rx) = watch::channel(false);
+    let id = context.id.clone();
+    let kind = context.request.kind();
+    let claims = match &context.request {
+        FlowRequest::Issuance { claims, .. } => serde_json::to_string(claims).unwrap_or_default(),
+        FlowRequest::Presentation { .. } => "{}".to_owned(),
+    };
+    let (template, service) = match &context.request {
+        FlowRequest::Issuance { template, .. } => (template.name.clone(), template.service.clone()),
+        FlowRequest::Presentation { template } => (template.name.clone(), template.service.clone()),
+    };
+    context.history.record(Record::FlowStarted {
+        flow_id: id.clone(),
+        kind: kind.name(),
+        template,
+        service,
+        claims,
+        at: SystemTime::now(),
+    });
+    tokio::spawn(Flow::new(context, state_tx).run(cancel_rx));
+    FlowHandle {
+        id,
+        kind,
+        state: state_rx,
+        cancel: cancel_tx,
+    }
+}
+
+/// One created request and the PIN that goes with it.
+struct Attempt {
+    shown: ShownRequest,
+    pin: Option<Pin>,
+    created_at: SystemTime,
+}
+
+struct Flow {
+    context: FlowContext,
+    state: watch::Sender<FlowState>,
+    sink: EventSink,
+    events: EventStream,
+    /// Routes of every request this flow created stay open until it ends,
+    /// so late callbacks for replaced requests arrive and are ignored here.
+    routes: Vec<RouteGuard>,
+}
+
+enum Step {
+    Event(SourcedEvent),
+    Renew,
+    Deadline,
+    Cancelled,
+}
+
+impl Flow {
+    fn new(context: FlowContext, state: watch::Sender<FlowState>) -> Flow {
+        let (sink, events) = event_channel();
+        Flow {
+            context,
+            state,
+            sink,
+            events,
+            routes: Vec::new(),
+        }
+    }
+
+    async fn run(mut self, mut cancel: watch::Receiver<bool>) {
+        let mut current = match self.create().await {
+            Ok(attempt) => attempt,
+            Err(error) => return self.finish(failed(&error)),
+        };
+        let mut renewals = 0;
+        let mut retrieved = false;
+        let mut next_renewal = Some(self.renewal_time(&current));
+        let mut renewal_error: Option<UiError> = None;
+        let mut pending: VecDeque<SourcedEvent> = VecDeque::new();
+        self.publish(FlowState::AwaitingScan {
+            request: current.shown.clone(),
+            renewing: false,
+            renewals,
+        });
+        loop {
+            let deadline = if retrieved {
+                current.shown.expires_at + self.context.timing.retrieved_grace
+            } else {
+                current.shown.expires_at
+            };
+            let step = match pending.pop_front() {
+                Some(event) => Step::Event(event),
+                None => {
+                    let renew_at = next_renewal.filter(|_| !retrieved && renewals < self.context.timing.max_renewals);
+                    tokio::select! {
+                        biased;
+                        _ = cancel.changed() => Step::Cancelled,
+                        Some(event) = self.events.recv() => Step::Event(event),
+                        _ = sleep_until(renew_at.unwrap_or(deadline)), if renew_at.is_some() => Step::Renew,
+                        _ = sleep_until(deadline) => Step::Deadline,
+                    }
+                }
+            };
+            match step {
+                Step::Cancelled => return self.finish(FlowState::Cancelled),
+                Step::Deadline => {
+                    return self.finish(match renewal_error {
+                        Some(error) => FlowState::Failed {
+                            code: error.code,
+                            message: error.message,
+                        },
+                        None => FlowState::Expired,
+                    })
+                }
+                Step::Renew => {
+                    self.publish(FlowState::AwaitingScan {
+                        request: current.shown.clone(),
+                        renewing: true,
+                        renewals,
+                    });
+                    match self.create().await {
+                        Ok(replacement) => {
+                            renewal_error = None;
+                            pending.extend(std::iter::from_fn(|| self.events.try_recv().ok()));
+                            // The wallet may have opened the old request while
+                            // the new one was being made: then the old one stays.
+                            let old_was_opened = pending.iter().any(|e| e.request_id == current.shown.request_id);
+                            if !old_was_opened {
+                                renewals += 1;
+                                next_renewal = Some(self.renewal_time(&replacement));
+                                current = replacement;
+                                tracing::info!(flow_id = %self.context.id, renewals, "request renewed before expiry");
+                            }
+                        }
+                        Err(error) => {
+                            tracing::warn!(flow_id = %self.context.id, %error, "renewal failed, will retry");
+                            renewal_error = Some(UiError::from(&error));
+                            next_renewal = Some(SystemTime::now() + RENEWAL_RETRY);
+                        }
+                    }
+                    self.publish(FlowState::AwaitingScan {
+                        request: current.shown.clone(),
+                        renewing: false,
+                        renewals,
+                    });
+                }
+                Step::Event(event) => {
+                    let ignored = event.request_id != current.shown.request_id;
+                    self.record_event(&event, ignored);
+                    if ignored {
+                        tracing::info!(flow_id = %self.context.id, event = event.event.name(), "ignored an event for a replaced request");
+                        continue;
+                    }
+                    match event.event {
+                        FlowEvent::Retrieved => {
+                            if !retrieved {
+                                retrieved = true;
+                                self.publish(FlowState::Retrieved {
+                                    request: current.shown.clone(),
+                                    pin: current.pin.clone(),
+                                });
+                            }
+                        }
+                        FlowEvent::Issued => {
+                            return self.finish(FlowState::Issued {
+                                request_id: current.shown.request_id.clone(),
+                            })
+                        }
+                        FlowEvent::Verified(presentation) => {
+                            return self.finish(FlowState::Verified {
+                                request_id: current.shown.request_id.clone(),
+                                presentation,
+                            })
+                        }
+                        FlowEvent::Failed { code, message } => return self.finish(FlowState::Failed { code, message }),
+                        FlowEvent::Expired => return self.finish(FlowState::Expired),
+                    }
+                }
+            }
+        }
+    }
+
+    /// When to replace `attempt`: `renew_before` ahead of its expiry, or at
+    /// half its life for short-lived requests.
+    fn renewal_time(&self, attempt: &Attempt) -> SystemTime {
+        let lifetime = attempt
+            .shown
+            .expires_at
+            .duration_since(attempt.created_at)
+            .unwrap_or(Duration::ZERO);
+        let lead = self.context.timing.renew_before.min(lifetime / 2);
+        attempt.shown.expires_at - lead
+    }
+
+    async fn create(&mut self) -> Result<Attempt, ProviderError> {
+        let (ticket, route) = self.context.listener.register(self.sink.clone());
+        self.routes.push(route);
+        let started = Instant::now();
+        let created_at = SystemTime::now();
+        let (created, pin) = match &self.context.request {
+            FlowRequest::Issuance { template, claims } => {
+                let pin = template.pin_length.map(Pin::generate).transpose().map_err(|e| ProviderError::Protocol {
+                    detail: e.to_string(),
+                })?;
+                let spec = IssuanceSpec {
+                    template,
+                    claims,
+                    pin: pin.as_ref(),
+                };
+                (self.context.provider.create_issuance(&spec, &ticket).await?, pin)
+            }
+            FlowRequest::Presentation { template } => {
+                let spec = PresentationSpec { template };
+                (self.context.provider.create_presentation(&spec, &ticket).await?, None)
+            }
+        };
+        let service_latency = started.elapsed();
+        self.context.history.record(Record::RequestCreated {
+            flow_id: self.context.id.clone(),
+            request_id: created.request_id.clone(),
+            url: created.url.clone(),
+            at: created_at,
+            expires_at: created.expires_at,
+        });
+        Ok(Attempt {
+            shown: ShownRequest {
+                request_id: created.request_id,
+                url: created.url,
+                expires_at: created.expires_at,
+                service_latency,
+            },
+            pin,
+            created_at,
+        })
+    }
+
+    fn publish(&self, state: FlowState) {
+        tracing::debug!(flow_id = %self.context.id, state = state.name(), "flow state");
+        self.state.send_replace(state);
+    }
+
+    fn record_event(&self, event: &SourcedEvent, ignored: bool) {
+        let (code, message) = match &event.event {
+            FlowEvent::Failed { code, message } => (Some(code.clone()), Some(message.clone())),
+            _ => (None, None),
+        };
+        self.context.history.record(Record::Event {
+            flow_id: self.context.id.clone(),
+            request_id: event.request_id.clone(),
+            event: event.event.name(),
+            code,
+            message,
+            ignored,
+            at: SystemTime::now(),
+        });
+    }
+
+    fn finish(self, end: FlowState) {
+        let (code, message) = match &end {
+            FlowState::Failed { code, message } => (Some(code.clone()), Some(message.clone())),
+            _ => (None, None),
+        };
+        self.context.history.record(Record::FlowEnded {
+            flow_id: self.context.id.clone(),
+            outcome: end.name(),
+            code,
+            message,
+            at: SystemTime::now(),
+        });
+        tracing::info!(flow_id = %self.context.id, outcome = end.name(), "flow ended");
+        self.publish(end);
+    }
+}
+
+fn failed(error: &ProviderError) -> FlowState {
+    FlowState::Failed {
+        code: error.code().to_owned(),
+        message: error.to_string(),
+    }
+}
+
+async fn sleep_until(at: SystemTime) {
+    let wait = at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+    tokio::time::sleep(wait).await;
+}

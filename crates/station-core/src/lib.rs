@@ -1,0 +1,21 @@
+//! The Issuance Station engine.
+//!
+//! Everything a front end (the Tauri window, the `station` CLI, tests) needs to
+//! issue or verify a credential lives here, free of any UI toolkit so that it
+//! builds and tests quickly. The front ends convert input, call [`Engine`] and
+//! render the [`flow::FlowState`] it publishes.
+
+pub mod config;
+pub mod doctor;
+pub mod engine;
+pub mod error;
+pub mod events;
+pub mod flow;
+pub mod pin;
+pub mod provider;
+pub mod qr;
+pub mod secrets;
+pub mod store;
+
+pub use engine::{Engine, EngineError};
+pub use error::UiError;

@@ -1,0 +1,146 @@
+//! OAuth2 client-credentials tokens for the Request Service: fetched once,
+//! shared by every request, renewed shortly before expiry, and dropped when
+//! the service says it is no longer good (401).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Mutex;
+use url::Url;
+
+use super::wire::{TokenErrorResponse, TokenResponse};
+use crate::provider::ProviderError;
+use crate::secrets::{self, Secret, SecretStore};
+
+/// Renew this long before the token expires, so a request never leaves with
+/// a token that dies in flight.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(120);
+
+/// How the station proves who it is. A certificate credential (signed client
+/// assertion) is the planned second variant.
+pub enum ClientCredential {
+    /// The client secret, looked up in the secret store under this service
+    /// name each time a token is fetched, so a rotated secret takes effect
+    /// without a restart.
+    Secret { service: String },
+}
+
+pub struct TokenSource {
+    http: reqwest::Client,
+    token_url: Url,
+    client_id: String,
+    scope: String,
+    credential: ClientCredential,
+    secrets: Arc<dyn SecretStore>,
+    cached: Mutex<Option<CachedToken>>,
+}
+
+struct CachedToken {
+    value: Secret,
+    renew_at: Instant,
+}
+
+impl TokenSource {
+    pub fn new(
+        http: reqwest::Client,
+        token_url: Url,
+        client_id: String,
+        scope: String,
+        credential: ClientCredential,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Self {
+        TokenSource {
+            http,
+            token_url,
+            client_id,
+            scope,
+            credential,
+            secrets,
+            cached: Mutex::new(None),
+        }
+    }
+
+    /// A valid access token. Concurrent callers wait for one fetch rather
+    /// than each fetching their own.
+    pub async fn token(&self) -> Result<Secret, ProviderError> {
+        let mut cached = self.cached.lock().await;
+        if let Some(token) = cached.as_ref() {
+            if Instant::now() < token.renew_at {
+                return Ok(token.value.clone());
+            }
+        }
+        let fresh = self.fetch().await?;
+        let value = fresh.value.clone();
+        *cached = Some(fresh);
+        Ok(value)
+    }
+
+    /// Forget `rejected` (the service answered 401 to it); a newer token
+    /// fetched meanwhile by another request is kept.
+    pub async fn invalidate(&self, rejected: &Secret) {
+        let mut cached = self.cached.lock().await;
+        if cached.as_ref().is_some_and(|t| &t.value == rejected) {
+            *cached = None;
+        }
+    }
+
+    async fn client_secret(&self) -> Result<Secret, ProviderError> {
+        let ClientCredential::Secret { service } = &self.credential;
+        let store = Arc::clone(&self.secrets);
+        let service = service.clone();
+        // Keyring back ends block (D-Bus, Keychain); keep them off the runtime.
+        tokio::task::spawn_blocking(move || secrets::resolve(store.as_ref(), &service))
+            .await
+            .map_err(|e| ProviderError::Protocol {
+                detail: format!("secret lookup stopped: {e}"),
+            })?
+            .map_err(ProviderError::from)
+    }
+
+    async fn fetch(&self) -> Result<CachedToken, ProviderError> {
+        let secret = self.client_secret().await?;
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", self.client_id.as_str()),
+            ("client_secret", secret.expose()),
+            ("scope", self.scope.as_str()),
+        ];
+        let response = self
+            .http
+            .post(self.token_url.clone())
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| ProviderError::Unreachable {
+                url: self.token_url.to_string(),
+                detail: e.without_url().to_string(),
+            })?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| ProviderError::Unreachable {
+            url: self.token_url.to_string(),
+            detail: e.without_url().to_string(),
+        })?;
+        if !status.is_success() {
+            return Err(match serde_json::from_slice::<TokenErrorResponse>(&body) {
+                Ok(error) => ProviderError::Auth {
+                    error: error.error,
+                    description: error.error_description,
+                },
+                Err(_) => ProviderError::Protocol {
+                    detail: format!("token endpoint answered HTTP {status} without an OAuth2 error body"),
+                },
+            });
+        }
+        let token: TokenResponse = serde_json::from_slice(&body).map_err(|e| ProviderError::Protocol {
+            detail: format!("token response: {e}"),
+        })?;
+        let lifetime = Duration::from_secs(token.expires_in);
+        // Short-lived tokens (tests, odd tenants) renew at half-life instead.
+        let margin = EXPIRY_MARGIN.min(lifetime / 2);
+        tracing::debug!(expires_in = token.expires_in, "fetched access token");
+        Ok(CachedToken {
+            value: Secret::new(token.access_token),
+            renew_at: Instant::now() + lifetime - margin,
+        })
+    }
+}

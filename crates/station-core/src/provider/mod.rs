@@ -1,0 +1,129 @@
+//! One trait for every credential service. The flow creates requests through
+//! [`Provider`] and never learns which service it is talking to; each
+//! service's statuses are mapped onto [`crate::events::FlowEvent`] by its
+//! event source.
+
+pub mod entra;
+pub mod retry;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use url::Url;
+
+use crate::config::{IssuanceTemplate, PresentationTemplate};
+use crate::error::ErrorCode;
+use crate::pin::Pin;
+use crate::secrets::{Secret, SecretError};
+
+/// Claim values typed in or picked for the recipient, by claim name.
+pub type Claims = BTreeMap<String, String>;
+
+/// What to issue, to whom, with which PIN.
+pub struct IssuanceSpec<'a> {
+    pub template: &'a IssuanceTemplate,
+    pub claims: &'a Claims,
+    pub pin: Option<&'a Pin>,
+}
+
+/// What to ask a wallet to present.
+pub struct PresentationSpec<'a> {
+    pub template: &'a PresentationTemplate,
+}
+
+/// Where and how the service must call back for one request: the listener
+/// issues a fresh `state` and `api-key` per request.
+#[derive(Debug, Clone)]
+pub struct CallbackTicket {
+    pub url: Url,
+    pub state: String,
+    pub api_key: Secret,
+}
+
+/// A request the service accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedRequest {
+    pub request_id: String,
+    /// The deep link the QR code carries.
+    pub url: String,
+    pub expires_at: SystemTime,
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync {
+    async fn create_issuance(
+        &self,
+        spec: &IssuanceSpec<'_>,
+        callback: &CallbackTicket,
+    ) -> Result<CreatedRequest, ProviderError>;
+
+    async fn create_presentation(
+        &self,
+        spec: &PresentationSpec<'_>,
+        callback: &CallbackTicket,
+    ) -> Result<CreatedRequest, ProviderError>;
+
+    /// Obtains a service credential (e.g. an OAuth2 token) without creating
+    /// anything, so `station doctor` can prove the configuration works.
+    async fn check_access(&self) -> Result<(), ProviderError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error("the sign-in service refused the station's credentials ({error}): {description}. Check the tenant, client id and client secret")]
+    Auth { error: String, description: String },
+    #[error("{}", rejected_message(.status, .code, .message, .inner_code, .target))]
+    Rejected {
+        status: u16,
+        code: String,
+        message: String,
+        inner_code: Option<String>,
+        target: Option<String>,
+    },
+    #[error("the service is busy and still refused after {attempts} attempts ({code}); try again in a minute")]
+    Busy { attempts: u32, code: String },
+    #[error("the service at {url} cannot be reached: {detail}. Check the network connection and the service URL")]
+    Unreachable { url: String, detail: String },
+    #[error("the service answered in an unexpected way ({detail}); the station may need an update")]
+    Protocol { detail: String },
+}
+
+fn rejected_message(
+    status: &u16,
+    code: &str,
+    message: &str,
+    inner_code: &Option<String>,
+    target: &Option<String>,
+) -> String {
+    match (inner_code.as_deref(), target.as_deref()) {
+        (Some("badOrMissingField"), Some(target)) => format!(
+            "the service rejected field '{target}': {message} (HTTP {status}, {code}). Correct that field in the template or the recipient's details"
+        ),
+        (Some(inner), _) => {
+            format!("the service rejected the request: {message} (HTTP {status}, {code}/{inner})")
+        }
+        (None, _) => format!("the service rejected the request: {message} (HTTP {status}, {code})"),
+    }
+}
+
+impl ErrorCode for ProviderError {
+    fn code(&self) -> &'static str {
+        match self {
+            ProviderError::Secret(e) => e.code(),
+            ProviderError::Auth { .. } => "provider.auth",
+            ProviderError::Rejected { .. } => "provider.rejected",
+            ProviderError::Busy { .. } => "provider.busy",
+            ProviderError::Unreachable { .. } => "provider.unreachable",
+            ProviderError::Protocol { .. } => "provider.protocol",
+        }
+    }
+}
+
+/// Seconds since the Unix epoch, as services report `expiry`.
+pub fn system_time_from_unix(seconds: i64) -> SystemTime {
+    let clamped = u64::try_from(seconds).unwrap_or(0);
+    SystemTime::UNIX_EPOCH + Duration::from_secs(clamped)
+}
