@@ -22,7 +22,8 @@ pub(crate) struct ServiceError {
     pub status: StatusCode,
     pub code: String,
     pub message: String,
-    pub inner: Option<InnerError>,
+    /// Boxed to keep `Result<_, ServiceError>` small.
+    pub inner: Option<Box<InnerError>>,
     pub retry_after_secs: Option<u64>,
 }
 
@@ -59,11 +60,11 @@ impl ServiceError {
             status: StatusCode::BAD_REQUEST,
             code: "badRequest".to_owned(),
             message: message.clone(),
-            inner: Some(InnerError {
+            inner: Some(Box::new(InnerError {
                 code: BAD_OR_MISSING_FIELD.to_owned(),
                 message,
                 target,
-            }),
+            })),
             retry_after_secs: None,
         }
     }
@@ -93,7 +94,7 @@ impl IntoResponse for ServiceError {
             error: ServiceErrorDetail {
                 code: &self.code,
                 message: &self.message,
-                innererror: self.inner.as_ref(),
+                innererror: self.inner.as_deref(),
             },
         };
         with_retry_after(

@@ -69,10 +69,12 @@ impl Fault {
             status: self.status_code(),
             code: self.code.clone(),
             message: self.message.clone(),
-            inner: self.inner_code.as_ref().map(|code| InnerError {
-                code: code.clone(),
-                message: self.message.clone(),
-                target: self.target.clone(),
+            inner: self.inner_code.as_ref().map(|code| {
+                Box::new(InnerError {
+                    code: code.clone(),
+                    message: self.message.clone(),
+                    target: self.target.clone(),
+                })
             }),
             retry_after_secs: self.retry_after_secs,
         }

@@ -219,7 +219,7 @@ pub(crate) async fn pending(State(state): Shared) -> Json<Vec<PendingRequest>> {
         .requests()
         .filter(|r| r.phase != Phase::Finished && !r.is_expired(now))
         .collect();
-    open.sort_by(|a, b| b.seq.cmp(&a.seq));
+    open.sort_by_key(|r| std::cmp::Reverse(r.seq));
     Json(
         open.into_iter()
             .map(|r| PendingRequest {
@@ -328,8 +328,7 @@ fn request_id_from_url(text: &str) -> Option<String> {
     };
     target
         .path_segments()?
-        .filter(|segment| !segment.is_empty())
-        .next_back()
+        .rfind(|segment| !segment.is_empty())
         .map(str::to_owned)
 }
 

@@ -1,0 +1,206 @@
+//! Test helpers: a running sandbox, a token, request bodies, and a tiny
+//! callback receiver standing in for the station's listener.
+
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Value};
+use station_sandbox::{Sandbox, SandboxConfig, CURRENT_SCOPE};
+
+pub async fn sandbox() -> Sandbox {
+    sandbox_with(SandboxConfig::default()).await
+}
+
+pub async fn sandbox_with(config: SandboxConfig) -> Sandbox {
+    Sandbox::start(config).await.expect("sandbox starts")
+}
+
+pub async fn token(sandbox: &Sandbox) -> String {
+    token_for_scope(sandbox, CURRENT_SCOPE).await
+}
+
+pub async fn token_for_scope(sandbox: &Sandbox, scope: &str) -> String {
+    let config = sandbox.config();
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            sandbox.base_url(),
+            config.tenant_id
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", config.client_id.as_str()),
+            ("client_secret", config.client_secret.as_str()),
+            ("scope", scope),
+        ])
+        .send()
+        .await
+        .expect("token endpoint reachable");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("token JSON");
+    body["access_token"].as_str().expect("access_token").to_owned()
+}
+
+/// POSTs `body` to `path` with the bearer token; returns status, headers and JSON.
+pub async fn post_json(
+    sandbox: &Sandbox,
+    path: &str,
+    token: Option<&str>,
+    body: &Value,
+) -> (u16, HeaderMap, Value) {
+    post_raw(sandbox, path, token, body.to_string()).await
+}
+
+pub async fn post_raw(
+    sandbox: &Sandbox,
+    path: &str,
+    token: Option<&str>,
+    body: String,
+) -> (u16, HeaderMap, Value) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}{path}", sandbox.base_url()))
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("sandbox reachable");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, headers, json)
+}
+
+pub const ISSUANCE_PATH: &str = "/v1.0/verifiableCredentials/createIssuanceRequest";
+pub const PRESENTATION_PATH: &str = "/v1.0/verifiableCredentials/createPresentationRequest";
+pub const AUTHORITY: &str = "did:web:issuer.example.com";
+
+pub fn issuance_body(callback_url: &str) -> Value {
+    json!({
+        "includeQRCode": true,
+        "callback": {
+            "url": callback_url,
+            "state": "state-123",
+            "headers": {"api-key": "key-abc"}
+        },
+        "authority": AUTHORITY,
+        "registration": {"clientName": "Issuance Station"},
+        "type": "VerifiedEmployee",
+        "manifest": "https://verifiedid.did.msidentity.com/v1.0/tenants/t/verifiableCredentials/contracts/c/manifest",
+        "claims": {"given_name": "Megan", "family_name": "Bowen", "department": "Research"},
+        "pin": {"value": "3539", "length": 4}
+    })
+}
+
+pub fn presentation_body(callback_url: &str) -> Value {
+    json!({
+        "authority": "did:web:verifier.example.com",
+        "includeReceipt": true,
+        "registration": {"clientName": "Door", "purpose": "Entry"},
+        "callback": {
+            "url": callback_url,
+            "state": "pres-state",
+            "headers": {"api-key": "key-pres"}
+        },
+        "requestedCredentials": [{
+            "type": "VerifiedEmployee",
+            "purpose": "Prove employment",
+            "acceptedIssuers": [AUTHORITY],
+            "configuration": {"validation": {"allowRevoked": false, "validateLinkedDomain": false}}
+        }]
+    })
+}
+
+/// Asserts the documented error body and returns it.
+pub fn assert_service_error(
+    (status, _, body): &(u16, HeaderMap, Value),
+    expected_status: u16,
+    code: &str,
+) {
+    assert_eq!(*status, expected_status, "body: {body}");
+    assert_eq!(body["error"]["code"], code, "body: {body}");
+    assert!(body["requestId"].as_str().is_some_and(|s| !s.is_empty()));
+    let date = body["date"].as_str().expect("date");
+    httpdate::parse_http_date(date).expect("RFC 1123 date");
+    assert!(body["error"]["message"].as_str().is_some_and(|s| !s.is_empty()));
+}
+
+/// Asserts a 400 badRequest / badOrMissingField naming `target`.
+pub fn assert_bad_field(response: &(u16, HeaderMap, Value), target: &str) {
+    assert_service_error(response, 400, "badRequest");
+    let inner = &response.2["error"]["innererror"];
+    assert_eq!(inner["code"], "badOrMissingField", "body: {}", response.2);
+    assert_eq!(inner["target"], target, "body: {}", response.2);
+}
+
+/// One callback the receiver got.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+/// Records every callback and answers 200.
+#[derive(Clone)]
+pub struct Receiver {
+    pub url: String,
+    got: Arc<Mutex<Vec<Delivered>>>,
+}
+
+impl Receiver {
+    pub async fn start() -> Receiver {
+        let got: Arc<Mutex<Vec<Delivered>>> = Arc::default();
+        let app = Router::new()
+            .route("/callback", post(record))
+            .with_state(Arc::clone(&got));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind receiver");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.expect("receiver serves");
+        });
+        Receiver {
+            url: format!("http://{addr}/callback"),
+            got,
+        }
+    }
+
+    pub fn received(&self) -> Vec<Delivered> {
+        self.got.lock().expect("lock").clone()
+    }
+
+    pub fn last(&self) -> Delivered {
+        self.received().last().cloned().expect("a callback")
+    }
+}
+
+async fn record(
+    State(got): State<Arc<Mutex<Vec<Delivered>>>>,
+    headers: HeaderMap,
+    body: String,
+) -> StatusCode {
+    // Strict parsing: the sandbox must always send valid JSON.
+    let body: Value = serde_json::from_str(&body).expect("callback body is valid JSON");
+    got.lock().expect("lock").push(Delivered { headers, body });
+    StatusCode::OK
+}
+
+/// Creates an issuance from `body`, asserting 201; returns the answer.
+pub async fn create_issuance(sandbox: &Sandbox, token: &str, body: &Value) -> Value {
+    let (status, _, answer) = post_json(sandbox, ISSUANCE_PATH, Some(token), body).await;
+    assert_eq!(status, 201, "body: {answer}");
+    answer
+}
+
+pub async fn create_presentation(sandbox: &Sandbox, token: &str, body: &Value) -> Value {
+    let (status, _, answer) = post_json(sandbox, PRESENTATION_PATH, Some(token), body).await;
+    assert_eq!(status, 201, "body: {answer}");
+    answer
+}
