@@ -38,7 +38,9 @@ pub async fn run(engine: &Engine) -> Vec<Check> {
             Ok(()) => Check::pass(label, "access token obtained"),
             Err(error) => Check::fail(label, error.to_string()),
         });
-        if config.callback.public_url.is_none() && !service.sandbox {
+        // A service on this machine (the sandbox) reaches a loopback
+        // listener; any other needs a public callback URL.
+        if config.callback.public_url.is_none() && !is_on_this_machine(&entra.api_base) {
             checks.push(Check::fail(
                 format!("service '{name}': callback URL"),
                 format!(
@@ -51,6 +53,15 @@ pub async fn run(engine: &Engine) -> Vec<Check> {
     }
     checks.push(callback_round_trip(engine).await);
     checks
+}
+
+fn is_on_this_machine(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// Sends a callback to the station's own public callback URL, exactly as a

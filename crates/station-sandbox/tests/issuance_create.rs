@@ -10,6 +10,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use station_sandbox::Sandbox;
 
+/// A change to the default request body.
+type Edit = Box<dyn FnOnce(&mut Value)>;
+
 const CALLBACK: &str = "http://127.0.0.1:9/callback";
 
 async fn setup() -> (Sandbox, String) {
@@ -96,7 +99,13 @@ async fn omits_the_qr_code_when_not_asked_and_keeps_arrival_order() {
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    assert_eq!(ids, vec![a["requestId"].as_str().unwrap(), b["requestId"].as_str().unwrap()]);
+    assert_eq!(
+        ids,
+        vec![
+            a["requestId"].as_str().unwrap(),
+            b["requestId"].as_str().unwrap()
+        ]
+    );
 }
 
 #[tokio::test]
@@ -126,16 +135,37 @@ async fn requires_each_mandatory_field() {
 #[tokio::test]
 async fn checks_field_formats() {
     let (sandbox, token) = setup().await;
-    let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str)> = vec![
-        (Box::new(|b| b["authority"] = json!("https://issuer.example.com")), "authority"),
-        (Box::new(|b| b["callback"]["url"] = json!("/relative")), "callback.url"),
-        (Box::new(|b| b["callback"]["url"] = json!("ftp://x.example/cb")), "callback.url"),
-        (Box::new(|b| b["callback"]["state"] = json!("")), "callback.state"),
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|b| b["authority"] = json!("https://issuer.example.com")),
+            "authority",
+        ),
+        (
+            Box::new(|b| b["callback"]["url"] = json!("/relative")),
+            "callback.url",
+        ),
+        (
+            Box::new(|b| b["callback"]["url"] = json!("ftp://x.example/cb")),
+            "callback.url",
+        ),
+        (
+            Box::new(|b| b["callback"]["state"] = json!("")),
+            "callback.state",
+        ),
         (Box::new(|b| b["manifest"] = json!("not a url")), "manifest"),
-        (Box::new(|b| b["includeQRCode"] = json!("yes")), "includeQRCode"),
+        (
+            Box::new(|b| b["includeQRCode"] = json!("yes")),
+            "includeQRCode",
+        ),
         (Box::new(|b| b["claims"]["age"] = json!(42)), "claims.age"),
-        (Box::new(|b| b["expirationDate"] = json!("next week")), "expirationDate"),
-        (Box::new(|b| b["registration"]["clientName"] = json!(" ")), "registration.clientName"),
+        (
+            Box::new(|b| b["expirationDate"] = json!("next week")),
+            "expirationDate",
+        ),
+        (
+            Box::new(|b| b["registration"]["clientName"] = json!(" ")),
+            "registration.clientName",
+        ),
     ];
     for (edit, target) in cases {
         assert_bad_field(&create_edited(&sandbox, &token, edit).await, target);
@@ -190,7 +220,8 @@ async fn enforces_plain_pin_rules() {
 async fn enforces_hashed_pin_rules() {
     let (sandbox, token) = setup().await;
     let hash = STANDARD.encode(Sha256::digest(b"salty1234"));
-    let good = json!({"value": hash, "length": 4, "salt": "salty", "alg": "sha256", "iterations": 1});
+    let good =
+        json!({"value": hash, "length": 4, "salt": "salty", "alg": "sha256", "iterations": 1});
     let ok = create_edited(&sandbox, &token, |b| b["pin"] = good.clone()).await;
     assert_eq!(ok.0, 201, "{}", ok.2);
 
@@ -225,7 +256,10 @@ async fn allows_only_api_key_and_authorization_callback_headers() {
     .await;
     assert_bad_field(&response, "callback.headers");
     let message = response.2["error"]["message"].as_str().unwrap();
-    assert!(message.to_lowercase().contains("invalid callback header"), "{message}");
+    assert!(
+        message.to_lowercase().contains("invalid callback header"),
+        "{message}"
+    );
     assert!(message.contains("X-Custom"), "{message}");
 
     let ok = create_edited(&sandbox, &token, |b| {
@@ -267,7 +301,10 @@ async fn rejects_bodies_that_are_not_json() {
     let (sandbox, token) = setup().await;
     let response = post_raw(&sandbox, ISSUANCE_PATH, Some(&token), "{not json".into()).await;
     assert_service_error(&response, 400, "badRequest");
-    assert_eq!(response.2["error"]["innererror"]["code"], "badOrMissingField");
+    assert_eq!(
+        response.2["error"]["innererror"]["code"],
+        "badOrMissingField"
+    );
     let response = post_raw(&sandbox, ISSUANCE_PATH, Some(&token), "[1, 2]".into()).await;
     assert_service_error(&response, 400, "badRequest");
 }
@@ -279,7 +316,10 @@ async fn requires_a_bearer_token_the_sandbox_issued() {
     for token in [None, Some("made-up-token")] {
         let response = post_json(&sandbox, ISSUANCE_PATH, token, &body).await;
         assert_service_error(&response, 401, "unauthorized");
-        assert_eq!(response.2["error"]["message"], "Failed to authenticate the request.");
+        assert_eq!(
+            response.2["error"]["message"],
+            "Failed to authenticate the request."
+        );
         assert!(response.2["error"].get("innererror").is_none());
     }
     let response = reqwest::Client::new()

@@ -17,7 +17,9 @@ async fn token_call(sandbox: &Sandbox, tenant: &str, form: &[(&str, &str)]) -> (
     (status, response.json().await.expect("JSON body"))
 }
 
-fn form<'a>(secret: &'a str, client: &'a str, scope: &'a str) -> Vec<(&'a str, &'a str)> {
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
+fn form<'a>(secret: &'a str, client: &'a str, scope: &'a str) -> Form<'a> {
     vec![
         ("grant_type", "client_credentials"),
         ("client_id", client),
@@ -66,7 +68,7 @@ async fn issues_a_bearer_token_for_both_scopes() {
 #[tokio::test]
 async fn refuses_each_bad_input_with_aad_codes() {
     let sandbox = common::sandbox().await;
-    let cases: Vec<(&str, Vec<(&str, &str)>, u16, &str, &str)> = vec![
+    let cases: Vec<(&str, Form, u16, &str, &str)> = vec![
         (
             "other-tenant",
             form("sandbox-secret", "sandbox-client", CURRENT_SCOPE),
@@ -102,7 +104,11 @@ async fn refuses_each_bad_input_with_aad_codes() {
         ),
         (
             "sandbox-tenant",
-            form("sandbox-secret", "sandbox-client", "https://graph.microsoft.com/.default"),
+            form(
+                "sandbox-secret",
+                "sandbox-client",
+                "https://graph.microsoft.com/.default",
+            ),
             400,
             "invalid_scope",
             "AADSTS70011",
@@ -121,7 +127,10 @@ async fn refuses_each_bad_input_with_aad_codes() {
         assert_eq!(got_status, status, "{body}");
         assert_eq!(body["error"], error, "{body}");
         let description = body["error_description"].as_str().expect("description");
-        assert!(description.starts_with(&format!("{aadsts}: ")), "{description}");
+        assert!(
+            description.starts_with(&format!("{aadsts}: ")),
+            "{description}"
+        );
         assert!(body.get("access_token").is_none());
     }
     assert_eq!(sandbox.token_requests(), count);
@@ -138,7 +147,10 @@ async fn token_faults_use_the_aad_shape_and_still_count() {
         }],
     );
     let response = reqwest::Client::new()
-        .post(format!("{}/sandbox-tenant/oauth2/v2.0/token", sandbox.base_url()))
+        .post(format!(
+            "{}/sandbox-tenant/oauth2/v2.0/token",
+            sandbox.base_url()
+        ))
         .form(&form("sandbox-secret", "sandbox-client", CURRENT_SCOPE))
         .send()
         .await

@@ -76,7 +76,11 @@ async fn right_pin_then_accept_issues_the_credential() {
     let pin = wallet.enter_pin(id, "3539").await.unwrap();
     assert!(pin.accepted);
     assert_eq!(pin.callback_status, None);
-    assert_eq!(receiver.received().len(), 1, "a right PIN sends no callback");
+    assert_eq!(
+        receiver.received().len(),
+        1,
+        "a right PIN sends no callback"
+    );
 
     let accepted = wallet.accept(id).await.unwrap();
     assert_eq!(accepted.callback_status, Some(200));
@@ -217,16 +221,25 @@ async fn expired_requests_answer_410() {
     assert_eq!(wallet.pending().await.unwrap().len(), 1);
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let (status, code, message) =
-        api_code(wallet.open(created["url"].as_str().unwrap()).await.unwrap_err());
+    let (status, code, message) = api_code(
+        wallet
+            .open(created["url"].as_str().unwrap())
+            .await
+            .unwrap_err(),
+    );
     assert_eq!((status, code.as_str()), (410, "expired"));
     assert!(message.starts_with("The request expired at "), "{message}");
     let (status, _, _) = api_code(wallet.accept(id).await.unwrap_err());
     assert_eq!(status, 410);
     assert!(wallet.pending().await.unwrap().is_empty());
     assert!(receiver.received().is_empty(), "expiry sends no callback");
-    let error = wallet.open(created["url"].as_str().unwrap()).await.unwrap_err();
-    assert!(error.to_string().starts_with("expired: The request expired at"));
+    let error = wallet
+        .open(created["url"].as_str().unwrap())
+        .await
+        .unwrap_err();
+    assert!(error
+        .to_string()
+        .starts_with("expired: The request expired at"));
 }
 
 #[tokio::test]
@@ -268,7 +281,10 @@ async fn pending_lists_newest_first() {
     let ids: Vec<&str> = pending.iter().map(|p| p.request_id.as_str()).collect();
     assert_eq!(
         ids,
-        [newer["requestId"].as_str().unwrap(), older["requestId"].as_str().unwrap()]
+        [
+            newer["requestId"].as_str().unwrap(),
+            older["requestId"].as_str().unwrap()
+        ]
     );
     assert!(pending.iter().all(|p| p.status == "created"));
     let as_json: Value = serde_json::to_value(&pending[0]).unwrap();

@@ -1,0 +1,148 @@
+//! A station wired to a real sandbox over loopback HTTP, as tests need it.
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use station_core::config::StationConfig;
+use station_core::flow::{FlowHandle, FlowState};
+use station_core::secrets::{MemoryStore, Secret, SecretStore};
+use station_core::Engine;
+use station_sandbox::{Sandbox, SandboxConfig, WalletClient};
+use tempfile::TempDir;
+
+pub struct Options {
+    pub request_lifetime: Duration,
+    pub pin_length: u8,
+    pub pin_hashed: bool,
+    pub service_kind: &'static str,
+    pub client_secret: &'static str,
+    pub extra_toml: String,
+    /// Where requests go; the sandbox unless a test needs a remote address.
+    pub api_base: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            request_lifetime: Duration::from_secs(300),
+            pin_length: 6,
+            pin_hashed: false,
+            service_kind: "entra",
+            client_secret: "sandbox-secret",
+            extra_toml: String::new(),
+            api_base: None,
+        }
+    }
+}
+
+pub struct Station {
+    pub sandbox: Sandbox,
+    pub engine: Engine,
+    pub wallet: WalletClient,
+    pub data_dir: TempDir,
+}
+
+pub fn config_toml(base_url: &str, options: &Options) -> String {
+    format!(
+        r#"
+[callback]
+bind = "127.0.0.1:0"
+
+[services.desk]
+kind = "{kind}"
+tenant = "sandbox-tenant"
+client_id = "sandbox-client"
+authority_host = "{base_url}"
+api_base = "{api_base}"
+
+[templates.expert]
+display_name = "Verified Credential Expert"
+service = "desk"
+credential_type = "VerifiedCredentialExpert"
+manifest = "{base_url}/v1.0/12345678-0000-0000-0000-000000000000/verifiableCredential/contracts/VerifiedCredentialExpert"
+authority = "did:web:issuer.example"
+client_name = "Verifiable Credential Expert Sample"
+pin_length = {pin_length}
+pin_hashed = {pin_hashed}
+claims = [
+  {{ name = "given_name", label = "First name", required = true }},
+  {{ name = "family_name", label = "Last name", required = true }},
+]
+
+[templates.checkin]
+kind = "presentation"
+service = "desk"
+credential_type = "VerifiedCredentialExpert"
+authority = "did:web:verifier.example"
+client_name = "Veritable Credential Expert Verifier"
+purpose = "So we can see that you a veritable credentials expert"
+accepted_issuers = ["did:web:issuer.example"]
+include_receipt = true
+constraints = [ {{ claim = "family_name", values = ["Bowen", "Smith"] }} ]
+{extra}
+"#,
+        kind = options.service_kind,
+        pin_length = options.pin_length,
+        pin_hashed = options.pin_hashed,
+        extra = options.extra_toml,
+        api_base = options.api_base.as_deref().unwrap_or(base_url),
+    )
+}
+
+pub async fn station(options: Options) -> Station {
+    let sandbox = Sandbox::start(SandboxConfig {
+        request_lifetime: options.request_lifetime,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let config = StationConfig::from_toml(&config_toml(&sandbox.base_url(), &options), "test config").unwrap();
+    let secrets = MemoryStore::default();
+    secrets.set("desk", &Secret::new(options.client_secret)).unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(config, Arc::new(secrets), data_dir.path()).await.unwrap();
+    let wallet = WalletClient::new(&sandbox.base_url());
+    Station {
+        sandbox,
+        engine,
+        wallet,
+        data_dir,
+    }
+}
+
+pub fn megan() -> station_core::provider::Claims {
+    [("given_name", "Megan"), ("family_name", "Bowen")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// Waits (bounded) until the flow's state satisfies `done`.
+pub async fn wait_for(handle: &FlowHandle, done: impl Fn(&FlowState) -> bool) -> FlowState {
+    let mut states = handle.watch();
+    let result = tokio::time::timeout(Duration::from_secs(20), states.wait_for(|s| done(s))).await;
+    match result {
+        Ok(Ok(state)) => state.clone(),
+        _ => panic!("flow never reached the expected state; it is {:?}", handle.state()),
+    }
+}
+
+pub async fn shown(handle: &FlowHandle) -> station_core::flow::ShownRequest {
+    let state = wait_for(handle, |s| matches!(s, FlowState::AwaitingScan { renewing: false, .. }) || s.is_terminal()).await;
+    match state.shown_request() {
+        Some(request) => request.clone(),
+        None => panic!("no request shown: {state:?}"),
+    }
+}
+
+/// The callback details the station gave the service for `request_id`.
+pub fn callback_of(sandbox: &Sandbox, request_id: &str) -> (String, String, String) {
+    let body = sandbox.received(request_id).expect("sandbox received the request");
+    let callback = &body["callback"];
+    (
+        callback["url"].as_str().unwrap().to_owned(),
+        callback["state"].as_str().unwrap().to_owned(),
+        callback["headers"]["api-key"].as_str().unwrap().to_owned(),
+    )
+}

@@ -1,0 +1,31 @@
+//! `station doctor` against the sandbox: what passes, and what it says when
+//! something is wrong.
+
+mod common;
+
+use common::{station, Options};
+use station_core::doctor;
+
+#[tokio::test]
+async fn a_working_setup_passes_every_check() {
+    let s = station(Options::default()).await;
+    let checks = doctor::run(&s.engine).await;
+    assert!(checks.iter().all(|c| c.ok), "{checks:#?}");
+    assert!(checks.iter().any(|c| c.name.starts_with("callback listener")));
+    assert!(checks.iter().any(|c| c.detail == "access token obtained"));
+}
+
+#[tokio::test]
+async fn a_wrong_secret_and_a_private_callback_url_are_reported() {
+    let s = station(Options {
+        client_secret: "wrong",
+        api_base: Some("https://verifiedid.did.msidentity.com".into()),
+        ..Options::default()
+    })
+    .await;
+    let checks = doctor::run(&s.engine).await;
+    let failed: Vec<_> = checks.iter().filter(|c| !c.ok).collect();
+    assert_eq!(failed.len(), 2, "{checks:#?}");
+    assert!(failed[0].detail.contains("Check the tenant, client id and client secret"));
+    assert!(failed[1].detail.contains("Set callback.public_url"));
+}
