@@ -87,17 +87,34 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
     let data_dir = default_data_dir();
     let (engine, sandbox) = if path.exists() {
         let config = StationConfig::load(&path).map_err(|e| e.to_string())?;
-        (start_engine(config, Arc::new(KeyringStore), &data_dir).await?, None)
+        (
+            start_engine(config, Arc::new(KeyringStore), &data_dir).await?,
+            None,
+        )
     } else {
-        let sandbox = start_sandbox(None).await.map_err(|e| format!("the sandbox could not start: {e}"))?;
+        let sandbox = start_sandbox(None)
+            .await
+            .map_err(|e| format!("the sandbox could not start: {e}"))?;
         let (config, secrets) = sandbox_station_config(&sandbox);
-        eprintln!("No config at {}: using the built-in SANDBOX at {}.", path.display(), sandbox.base_url());
-        (start_engine(config, Arc::new(secrets), &data_dir).await?, Some(sandbox))
+        eprintln!(
+            "No config at {}: using the built-in SANDBOX at {}.",
+            path.display(),
+            sandbox.base_url()
+        );
+        (
+            start_engine(config, Arc::new(secrets), &data_dir).await?,
+            Some(sandbox),
+        )
     };
     let code = match command {
         Command::Demo => match &sandbox {
             Some(sandbox) => demo::run(&engine, WalletClient::new(&sandbox.base_url())).await?,
-            None => return Err(format!("the demo runs against the sandbox only; move {} aside or use `station issue`", path.display())),
+            None => {
+                return Err(format!(
+                    "the demo runs against the sandbox only; move {} aside or use `station issue`",
+                    path.display()
+                ))
+            }
         },
         Command::Issue { template, claims } => {
             let claims: Claims = claims.into_iter().collect();
@@ -114,7 +131,12 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
         Command::Doctor => {
             let checks = doctor::run(&engine).await;
             for check in &checks {
-                println!("{} {}: {}", if check.ok { "✔" } else { "✘" }, check.name, check.detail);
+                println!(
+                    "{} {}: {}",
+                    if check.ok { "✔" } else { "✘" },
+                    check.name,
+                    check.detail
+                );
             }
             u8::from(checks.iter().any(|c| !c.ok))
         }
@@ -131,15 +153,23 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
             }
             0
         }
-        Command::Sandbox { .. } | Command::Secret { .. } => unreachable!("dispatched before the engine starts"),
+        Command::Sandbox { .. } | Command::Secret { .. } => {
+            unreachable!("dispatched before the engine starts")
+        }
     };
     engine.history().flush();
     drop(sandbox);
     Ok(code)
 }
 
-async fn start_engine(config: StationConfig, secrets: Arc<dyn SecretStore>, data_dir: &Path) -> Result<Engine, String> {
-    Engine::start(config, secrets, data_dir).await.map_err(|e| e.to_string())
+async fn start_engine(
+    config: StationConfig,
+    secrets: Arc<dyn SecretStore>,
+    data_dir: &Path,
+) -> Result<Engine, String> {
+    Engine::start(config, secrets, data_dir)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn finish_on_ctrl_c(handle: &station_core::flow::FlowHandle) -> u8 {
@@ -158,8 +188,14 @@ async fn run_sandbox(bind: Option<std::net::SocketAddr>) -> Result<u8, String> {
     let settings = sandbox.config();
     println!("Sandbox running at {} (Ctrl-C stops it).", sandbox.base_url());
     println!("  authority_host = api_base = {}", sandbox.base_url());
-    println!("  tenant = {}, client_id = {}", settings.tenant_id, settings.client_id);
-    println!("  client secret: set STATION_SECRET_<SERVICE>={} for the service that points here", settings.client_secret);
+    println!(
+        "  tenant = {}, client_id = {}",
+        settings.tenant_id, settings.client_id
+    );
+    println!(
+        "  client secret: set STATION_SECRET_<SERVICE>={} for the service that points here",
+        settings.client_secret
+    );
     sandbox.serve_until_ctrl_c().await;
     Ok(0)
 }
@@ -171,22 +207,30 @@ fn set_secret(service: &str) -> Result<u8, String> {
         let _ = std::io::stdout().flush();
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).map_err(|e| format!("cannot read the secret: {e}"))?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the secret: {e}"))?;
     let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
     KeyringStore.set(service, &secret).map_err(|e| e.to_string())?;
-    println!("Stored in the OS keyring as '{}' / '{service}'.", station_core::secrets::KEYRING_SERVICE);
+    println!(
+        "Stored in the OS keyring as '{}' / '{service}'.",
+        station_core::secrets::KEYRING_SERVICE
+    );
     Ok(0)
 }
 
 async fn wallet(action: WalletAction, sandbox_url: String) -> Result<u8, String> {
     let wallet = WalletClient::new(&sandbox_url);
-    let unreachable = |e: station_sandbox::SandboxError| format!("{e} (is the sandbox running at {sandbox_url}? Start `station` or `station sandbox` first)");
+    let unreachable = |e: station_sandbox::SandboxError| {
+        format!("{e} (is the sandbox running at {sandbox_url}? Start `station` or `station sandbox` first)")
+    };
     let newest = || async {
         let pending = wallet.pending().await.map_err(unreachable)?;
-        pending
-            .first()
-            .cloned()
-            .ok_or_else(|| "the wallet sees no pending request; start one with `station issue` or `station verify`".to_owned())
+        pending.first().cloned().ok_or_else(|| {
+            "the wallet sees no pending request; start one with `station issue` or `station verify`"
+                .to_owned()
+        })
     };
     let pick = |request: Option<String>| async {
         match request {
@@ -201,11 +245,26 @@ async fn wallet(action: WalletAction, sandbox_url: String) -> Result<u8, String>
                 None => newest().await?.url,
             };
             let opened = wallet.open(&url).await.map_err(unreachable)?;
-            println!("Opened {} request {} for {}.", if opened.pin_required { "PIN-protected" } else { "a" }, opened.request_id, opened.credential_type);
+            println!(
+                "Opened {} request {} for {}.",
+                if opened.pin_required { "PIN-protected" } else { "a" },
+                opened.request_id,
+                opened.credential_type
+            );
         }
         WalletAction::Pin { pin, request } => {
-            let outcome = wallet.enter_pin(&pick(request).await?, &pin).await.map_err(unreachable)?;
-            println!("{}", if outcome.accepted { "PIN accepted." } else { "Wrong PIN: the request failed." });
+            let outcome = wallet
+                .enter_pin(&pick(request).await?, &pin)
+                .await
+                .map_err(unreachable)?;
+            println!(
+                "{}",
+                if outcome.accepted {
+                    "PIN accepted."
+                } else {
+                    "Wrong PIN: the request failed."
+                }
+            );
         }
         WalletAction::Accept { request } => {
             wallet.accept(&pick(request).await?).await.map_err(unreachable)?;
@@ -221,12 +280,20 @@ async fn wallet(action: WalletAction, sandbox_url: String) -> Result<u8, String>
         }
         WalletAction::List => {
             for request in wallet.pending().await.map_err(unreachable)? {
-                println!("{}  {:?}  {}  {}  {}", request.request_id, request.kind, request.credential_type, request.status, request.url);
+                println!(
+                    "{}  {:?}  {}  {}  {}",
+                    request.request_id, request.kind, request.credential_type, request.status, request.url
+                );
             }
         }
         WalletAction::Credentials => {
             for credential in wallet.credentials().await.map_err(unreachable)? {
-                println!("{}  {}  {:?}", credential.types.join(","), credential.issuer, credential.claims);
+                println!(
+                    "{}  {}  {:?}",
+                    credential.types.join(","),
+                    credential.issuer,
+                    credential.claims
+                );
             }
         }
     }

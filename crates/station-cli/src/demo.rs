@@ -47,10 +47,18 @@ async fn follow_with_wallet(handle: &FlowHandle, wallet: &WalletClient) -> FlowS
     end
 }
 
-async fn act_like_a_person(wallet: WalletClient, kind: FlowKind, mut screen: mpsc::UnboundedReceiver<FlowState>) {
+async fn act_like_a_person(
+    wallet: WalletClient,
+    kind: FlowKind,
+    mut screen: mpsc::UnboundedReceiver<FlowState>,
+) {
     while let Some(state) = screen.recv().await {
         let outcome = match state {
-            FlowState::AwaitingScan { request, renewing: false, .. } => {
+            FlowState::AwaitingScan {
+                request,
+                renewing: false,
+                ..
+            } => {
                 tokio::time::sleep(HUMAN_PAUSE).await;
                 println!("  [wallet] scans the QR code");
                 wallet.open(&request.url).await.map(|_| ())

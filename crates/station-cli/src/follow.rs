@@ -26,18 +26,27 @@ fn print_state(state: &FlowState) {
     match state {
         FlowState::Creating => println!("Creating the request…"),
         FlowState::AwaitingScan { renewing: true, .. } => println!("Renewing the request before it expires…"),
-        FlowState::AwaitingScan { request, renewals, .. } => {
+        FlowState::AwaitingScan {
+            request, renewals, ..
+        } => {
             match RequestQr::new(&request.url) {
                 Ok(qr) => println!("{}", qr.to_terminal()),
                 Err(error) => println!("(no QR code: {error})"),
             }
-            let remaining = request.expires_at.duration_since(SystemTime::now()).unwrap_or_default().as_secs();
+            let remaining = request
+                .expires_at
+                .duration_since(SystemTime::now())
+                .unwrap_or_default()
+                .as_secs();
             let note = if *renewals > 0 { " (renewed)" } else { "" };
             println!("Scan with your wallet{note}, or open: {}", request.url);
             println!("The request expires in {}:{:02}.", remaining / 60, remaining % 60);
         }
         FlowState::Retrieved { pin: Some(pin), .. } => {
-            println!("The wallet opened the request. Enter this PIN in the wallet:  {}", pin.reveal());
+            println!(
+                "The wallet opened the request. Enter this PIN in the wallet:  {}",
+                pin.reveal()
+            );
         }
         FlowState::Retrieved { pin: None, .. } => println!("The wallet opened the request."),
         FlowState::Issued { .. } => println!("✔ Issued."),
@@ -49,7 +58,10 @@ fn print_state(state: &FlowState) {
                     println!("  revocation status: {status}");
                 }
                 for (claim, value) in &credential.claims {
-                    println!("  {claim}: {}", value.as_str().map_or_else(|| value.to_string(), str::to_owned));
+                    println!(
+                        "  {claim}: {}",
+                        value.as_str().map_or_else(|| value.to_string(), str::to_owned)
+                    );
                 }
             }
         }

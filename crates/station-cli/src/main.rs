@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "station", version, about = "Issue and verify credentials at a desk or kiosk")]
+#[command(
+    name = "station",
+    version,
+    about = "Issue and verify credentials at a desk or kiosk"
+)]
 struct Cli {
     /// Config file (default: $STATION_CONFIG or ~/.config/issuance-station/station.toml).
     /// Without one, the station runs against the built-in sandbox.
@@ -64,7 +68,9 @@ enum Command {
 fn parse_claim(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_owned(), value.to_owned())),
-        _ => Err(format!("'{text}' is not name=value, e.g. --claim given_name=Megan")),
+        _ => Err(format!(
+            "'{text}' is not name=value, e.g. --claim given_name=Megan"
+        )),
     }
 }
 
@@ -72,7 +78,8 @@ fn parse_claim(text: &str) -> Result<(String, String), String> {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STATION_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            tracing_subscriber::EnvFilter::try_from_env("STATION_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
         .init();

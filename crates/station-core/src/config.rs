@@ -364,7 +364,12 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn invalid(&self, field: impl Into<String>, problem: impl Into<String>, fix: impl Into<String>) -> ConfigError {
+    fn invalid(
+        &self,
+        field: impl Into<String>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> ConfigError {
         ConfigError::Invalid {
             path: self.origin.to_owned(),
             field: field.into(),
@@ -392,9 +397,17 @@ impl Validator<'_> {
     }
 
     fn did(&self, value: Option<String>, field: &str) -> Result<String, ConfigError> {
-        let did = self.required(value, field, "set the DID shown in your Verified ID settings, e.g. did:web:contoso.com")?;
+        let did = self.required(
+            value,
+            field,
+            "set the DID shown in your Verified ID settings, e.g. did:web:contoso.com",
+        )?;
         if !did.starts_with("did:") {
-            return Err(self.invalid(field, format!("is not a DID: '{did}'"), "a DID starts with 'did:', e.g. did:web:contoso.com"));
+            return Err(self.invalid(
+                field,
+                format!("is not a DID: '{did}'"),
+                "a DID starts with 'did:', e.g. did:web:contoso.com",
+            ));
         }
         Ok(did)
     }
@@ -408,20 +421,33 @@ impl Validator<'_> {
             services.insert(name, service);
         }
         if raw.templates.is_empty() {
-            return Err(self.invalid("templates", "has no entries", "add at least one [templates.<name>] table"));
+            return Err(self.invalid(
+                "templates",
+                "has no entries",
+                "add at least one [templates.<name>] table",
+            ));
         }
         let mut templates = BTreeMap::new();
         for (name, template) in raw.templates {
             let template = self.template(&name, template, &services)?;
             templates.insert(name, template);
         }
-        Ok(StationConfig { callback, flow, services, templates })
+        Ok(StationConfig {
+            callback,
+            flow,
+            services,
+            templates,
+        })
     }
 
     fn callback(&self, raw: RawCallback) -> Result<CallbackConfig, ConfigError> {
         let bind_text = raw.bind.unwrap_or_else(|| DEFAULT_CALLBACK_BIND.to_owned());
         let bind = bind_text.parse().map_err(|_| {
-            self.invalid("callback.bind", format!("is not an IP address and port: '{bind_text}'"), "use a form like 0.0.0.0:47381 or 127.0.0.1:47381")
+            self.invalid(
+                "callback.bind",
+                format!("is not an IP address and port: '{bind_text}'"),
+                "use a form like 0.0.0.0:47381 or 127.0.0.1:47381",
+            )
         })?;
         let public_url = raw
             .public_url
@@ -433,12 +459,20 @@ impl Validator<'_> {
     fn flow(&self, raw: RawFlow) -> Result<FlowTiming, ConfigError> {
         let defaults = FlowTiming::default();
         let timing = FlowTiming {
-            renew_before: raw.renew_before_secs.map_or(defaults.renew_before, Duration::from_secs),
+            renew_before: raw
+                .renew_before_secs
+                .map_or(defaults.renew_before, Duration::from_secs),
             max_renewals: raw.max_renewals.unwrap_or(defaults.max_renewals),
-            retrieved_grace: raw.retrieved_grace_secs.map_or(defaults.retrieved_grace, Duration::from_secs),
+            retrieved_grace: raw
+                .retrieved_grace_secs
+                .map_or(defaults.retrieved_grace, Duration::from_secs),
         };
         if timing.renew_before.is_zero() {
-            return Err(self.invalid("flow.renew_before_secs", "is 0", "renew at least a few seconds before expiry, e.g. 30"));
+            return Err(self.invalid(
+                "flow.renew_before_secs",
+                "is 0",
+                "renew at least a few seconds before expiry, e.g. 30",
+            ));
         }
         Ok(timing)
     }
@@ -449,13 +483,31 @@ impl Validator<'_> {
             "entra" => EntraApiShape::Current,
             "entra-preview" => EntraApiShape::Preview,
             other => {
-                return Err(self.invalid(field("kind"), format!("is '{other}', which this station does not know"), "use \"entra\" (or \"entra-preview\" for the older preview API)"))
+                return Err(self.invalid(
+                    field("kind"),
+                    format!("is '{other}', which this station does not know"),
+                    "use \"entra\" (or \"entra-preview\" for the older preview API)",
+                ))
             }
         };
-        let tenant = self.required(raw.tenant, &field("tenant"), "set your Entra tenant ID (a GUID) or tenant name")?;
-        let client_id = self.required(raw.client_id, &field("client_id"), "set the application (client) ID of your app registration")?;
-        let authority_host = self.http_url(raw.authority_host.as_deref().unwrap_or(ENTRA_AUTHORITY_HOST), &field("authority_host"))?;
-        let api_base = self.http_url(raw.api_base.as_deref().unwrap_or(ENTRA_API_BASE), &field("api_base"))?;
+        let tenant = self.required(
+            raw.tenant,
+            &field("tenant"),
+            "set your Entra tenant ID (a GUID) or tenant name",
+        )?;
+        let client_id = self.required(
+            raw.client_id,
+            &field("client_id"),
+            "set the application (client) ID of your app registration",
+        )?;
+        let authority_host = self.http_url(
+            raw.authority_host.as_deref().unwrap_or(ENTRA_AUTHORITY_HOST),
+            &field("authority_host"),
+        )?;
+        let api_base = self.http_url(
+            raw.api_base.as_deref().unwrap_or(ENTRA_API_BASE),
+            &field("api_base"),
+        )?;
         let default_scope = match api_shape {
             EntraApiShape::Current => ENTRA_SCOPE,
             EntraApiShape::Preview => ENTRA_PREVIEW_SCOPE,
@@ -474,26 +526,51 @@ impl Validator<'_> {
         })
     }
 
-    fn template(&self, name: &str, raw: RawTemplate, services: &BTreeMap<String, ServiceConfig>) -> Result<Template, ConfigError> {
+    fn template(
+        &self,
+        name: &str,
+        raw: RawTemplate,
+        services: &BTreeMap<String, ServiceConfig>,
+    ) -> Result<Template, ConfigError> {
         let field = |f: &str| format!("templates.{name}.{f}");
-        let service = self.required(raw.service, &field("service"), "name one of the [services.<name>] tables")?;
+        let service = self.required(
+            raw.service,
+            &field("service"),
+            "name one of the [services.<name>] tables",
+        )?;
         if !services.contains_key(&service) {
             let known = services.keys().cloned().collect::<Vec<_>>().join(", ");
-            return Err(self.invalid(field("service"), format!("names '{service}', which is not configured"), format!("use one of: {known}")));
+            return Err(self.invalid(
+                field("service"),
+                format!("names '{service}', which is not configured"),
+                format!("use one of: {known}"),
+            ));
         }
         let display_name = raw.display_name.unwrap_or_else(|| name.to_owned());
-        let credential_type = self.required(raw.credential_type, &field("credential_type"), "set the credential type from the contract, e.g. VerifiedEmployee")?;
+        let credential_type = self.required(
+            raw.credential_type,
+            &field("credential_type"),
+            "set the credential type from the contract, e.g. VerifiedEmployee",
+        )?;
         let authority = self.did(raw.authority, &field("authority"))?;
         let client_name = raw.client_name.unwrap_or_else(|| "Issuance Station".to_owned());
         match raw.kind.as_str() {
             "issuance" => {
-                let manifest_text = self.required(raw.manifest, &field("manifest"), "set the contract's manifest URL from the Verified ID portal")?;
+                let manifest_text = self.required(
+                    raw.manifest,
+                    &field("manifest"),
+                    "set the contract's manifest URL from the Verified ID portal",
+                )?;
                 let manifest = self.http_url(&manifest_text, &field("manifest"))?;
                 let pin_length = match raw.pin_length.unwrap_or(DEFAULT_PIN_LENGTH) {
                     0 => None,
                     n if (MIN_PIN_LENGTH..=MAX_PIN_LENGTH).contains(&n) => Some(n),
                     n => {
-                        return Err(self.invalid(field("pin_length"), format!("is {n}"), format!("use {MIN_PIN_LENGTH} to {MAX_PIN_LENGTH} digits, or 0 for no PIN")))
+                        return Err(self.invalid(
+                            field("pin_length"),
+                            format!("is {n}"),
+                            format!("use {MIN_PIN_LENGTH} to {MAX_PIN_LENGTH} digits, or 0 for no PIN"),
+                        ))
                     }
                 };
                 let claims = self.claims(name, raw.claims)?;
@@ -517,7 +594,10 @@ impl Validator<'_> {
                     .enumerate()
                     .map(|(i, c)| self.constraint(&field(&format!("constraints[{i}]")), c))
                     .collect::<Result<Vec<_>, _>>()?;
-                let face_check = raw.face_check.map(|f| self.face_check(&field("face_check"), f)).transpose()?;
+                let face_check = raw
+                    .face_check
+                    .map(|f| self.face_check(&field("face_check"), f))
+                    .transpose()?;
                 Ok(Template::Presentation(PresentationTemplate {
                     name: name.to_owned(),
                     display_name,
@@ -534,7 +614,11 @@ impl Validator<'_> {
                     face_check,
                 }))
             }
-            other => Err(self.invalid(field("kind"), format!("is '{other}'"), "use \"issuance\" or \"presentation\"")),
+            other => Err(self.invalid(
+                field("kind"),
+                format!("is '{other}'"),
+                "use \"issuance\" or \"presentation\"",
+            )),
         }
     }
 
@@ -543,9 +627,16 @@ impl Validator<'_> {
         for (i, claim) in raw.into_iter().enumerate() {
             let field = format!("templates.{template}.claims[{i}].name");
             let valid = !claim.name.is_empty()
-                && claim.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                && claim
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
             if !valid {
-                return Err(self.invalid(field, format!("is '{}'", claim.name), "use letters, digits, '_', '-' or '.' as in the contract's claim mapping"));
+                return Err(self.invalid(
+                    field,
+                    format!("is '{}'", claim.name),
+                    "use letters, digits, '_', '-' or '.' as in the contract's claim mapping",
+                ));
             }
             if fields.iter().any(|f| f.name == claim.name) {
                 return Err(self.invalid(field, format!("repeats '{}'", claim.name), "list each claim once"));
@@ -565,19 +656,34 @@ impl Validator<'_> {
             (None, Some(text), None) => ConstraintRule::Contains(text),
             (None, None, Some(text)) => ConstraintRule::StartsWith(text),
             _ => {
-                return Err(self.invalid(field, "does not have exactly one of values, contains, starts_with", "keep one operand per constraint (add another constraint for another rule)"))
+                return Err(self.invalid(
+                    field,
+                    "does not have exactly one of values, contains, starts_with",
+                    "keep one operand per constraint (add another constraint for another rule)",
+                ))
             }
         };
-        Ok(ClaimConstraint { claim: raw.claim, rule })
+        Ok(ClaimConstraint {
+            claim: raw.claim,
+            rule,
+        })
     }
 
     fn face_check(&self, field: &str, raw: RawFaceCheck) -> Result<PresentationFaceCheck, ConfigError> {
         let threshold = raw.match_confidence_threshold.unwrap_or(70);
         if !(50..=100).contains(&threshold) {
-            return Err(self.invalid(format!("{field}.match_confidence_threshold"), format!("is {threshold}"), "use 50 to 100 (70 is the service default)"));
+            return Err(self.invalid(
+                format!("{field}.match_confidence_threshold"),
+                format!("is {threshold}"),
+                "use 50 to 100 (70 is the service default)",
+            ));
         }
         if raw.source_photo_claim.is_empty() {
-            return Err(self.invalid(format!("{field}.source_photo_claim"), "is empty", "name the credential's photo claim, e.g. photo"));
+            return Err(self.invalid(
+                format!("{field}.source_photo_claim"),
+                "is empty",
+                "name the credential's photo claim, e.g. photo",
+            ));
         }
         Ok(PresentationFaceCheck {
             source_photo_claim: raw.source_photo_claim,

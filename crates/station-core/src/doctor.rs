@@ -16,11 +16,19 @@ pub struct Check {
 
 impl Check {
     fn pass(name: impl Into<String>, detail: impl Into<String>) -> Check {
-        Check { name: name.into(), ok: true, detail: detail.into() }
+        Check {
+            name: name.into(),
+            ok: true,
+            detail: detail.into(),
+        }
     }
 
     fn fail(name: impl Into<String>, detail: impl Into<String>) -> Check {
-        Check { name: name.into(), ok: false, detail: detail.into() }
+        Check {
+            name: name.into(),
+            ok: false,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -28,12 +36,21 @@ pub async fn run(engine: &Engine) -> Vec<Check> {
     let config = engine.config();
     let mut checks = vec![Check::pass(
         "config",
-        format!("{} service(s), {} template(s)", config.services.len(), config.templates.len()),
+        format!(
+            "{} service(s), {} template(s)",
+            config.services.len(),
+            config.templates.len()
+        ),
     )];
     for (name, service) in &config.services {
-        let Some(provider) = engine.provider(name) else { continue };
+        let Some(provider) = engine.provider(name) else {
+            continue;
+        };
         let ServiceKind::Entra(entra) = &service.kind;
-        let label = format!("service '{name}': credentials and token from {}", entra.authority_host);
+        let label = format!(
+            "service '{name}': credentials and token from {}",
+            entra.authority_host
+        );
         checks.push(match provider.check_access().await {
             Ok(()) => Check::pass(label, "access token obtained"),
             Err(error) => Check::fail(label, error.to_string()),

@@ -77,12 +77,20 @@ fn describe_claim_problems(problems: &[ClaimProblem]) -> String {
 
 /// Checks the recipient's claims against the template: required ones
 /// present, no unknown ones; values trimmed.
-pub fn validate_claims(template: &crate::config::IssuanceTemplate, claims: &Claims) -> Result<Claims, Vec<ClaimProblem>> {
+pub fn validate_claims(
+    template: &crate::config::IssuanceTemplate,
+    claims: &Claims,
+) -> Result<Claims, Vec<ClaimProblem>> {
     let mut problems = Vec::new();
     let mut clean = Claims::new();
     for name in claims.keys() {
         if !template.claims.iter().any(|field| &field.name == name) {
-            let known = template.claims.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ");
+            let known = template
+                .claims
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
             problems.push(ClaimProblem {
                 claim: name.clone(),
                 problem: format!("is not a claim of template '{}' (it has: {known})", template.name),
@@ -120,7 +128,11 @@ impl Engine {
     /// Binds the callback listener, opens the history in `data_dir` and
     /// prepares one adapter per configured service. Secrets are looked up
     /// only when a service is first used.
-    pub async fn start(config: StationConfig, secrets: Arc<dyn SecretStore>, data_dir: &Path) -> Result<Engine, EngineError> {
+    pub async fn start(
+        config: StationConfig,
+        secrets: Arc<dyn SecretStore>,
+        data_dir: &Path,
+    ) -> Result<Engine, EngineError> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
@@ -132,7 +144,13 @@ impl Engine {
         let mut providers: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
         for (name, service) in &config.services {
             let provider = match &service.kind {
-                ServiceKind::Entra(entra) => EntraProvider::new(name, entra.clone(), http.clone(), Arc::clone(&secrets), RetryPolicy::default())?,
+                ServiceKind::Entra(entra) => EntraProvider::new(
+                    name,
+                    entra.clone(),
+                    http.clone(),
+                    Arc::clone(&secrets),
+                    RetryPolicy::default(),
+                )?,
             };
             providers.insert(name.clone(), Arc::new(provider));
         }
@@ -163,19 +181,31 @@ impl Engine {
     }
 
     fn template(&self, name: &str) -> Result<&Template, EngineError> {
-        self.config.template(name).ok_or_else(|| EngineError::UnknownTemplate {
-            name: name.to_owned(),
-            known: self.config.templates.keys().cloned().collect::<Vec<_>>().join(", "),
-        })
+        self.config
+            .template(name)
+            .ok_or_else(|| EngineError::UnknownTemplate {
+                name: name.to_owned(),
+                known: self
+                    .config
+                    .templates
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 
     fn start_flow(&self, service: &str, request: FlowRequest) -> Result<FlowHandle, EngineError> {
-        let provider = self.providers.get(service).cloned().ok_or_else(|| ConfigError::Invalid {
-            path: "configuration".into(),
-            field: "service".into(),
-            problem: format!("'{service}' has no adapter"),
-            fix: "configure the service under [services]".into(),
-        })?;
+        let provider = self
+            .providers
+            .get(service)
+            .cloned()
+            .ok_or_else(|| ConfigError::Invalid {
+                path: "configuration".into(),
+                field: "service".into(),
+                problem: format!("'{service}' has no adapter"),
+                fix: "configure the service under [services]".into(),
+            })?;
         Ok(flow::spawn(FlowContext {
             id: uuid::Uuid::new_v4().to_string(),
             request,

@@ -94,12 +94,10 @@ pub fn resolve(store: &dyn SecretStore, service: &str) -> Result<Secret, SecretE
             return Ok(Secret::new(value));
         }
     }
-    store
-        .get(service)?
-        .ok_or(SecretError::Missing {
-            service: service.to_owned(),
-            env_var,
-        })
+    store.get(service)?.ok_or(SecretError::Missing {
+        service: service.to_owned(),
+        env_var,
+    })
 }
 
 /// The OS keyring: Secret Service on Linux, Keychain on macOS, Credential
@@ -191,6 +189,9 @@ mod tests {
         let store = MemoryStore::default();
         store.set("svc", &Secret::new("s3cret")).unwrap();
         assert_eq!(resolve(&store, "svc").unwrap().expose(), "s3cret");
-        assert!(matches!(store.set("svc", &Secret::new("")), Err(SecretError::Empty)));
+        assert!(matches!(
+            store.set("svc", &Secret::new("")),
+            Err(SecretError::Empty)
+        ));
     }
 }

@@ -26,6 +26,8 @@ async fn a_wrong_secret_and_a_private_callback_url_are_reported() {
     let checks = doctor::run(&s.engine).await;
     let failed: Vec<_> = checks.iter().filter(|c| !c.ok).collect();
     assert_eq!(failed.len(), 2, "{checks:#?}");
-    assert!(failed[0].detail.contains("Check the tenant, client id and client secret"));
+    assert!(failed[0]
+        .detail
+        .contains("Check the tenant, client id and client secret"));
     assert!(failed[1].detail.contains("Set callback.public_url"));
 }

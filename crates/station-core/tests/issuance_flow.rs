@@ -19,7 +19,10 @@ async fn full_issuance_reveals_pin_only_after_retrieval_and_ends_issued() {
     assert!(flow.state().pin().is_none());
     assert!(!format!("{:?}", flow.state()).contains("Pin("));
 
-    let sent_pin = s.sandbox.received(&request.request_id).unwrap()["pin"]["value"].as_str().unwrap().to_owned();
+    let sent_pin = s.sandbox.received(&request.request_id).unwrap()["pin"]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(sent_pin.len(), 6);
 
     s.wallet.open(&request.url).await.unwrap();
@@ -30,7 +33,12 @@ async fn full_issuance_reveals_pin_only_after_retrieval_and_ends_issued() {
     assert!(outcome.accepted);
     s.wallet.accept(&request.request_id).await.unwrap();
     let end = flow.finished().await;
-    assert_eq!(end, FlowState::Issued { request_id: request.request_id.clone() });
+    assert_eq!(
+        end,
+        FlowState::Issued {
+            request_id: request.request_id.clone()
+        }
+    );
 
     let held = s.wallet.credentials().await.unwrap();
     assert_eq!(held.len(), 1);
@@ -39,7 +47,14 @@ async fn full_issuance_reveals_pin_only_after_retrieval_and_ends_issued() {
     s.engine.history().flush();
     let summary = s.engine.history().flow(flow.id()).unwrap().unwrap();
     assert_eq!(summary.outcome.as_deref(), Some("issued"));
-    let timeline: Vec<String> = s.engine.history().timeline(flow.id()).unwrap().into_iter().map(|e| e.what).collect();
+    let timeline: Vec<String> = s
+        .engine
+        .history()
+        .timeline(flow.id())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.what)
+        .collect();
     assert_eq!(timeline, ["created", "retrieved", "issued"]);
 }
 
@@ -51,7 +66,10 @@ async fn wrong_pin_fails_with_the_service_code() {
     s.wallet.open(&request.url).await.unwrap();
     let retrieved = wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await;
     let right = retrieved.pin().unwrap().reveal().to_owned();
-    let wrong: String = right.chars().map(|c| if c == '9' { '0' } else { char::from(c as u8 + 1) }).collect();
+    let wrong: String = right
+        .chars()
+        .map(|c| if c == '9' { '0' } else { char::from(c as u8 + 1) })
+        .collect();
 
     let outcome = s.wallet.enter_pin(&request.request_id, &wrong).await.unwrap();
     assert!(!outcome.accepted);
@@ -66,7 +84,12 @@ async fn wrong_pin_fails_with_the_service_code() {
 
 #[tokio::test]
 async fn hashed_pin_is_accepted_by_the_sandbox_wallet() {
-    let s = station(Options { pin_hashed: true, pin_length: 8, ..Options::default() }).await;
+    let s = station(Options {
+        pin_hashed: true,
+        pin_length: 8,
+        ..Options::default()
+    })
+    .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
     let request = shown(&flow).await;
     let body = s.sandbox.received(&request.request_id).unwrap();
@@ -76,19 +99,43 @@ async fn hashed_pin_is_accepted_by_the_sandbox_wallet() {
     s.wallet.open(&request.url).await.unwrap();
     let retrieved = wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await;
     let pin = retrieved.pin().unwrap().reveal().to_owned();
-    assert_ne!(body["pin"]["value"], pin.as_str(), "a hashed PIN must not travel in plain text");
-    assert!(s.wallet.enter_pin(&request.request_id, &pin).await.unwrap().accepted);
+    assert_ne!(
+        body["pin"]["value"],
+        pin.as_str(),
+        "a hashed PIN must not travel in plain text"
+    );
+    assert!(
+        s.wallet
+            .enter_pin(&request.request_id, &pin)
+            .await
+            .unwrap()
+            .accepted
+    );
     s.wallet.accept(&request.request_id).await.unwrap();
     assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
 }
 
 #[tokio::test]
 async fn a_request_about_to_expire_is_renewed_and_late_events_for_it_are_ignored() {
-    let s = station(Options { request_lifetime: Duration::from_secs(4), ..Options::default() }).await;
+    let s = station(Options {
+        request_lifetime: Duration::from_secs(4),
+        ..Options::default()
+    })
+    .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
     let first = shown(&flow).await;
     // Renewal happens at half-life for short-lived requests.
-    let renewed = wait_for(&flow, |s| matches!(s, FlowState::AwaitingScan { renewals: 1, renewing: false, .. })).await;
+    let renewed = wait_for(&flow, |s| {
+        matches!(
+            s,
+            FlowState::AwaitingScan {
+                renewals: 1,
+                renewing: false,
+                ..
+            }
+        )
+    })
+    .await;
     let second = renewed.shown_request().unwrap().clone();
     assert_ne!(second.request_id, first.request_id);
     assert_ne!(second.url, first.url);
@@ -100,8 +147,19 @@ async fn a_request_about_to_expire_is_renewed_and_late_events_for_it_are_ignored
     s.engine.history().flush();
     tokio::time::sleep(Duration::from_millis(300)).await;
     s.engine.history().flush();
-    assert!(matches!(flow.state(), FlowState::AwaitingScan { .. }), "{:?}", flow.state());
-    let ignored: Vec<_> = s.engine.history().timeline(flow.id()).unwrap().into_iter().filter(|e| e.ignored).collect();
+    assert!(
+        matches!(flow.state(), FlowState::AwaitingScan { .. }),
+        "{:?}",
+        flow.state()
+    );
+    let ignored: Vec<_> = s
+        .engine
+        .history()
+        .timeline(flow.id())
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.ignored)
+        .collect();
     assert_eq!(ignored.len(), 1);
     assert_eq!(ignored[0].request_id, first.request_id);
 
@@ -122,7 +180,14 @@ async fn a_flow_expires_when_renewals_run_out() {
     let flow = s.engine.issue("expert", &megan()).unwrap();
     assert_eq!(flow.finished().await, FlowState::Expired);
     s.engine.history().flush();
-    let created = s.engine.history().timeline(flow.id()).unwrap().into_iter().filter(|e| e.what == "created").count();
+    let created = s
+        .engine
+        .history()
+        .timeline(flow.id())
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.what == "created")
+        .count();
     assert_eq!(created, 2);
 }
 
@@ -184,20 +249,42 @@ async fn a_forged_callback_is_refused_and_changes_nothing() {
         }
         let response = post.send().await.unwrap();
         assert_eq!(response.status(), 401);
-        assert!(response.text().await.unwrap().is_empty(), "a refusal reveals nothing");
+        assert!(
+            response.text().await.unwrap().is_empty(),
+            "a refusal reveals nothing"
+        );
     }
     let unknown_state = serde_json::json!({"requestId": request.request_id, "requestStatus": "issuance_successful", "state": "guessed-state"});
-    let response = http.post(&url).header("api-key", &api_key).json(&unknown_state).send().await.unwrap();
+    let response = http
+        .post(&url)
+        .header("api-key", &api_key)
+        .json(&unknown_state)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 401);
 
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(matches!(flow.state(), FlowState::AwaitingScan { .. }));
     s.engine.history().flush();
-    let events = s.engine.history().timeline(flow.id()).unwrap().into_iter().filter(|e| e.what != "created").count();
+    let events = s
+        .engine
+        .history()
+        .timeline(flow.id())
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.what != "created")
+        .count();
     assert_eq!(events, 0);
 
     // The genuine key is accepted, proving the refusals were about the key.
-    let response = http.post(&url).header("api-key", &api_key).json(&body).send().await.unwrap();
+    let response = http
+        .post(&url)
+        .header("api-key", &api_key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
 }
@@ -210,7 +297,13 @@ async fn a_callback_over_one_megabyte_is_refused() {
     let (url, state, api_key) = callback_of(&s.sandbox, &request.request_id);
     let padding = "x".repeat(1024 * 1024);
     let body = serde_json::json!({"requestId": request.request_id, "requestStatus": "issuance_successful", "state": state, "padding": padding});
-    let response = reqwest::Client::new().post(&url).header("api-key", &api_key).json(&body).send().await.unwrap();
+    let response = reqwest::Client::new()
+        .post(&url)
+        .header("api-key", &api_key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 413);
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(matches!(flow.state(), FlowState::AwaitingScan { .. }));
@@ -232,11 +325,15 @@ async fn one_token_serves_many_requests() {
 #[tokio::test]
 async fn throttling_is_retried_after_the_delay_the_service_asks_for() {
     let s = station(Options::default()).await;
-    s.sandbox.inject_faults(Endpoint::CreateIssuance, vec![Fault::too_many_requests(1)]);
+    s.sandbox
+        .inject_faults(Endpoint::CreateIssuance, vec![Fault::too_many_requests(1)]);
     let started = std::time::Instant::now();
     let flow = s.engine.issue("expert", &megan()).unwrap();
     let request = shown(&flow).await;
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was not honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was not honoured"
+    );
     assert!(s.sandbox.received(&request.request_id).is_some());
 }
 
@@ -260,7 +357,11 @@ async fn a_rejected_token_is_refreshed_once() {
     let s = station(Options::default()).await;
     s.sandbox.inject_faults(
         Endpoint::CreateIssuance,
-        vec![Fault::new(401, "unauthorized", "Failed to authenticate the request.")],
+        vec![Fault::new(
+            401,
+            "unauthorized",
+            "Failed to authenticate the request.",
+        )],
     );
     let flow = s.engine.issue("expert", &megan()).unwrap();
     shown(&flow).await;
@@ -290,7 +391,11 @@ async fn a_field_rejection_names_the_field() {
 
 #[tokio::test]
 async fn a_wrong_client_secret_is_reported_as_an_auth_error() {
-    let s = station(Options { client_secret: "not-the-secret", ..Options::default() }).await;
+    let s = station(Options {
+        client_secret: "not-the-secret",
+        ..Options::default()
+    })
+    .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
     match flow.finished().await {
         FlowState::Failed { code, message } => {
@@ -320,7 +425,11 @@ async fn the_rendered_qr_decodes_to_the_request_url() {
 
 #[tokio::test]
 async fn the_preview_api_shape_works_end_to_end() {
-    let s = station(Options { service_kind: "entra-preview", ..Options::default() }).await;
+    let s = station(Options {
+        service_kind: "entra-preview",
+        ..Options::default()
+    })
+    .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
     let request = shown(&flow).await;
     let body = s.sandbox.received(&request.request_id).unwrap();
@@ -343,6 +452,10 @@ async fn invalid_claims_are_refused_before_anything_is_sent() {
     let ui = station_core::UiError::from(&error);
     assert_eq!(ui.code, "engine.invalid_claims");
     assert!(ui.message.contains("'family_name' is required"), "{}", ui.message);
-    assert!(ui.message.contains("'shoe_size' is not a claim"), "{}", ui.message);
+    assert!(
+        ui.message.contains("'shoe_size' is not a claim"),
+        "{}",
+        ui.message
+    );
     assert!(s.sandbox.received_requests().is_empty());
 }

@@ -53,35 +53,70 @@ fn fixture(name: &str) -> Value {
 
 #[tokio::test]
 async fn issuance_request_matches_seed_001() {
-    let s = station(Options { pin_length: 4, ..Options::default() }).await;
+    let s = station(Options {
+        pin_length: 4,
+        ..Options::default()
+    })
+    .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
     let request = shown(&flow).await;
     let sent = s.sandbox.received(&request.request_id).unwrap();
     assert_same_shape("$", &fixture("seed_001_issuance_request.json"), &sent, &[]);
     assert_eq!(sent["type"], "VerifiedCredentialExpert");
-    assert_eq!(sent["claims"], serde_json::json!({"given_name": "Megan", "family_name": "Bowen"}));
+    assert_eq!(
+        sent["claims"],
+        serde_json::json!({"given_name": "Megan", "family_name": "Bowen"})
+    );
     assert_eq!(sent["pin"]["length"], 4);
-    assert_eq!(sent["registration"]["clientName"], "Verifiable Credential Expert Sample");
-    assert_eq!(sent["callback"]["headers"].as_object().unwrap().len(), 1, "only api-key is sent");
-    assert!(sent["callback"]["headers"]["api-key"].as_str().unwrap().len() >= 22, "an api-key of at least 128 bits");
+    assert_eq!(
+        sent["registration"]["clientName"],
+        "Verifiable Credential Expert Sample"
+    );
+    assert_eq!(
+        sent["callback"]["headers"].as_object().unwrap().len(),
+        1,
+        "only api-key is sent"
+    );
+    assert!(
+        sent["callback"]["headers"]["api-key"].as_str().unwrap().len() >= 22,
+        "an api-key of at least 128 bits"
+    );
 }
 
 #[tokio::test]
 async fn hashed_pin_adds_only_the_documented_fields() {
-    let s = station(Options { pin_hashed: true, ..Options::default() }).await;
+    let s = station(Options {
+        pin_hashed: true,
+        ..Options::default()
+    })
+    .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
     let request = shown(&flow).await;
     let sent = s.sandbox.received(&request.request_id).unwrap();
-    assert_same_shape("$", &fixture("seed_001_issuance_request.json"), &sent, &["$.pin.salt", "$.pin.alg", "$.pin.iterations"]);
+    assert_same_shape(
+        "$",
+        &fixture("seed_001_issuance_request.json"),
+        &sent,
+        &["$.pin.salt", "$.pin.alg", "$.pin.iterations"],
+    );
 }
 
 #[tokio::test]
 async fn preview_issuance_request_matches_seed_002() {
-    let s = station(Options { service_kind: "entra-preview", ..Options::default() }).await;
+    let s = station(Options {
+        service_kind: "entra-preview",
+        ..Options::default()
+    })
+    .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
     let request = shown(&flow).await;
     let sent = s.sandbox.received(&request.request_id).unwrap();
-    assert_same_shape("$", &fixture("seed_002_preview_issuance_request.json"), &sent, &[]);
+    assert_same_shape(
+        "$",
+        &fixture("seed_002_preview_issuance_request.json"),
+        &sent,
+        &[],
+    );
 }
 
 #[tokio::test]
@@ -95,7 +130,12 @@ async fn presentation_request_matches_seed_003() {
         "$.registration.purpose",
         "$.requestedCredentials[0].constraints",
     ];
-    assert_same_shape("$", &fixture("seed_003_presentation_request.json"), &sent, &optional);
+    assert_same_shape(
+        "$",
+        &fixture("seed_003_presentation_request.json"),
+        &sent,
+        &optional,
+    );
     assert_eq!(
         sent["requestedCredentials"][0]["constraints"],
         serde_json::json!([{"claimName": "family_name", "values": ["Bowen", "Smith"]}])
@@ -113,7 +153,11 @@ authority = "did:web:verifier.example"
 constraints = [ { claim = "given_name", starts_with = "Me" } ]
 face_check = { source_photo_claim = "photo", match_confidence_threshold = 80 }
 "#;
-    let s = station(Options { extra_toml: extra.into(), ..Options::default() }).await;
+    let s = station(Options {
+        extra_toml: extra.into(),
+        ..Options::default()
+    })
+    .await;
     let flow = s.engine.verify("door").unwrap();
     let request = shown(&flow).await;
     let sent = s.sandbox.received(&request.request_id).unwrap();
@@ -122,5 +166,8 @@ face_check = { source_photo_claim = "photo", match_confidence_threshold = 80 }
         credential["configuration"]["validation"]["faceCheck"],
         serde_json::json!({"sourcePhotoClaimName": "photo", "matchConfidenceThreshold": 80})
     );
-    assert_eq!(credential["constraints"], serde_json::json!([{"claimName": "given_name", "startsWith": "Me"}]));
+    assert_eq!(
+        credential["constraints"],
+        serde_json::json!([{"claimName": "given_name", "startsWith": "Me"}])
+    );
 }

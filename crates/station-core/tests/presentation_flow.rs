@@ -56,7 +56,13 @@ async fn a_credential_that_misses_the_constraint_is_not_verified() {
 async fn templates_are_used_for_their_own_kind_only() {
     let s = station(Options::default()).await;
     let error = s.engine.verify("expert").err().unwrap();
-    assert_eq!(station_core::UiError::from(&error).code, "engine.wrong_template_kind");
+    assert_eq!(
+        station_core::UiError::from(&error).code,
+        "engine.wrong_template_kind"
+    );
     let error = s.engine.issue("nope", &megan()).err().unwrap();
-    assert!(error.to_string().contains("choose one of: checkin, expert"), "{error}");
+    assert!(
+        error.to_string().contains("choose one of: checkin, expert"),
+        "{error}"
+    );
 }

@@ -34,7 +34,11 @@ async fn the_pin_appears_in_no_log_line_and_not_in_the_database() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     // Sixteen digits: long enough that no timestamp or id contains it by chance.
-    let s = station(Options { pin_length: 16, ..Options::default() }).await;
+    let s = station(Options {
+        pin_length: 16,
+        ..Options::default()
+    })
+    .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
     let request = shown(&flow).await;
     s.wallet.open(&request.url).await.unwrap();
@@ -47,8 +51,14 @@ async fn the_pin_appears_in_no_log_line_and_not_in_the_database() {
     s.engine.history().flush();
 
     let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    assert!(text.contains("flow ended"), "the capture must have seen the flow's logs");
-    assert!(text.contains("<redacted>"), "the logged state must show the PIN redacted");
+    assert!(
+        text.contains("flow ended"),
+        "the capture must have seen the flow's logs"
+    );
+    assert!(
+        text.contains("<redacted>"),
+        "the logged state must show the PIN redacted"
+    );
     assert!(!text.contains(&pin), "the PIN appeared in the log");
 
     let mut database = Vec::new();
@@ -56,5 +66,8 @@ async fn the_pin_appears_in_no_log_line_and_not_in_the_database() {
         database.extend(std::fs::read(entry.unwrap().path()).unwrap());
     }
     assert!(!database.is_empty());
-    assert!(!database.windows(pin.len()).any(|w| w == pin.as_bytes()), "the PIN reached the data directory");
+    assert!(
+        !database.windows(pin.len()).any(|w| w == pin.as_bytes()),
+        "the PIN reached the data directory"
+    );
 }

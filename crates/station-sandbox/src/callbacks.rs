@@ -48,12 +48,7 @@ pub(crate) struct Event {
 }
 
 impl Event {
-    pub(crate) fn new(
-        request_id: &str,
-        shape: ApiShape,
-        callback: &CallbackSpec,
-        status: Status,
-    ) -> Self {
+    pub(crate) fn new(request_id: &str, shape: ApiShape, callback: &CallbackSpec, status: Status) -> Self {
         Self {
             request_id: request_id.to_owned(),
             shape,

@@ -91,10 +91,7 @@ fn parse_date_time(text: &str) -> Option<()> {
             let ob = offset.as_bytes();
             let oh: u32 = offset.get(1..3)?.parse().ok()?;
             let om: u32 = offset.get(4..6)?.parse().ok()?;
-            (ob[3] == b':'
-                && ob[1..3].iter().chain(&ob[4..6]).all(u8::is_ascii_digit)
-                && oh < 24
-                && om < 60)
+            (ob[3] == b':' && ob[1..3].iter().chain(&ob[4..6]).all(u8::is_ascii_digit) && oh < 24 && om < 60)
                 .then_some(())
         }
         _ => None,

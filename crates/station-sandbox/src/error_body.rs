@@ -97,10 +97,7 @@ impl IntoResponse for ServiceError {
                 innererror: self.inner.as_deref(),
             },
         };
-        with_retry_after(
-            (self.status, Json(body)).into_response(),
-            self.retry_after_secs,
-        )
+        with_retry_after((self.status, Json(body)).into_response(), self.retry_after_secs)
     }
 }
 
@@ -136,10 +133,7 @@ impl IntoResponse for AadError {
             error: &self.error,
             error_description: &self.description,
         };
-        with_retry_after(
-            (self.status, Json(body)).into_response(),
-            self.retry_after_secs,
-        )
+        with_retry_after((self.status, Json(body)).into_response(), self.retry_after_secs)
     }
 }
 

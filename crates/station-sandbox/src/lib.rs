@@ -43,9 +43,7 @@ pub use error::SandboxError;
 pub use faults::{Endpoint, Fault};
 pub use spec::RequestKind;
 pub use token::{CURRENT_SCOPE, PREVIEW_SCOPE};
-pub use wallet_api::{
-    HeldCredential, OpenedRequest, PendingRequest, PinOutcome, WalletActionOutcome,
-};
+pub use wallet_api::{HeldCredential, OpenedRequest, PendingRequest, PinOutcome, WalletActionOutcome};
 pub use wallet_client::WalletClient;
 
 use callbacks::CallbackSender;
@@ -102,9 +100,7 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         let bind = config.bind;
         let bind_error = |source| SandboxError::Bind { addr: bind, source };
-        let listener = tokio::net::TcpListener::bind(bind)
-            .await
-            .map_err(bind_error)?;
+        let listener = tokio::net::TcpListener::bind(bind).await.map_err(bind_error)?;
         let addr = listener.local_addr().map_err(bind_error)?;
         let state = Arc::new(AppState::new(
             config,
@@ -172,10 +168,7 @@ impl Sandbox {
             let _ = stop.send(());
         }
         if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
-                .await
-                .is_err()
-            {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
                 task.abort();
             }
         }

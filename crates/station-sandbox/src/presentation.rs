@@ -44,17 +44,14 @@ pub(crate) fn select<'a>(
 fn fits(requested: &RequestedCredential, credential: &HeldCredential) -> bool {
     let claim = |name: &str| credential.claims.get(name).map(|v| v.to_lowercase());
     credential.types.contains(&requested.credential_type)
-        && (requested.accepted_issuers.is_empty()
-            || requested.accepted_issuers.contains(&credential.issuer))
+        && (requested.accepted_issuers.is_empty() || requested.accepted_issuers.contains(&credential.issuer))
         && requested.constraints.iter().all(|constraint| {
             // The service compares constraints case-insensitively.
             let Some(value) = claim(&constraint.claim_name) else {
                 return false;
             };
             match &constraint.operand {
-                ConstraintOperand::Values(values) => {
-                    values.iter().any(|v| v.to_lowercase() == value)
-                }
+                ConstraintOperand::Values(values) => values.iter().any(|v| v.to_lowercase() == value),
                 ConstraintOperand::Contains(part) => value.contains(&part.to_lowercase()),
                 ConstraintOperand::StartsWith(prefix) => value.starts_with(&prefix.to_lowercase()),
             }
@@ -88,8 +85,7 @@ pub(crate) fn verified_fields(
             });
             if selection.requested.face_check.is_some() {
                 // The simulated holder's selfie always matches their photo.
-                entry["faceCheck"] =
-                    json!({"matchConfidenceScore": 95.0, "sourcePhotoQuality": "HIGH"});
+                entry["faceCheck"] = json!({"matchConfidenceScore": 95.0, "sourcePhotoQuality": "HIGH"});
             }
             entry
         })

@@ -126,18 +126,15 @@ async fn create(
             &format!("Tenant '{tenant}' not found."),
         ));
     }
-    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| {
-            ServiceError::plain(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payloadTooLarge",
-                "The request payload is larger than the maximum of 1048576 bytes.",
-            )
-        })?;
-    let json: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        ServiceError::bad_field(format!("The request body is not valid JSON: {e}."), None)
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
+        ServiceError::plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payloadTooLarge",
+            "The request payload is larger than the maximum of 1048576 bytes.",
+        )
     })?;
+    let json: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ServiceError::bad_field(format!("The request body is not valid JSON: {e}."), None))?;
     let valid = call
         .validate(&json)
         .map_err(|invalid| ServiceError::bad_field(invalid.message, Some(invalid.target)))?;

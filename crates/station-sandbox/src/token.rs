@@ -111,9 +111,7 @@ fn required<'a>(form: &'a HashMap<String, String>, name: &str) -> Result<&'a str
         _ => Err(AadError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            format!(
-                "AADSTS900144: The request body must contain the following parameter: '{name}'."
-            ),
+            format!("AADSTS900144: The request body must contain the following parameter: '{name}'."),
         )),
     }
 }
@@ -122,10 +120,9 @@ fn issue_token(state: &AppState) -> Json<TokenResponse> {
     let lifetime = state.config.token_lifetime;
     // 256 random bits, url-safe, opaque like AAD's JWTs are to the caller.
     let access_token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    state.lock().add_token(
-        access_token.clone(),
-        std::time::SystemTime::now() + lifetime,
-    );
+    state
+        .lock()
+        .add_token(access_token.clone(), std::time::SystemTime::now() + lifetime);
     Json(TokenResponse {
         token_type: "Bearer",
         expires_in: lifetime.as_secs(),

@@ -72,12 +72,7 @@ pub(crate) async fn enter_pin(
     let body = parse(body)?;
     let failure = {
         let mut inner = state.lock();
-        let request = actionable(
-            &mut inner,
-            &body.request_id,
-            Some(RequestKind::Issuance),
-            true,
-        )?;
+        let request = actionable(&mut inner, &body.request_id, Some(RequestKind::Issuance), true)?;
         let RequestSpec::Issuance(issuance) = &request.spec else {
             return Err(wrong_kind(RequestKind::Issuance));
         };
@@ -92,10 +87,7 @@ pub(crate) async fn enter_pin(
             None
         } else {
             request.phase = Phase::Finished;
-            Some(
-                event(request, Status::IssuanceError)
-                    .with_error(BAD_OR_MISSING_FIELD, WRONG_PIN_MESSAGE),
-            )
+            Some(event(request, Status::IssuanceError).with_error(BAD_OR_MISSING_FIELD, WRONG_PIN_MESSAGE))
         }
     };
     let outcome = match failure {
@@ -119,12 +111,7 @@ pub(crate) async fn accept(
     let body = parse(body)?;
     let event = {
         let mut inner = state.lock();
-        let request = actionable(
-            &mut inner,
-            &body.request_id,
-            Some(RequestKind::Issuance),
-            true,
-        )?;
+        let request = actionable(&mut inner, &body.request_id, Some(RequestKind::Issuance), true)?;
         let RequestSpec::Issuance(issuance) = &request.spec else {
             return Err(wrong_kind(RequestKind::Issuance));
         };
@@ -166,10 +153,7 @@ pub(crate) async fn decline(
             RequestKind::Issuance => Status::IssuanceError,
             RequestKind::Presentation => Status::PresentationError,
         };
-        event(request, status).with_error(
-            "userCanceled",
-            "The user declined the request in the wallet.",
-        )
+        event(request, status).with_error("userCanceled", "The user declined the request in the wallet.")
     };
     deliver(&state, event).await
 }
@@ -204,8 +188,9 @@ pub(crate) async fn present(
                 );
                 event(&request, Status::PresentationVerified).with_extra(fields)
             }
-            Err(message) => event(&request, Status::PresentationError)
-                .with_error("requestedCredentialNotFound", &message),
+            Err(message) => {
+                event(&request, Status::PresentationError).with_error("requestedCredentialNotFound", &message)
+            }
         }
     };
     deliver(&state, event).await
@@ -244,9 +229,8 @@ pub(crate) async fn credentials(State(state): Shared) -> Json<Vec<HeldCredential
 }
 
 fn parse<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, WalletError> {
-    body.map(|Json(body)| body).map_err(|rejection| {
-        WalletError::new(StatusCode::BAD_REQUEST, "badRequest", rejection.body_text())
-    })
+    body.map(|Json(body)| body)
+        .map_err(|rejection| WalletError::new(StatusCode::BAD_REQUEST, "badRequest", rejection.body_text()))
 }
 
 /// Finds a request the wallet may act on, or says why not. A finished
@@ -343,8 +327,7 @@ mod tests {
         let legacy = "openid://vc?request_uri=https://beta.did.msidentity.com/v1.0/t/verifiablecredentials/request/xyz";
         assert_eq!(request_id_from_url(legacy).as_deref(), Some("xyz"));
         assert_eq!(
-            request_id_from_url("http://127.0.0.1/v1.0/tenants/t/x/presentationRequests/p1")
-                .as_deref(),
+            request_id_from_url("http://127.0.0.1/v1.0/tenants/t/x/presentationRequests/p1").as_deref(),
             Some("p1")
         );
         assert_eq!(request_id_from_url("not a url"), None);

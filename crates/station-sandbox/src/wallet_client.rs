@@ -39,13 +39,7 @@ impl WalletClient {
 
     /// Scans a request: `url` is what the station shows (the QR content).
     pub async fn open(&self, url: &str) -> Result<OpenedRequest, SandboxError> {
-        self.post(
-            "open",
-            &OpenBody {
-                url: url.to_owned(),
-            },
-        )
-        .await
+        self.post("open", &OpenBody { url: url.to_owned() }).await
     }
 
     pub async fn enter_pin(&self, request_id: &str, pin: &str) -> Result<PinOutcome, SandboxError> {

@@ -76,10 +76,7 @@ async fn answers_201_with_the_documented_fields_and_stores_the_body() {
     assert_eq!(content, expected_url);
 
     assert_eq!(sandbox.received(request_id), Some(body.clone()));
-    assert_eq!(
-        sandbox.received_requests(),
-        vec![(request_id.to_owned(), body)]
-    );
+    assert_eq!(sandbox.received_requests(), vec![(request_id.to_owned(), body)]);
 }
 
 #[tokio::test]
@@ -101,10 +98,7 @@ async fn omits_the_qr_code_when_not_asked_and_keeps_arrival_order() {
         .collect();
     assert_eq!(
         ids,
-        vec![
-            a["requestId"].as_str().unwrap(),
-            b["requestId"].as_str().unwrap()
-        ]
+        vec![a["requestId"].as_str().unwrap(), b["requestId"].as_str().unwrap()]
     );
 }
 
@@ -124,10 +118,7 @@ async fn requires_each_mandatory_field() {
     for (path, target) in cases {
         let response = create_edited(&sandbox, &token, |b| remove(b, path)).await;
         assert_bad_field(&response, target);
-        assert!(response.2["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains(target));
+        assert!(response.2["error"]["message"].as_str().unwrap().contains(target));
     }
     assert!(sandbox.received_requests().is_empty());
 }
@@ -148,15 +139,9 @@ async fn checks_field_formats() {
             Box::new(|b| b["callback"]["url"] = json!("ftp://x.example/cb")),
             "callback.url",
         ),
-        (
-            Box::new(|b| b["callback"]["state"] = json!("")),
-            "callback.state",
-        ),
+        (Box::new(|b| b["callback"]["state"] = json!("")), "callback.state"),
         (Box::new(|b| b["manifest"] = json!("not a url")), "manifest"),
-        (
-            Box::new(|b| b["includeQRCode"] = json!("yes")),
-            "includeQRCode",
-        ),
+        (Box::new(|b| b["includeQRCode"] = json!("yes")), "includeQRCode"),
         (Box::new(|b| b["claims"]["age"] = json!(42)), "claims.age"),
         (
             Box::new(|b| b["expirationDate"] = json!("next week")),
@@ -220,8 +205,7 @@ async fn enforces_plain_pin_rules() {
 async fn enforces_hashed_pin_rules() {
     let (sandbox, token) = setup().await;
     let hash = STANDARD.encode(Sha256::digest(b"salty1234"));
-    let good =
-        json!({"value": hash, "length": 4, "salt": "salty", "alg": "sha256", "iterations": 1});
+    let good = json!({"value": hash, "length": 4, "salt": "salty", "alg": "sha256", "iterations": 1});
     let ok = create_edited(&sandbox, &token, |b| b["pin"] = good.clone()).await;
     assert_eq!(ok.0, 201, "{}", ok.2);
 
@@ -301,10 +285,7 @@ async fn rejects_bodies_that_are_not_json() {
     let (sandbox, token) = setup().await;
     let response = post_raw(&sandbox, ISSUANCE_PATH, Some(&token), "{not json".into()).await;
     assert_service_error(&response, 400, "badRequest");
-    assert_eq!(
-        response.2["error"]["innererror"]["code"],
-        "badOrMissingField"
-    );
+    assert_eq!(response.2["error"]["innererror"]["code"], "badOrMissingField");
     let response = post_raw(&sandbox, ISSUANCE_PATH, Some(&token), "[1, 2]".into()).await;
     assert_service_error(&response, 400, "badRequest");
 }

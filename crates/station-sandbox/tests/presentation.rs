@@ -20,8 +20,7 @@ async fn setup() -> (Sandbox, WalletClient, Receiver, String) {
 
 /// Issues the default credential (given_name Megan, department Research) into the wallet.
 async fn issue(sandbox: &Sandbox, wallet: &WalletClient, receiver: &Receiver, token: &str) {
-    let created =
-        common::create_issuance(sandbox, token, &common::issuance_body(&receiver.url)).await;
+    let created = common::create_issuance(sandbox, token, &common::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     wallet.open(created["url"].as_str().unwrap()).await.unwrap();
     assert!(wallet.enter_pin(id, "3539").await.unwrap().accepted);
@@ -78,8 +77,7 @@ async fn validates_presentation_requests() {
             json!({"sourcePhotoClaimName": "photo", "matchConfidenceThreshold": value});
         body
     };
-    let target =
-        "requestedCredentials[0].configuration.validation.faceCheck.matchConfidenceThreshold";
+    let target = "requestedCredentials[0].configuration.validation.faceCheck.matchConfidenceThreshold";
     for bad in [49, 101] {
         let response = post_json(&sandbox, PRESENTATION_PATH, Some(&token), &threshold(bad)).await;
         assert_bad_field(&response, target);
@@ -98,15 +96,11 @@ async fn validates_presentation_requests() {
             "requestedCredentials[0].constraints[0]",
         ),
         (
-            Box::new(|b| {
-                b["requestedCredentials"][0]["constraints"] = json!([{"claimName": "department"}])
-            }),
+            Box::new(|b| b["requestedCredentials"][0]["constraints"] = json!([{"claimName": "department"}])),
             "requestedCredentials[0].constraints[0]",
         ),
         (
-            Box::new(|b| {
-                b["requestedCredentials"][0]["constraints"] = json!([{"startsWith": "R"}])
-            }),
+            Box::new(|b| b["requestedCredentials"][0]["constraints"] = json!([{"startsWith": "R"}])),
             "requestedCredentials[0].constraints[0].claimName",
         ),
         (
@@ -144,10 +138,7 @@ async fn validates_presentation_requests() {
         ),
         (
             Box::new(|b| {
-                b["registration"]
-                    .as_object_mut()
-                    .unwrap()
-                    .remove("clientName");
+                b["registration"].as_object_mut().unwrap().remove("clientName");
             }),
             "registration.clientName",
         ),
@@ -232,8 +223,7 @@ async fn unmet_requirements_give_presentation_error() {
             |b| b["requestedCredentials"][0]["constraints"] = json!([{"claimName": "department", "startsWith": "Res"}, {"claimName": "missing", "contains": "x"}]),
         ),
         Box::new(|b| {
-            b["requestedCredentials"][0]["acceptedIssuers"] =
-                json!(["did:web:someone-else.example"])
+            b["requestedCredentials"][0]["acceptedIssuers"] = json!(["did:web:someone-else.example"])
         }),
         Box::new(|b| b["requestedCredentials"][0]["type"] = json!("DriverLicense")),
         Box::new(|b| {
@@ -277,8 +267,7 @@ async fn face_check_presentation_reports_the_match_and_no_receipt() {
 async fn declining_a_presentation_and_presenting_twice() {
     let (sandbox, wallet, receiver, token) = setup().await;
     let created =
-        common::create_presentation(&sandbox, &token, &common::presentation_body(&receiver.url))
-            .await;
+        common::create_presentation(&sandbox, &token, &common::presentation_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     wallet.open(created["url"].as_str().unwrap()).await.unwrap();
     let (_, code) = match wallet.accept(id).await.unwrap_err() {

@@ -88,17 +88,11 @@ async fn preview_endpoint_validates_with_nested_paths() {
     // The current shape's top-level fields are unknown here.
     let mut body = preview_body("http://127.0.0.1:9/cb");
     body["type"] = json!("VerifiedCredentialExpert");
-    assert_bad_field(
-        &post_json(&sandbox, path, Some(&token), &body).await,
-        "type",
-    );
+    assert_bad_field(&post_json(&sandbox, path, Some(&token), &body).await, "type");
 
     let mut body = preview_body("http://127.0.0.1:9/cb");
     body.as_object_mut().unwrap().remove("issuance");
-    assert_bad_field(
-        &post_json(&sandbox, path, Some(&token), &body).await,
-        "issuance",
-    );
+    assert_bad_field(&post_json(&sandbox, path, Some(&token), &body).await, "issuance");
 
     let response = post_json(
         &sandbox,

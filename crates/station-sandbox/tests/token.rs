@@ -127,10 +127,7 @@ async fn refuses_each_bad_input_with_aad_codes() {
         assert_eq!(got_status, status, "{body}");
         assert_eq!(body["error"], error, "{body}");
         let description = body["error_description"].as_str().expect("description");
-        assert!(
-            description.starts_with(&format!("{aadsts}: ")),
-            "{description}"
-        );
+        assert!(description.starts_with(&format!("{aadsts}: ")), "{description}");
         assert!(body.get("access_token").is_none());
     }
     assert_eq!(sandbox.token_requests(), count);
@@ -147,10 +144,7 @@ async fn token_faults_use_the_aad_shape_and_still_count() {
         }],
     );
     let response = reqwest::Client::new()
-        .post(format!(
-            "{}/sandbox-tenant/oauth2/v2.0/token",
-            sandbox.base_url()
-        ))
+        .post(format!("{}/sandbox-tenant/oauth2/v2.0/token", sandbox.base_url()))
         .form(&form("sandbox-secret", "sandbox-client", CURRENT_SCOPE))
         .send()
         .await

@@ -34,8 +34,7 @@ fn api_code(error: SandboxError) -> (u16, String, String) {
 #[tokio::test]
 async fn opening_sends_request_retrieved_with_the_given_header_and_state() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let created =
-        common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
     let request_id = created["requestId"].as_str().unwrap();
 
     let opened = wallet.open(created["url"].as_str().unwrap()).await.unwrap();
@@ -68,19 +67,14 @@ async fn opening_sends_request_retrieved_with_the_given_header_and_state() {
 #[tokio::test]
 async fn right_pin_then_accept_issues_the_credential() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let created =
-        common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     wallet.open(created["url"].as_str().unwrap()).await.unwrap();
 
     let pin = wallet.enter_pin(id, "3539").await.unwrap();
     assert!(pin.accepted);
     assert_eq!(pin.callback_status, None);
-    assert_eq!(
-        receiver.received().len(),
-        1,
-        "a right PIN sends no callback"
-    );
+    assert_eq!(receiver.received().len(), 1, "a right PIN sends no callback");
 
     let accepted = wallet.accept(id).await.unwrap();
     assert_eq!(accepted.callback_status, Some(200));
@@ -106,8 +100,7 @@ async fn right_pin_then_accept_issues_the_credential() {
 #[tokio::test]
 async fn wrong_pin_fails_the_issuance() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let created =
-        common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     wallet.open(created["url"].as_str().unwrap()).await.unwrap();
 
@@ -152,8 +145,7 @@ async fn hashed_pin_is_checked_against_salt_and_hash() {
 #[tokio::test]
 async fn accept_before_pin_or_before_open_is_refused() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let created =
-        common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
 
     let (status, code, _) = api_code(wallet.accept(id).await.unwrap_err());
@@ -184,10 +176,7 @@ async fn issuance_without_pin_accepts_directly_and_decline_reports_user_canceled
             .unwrap_err(),
     );
     assert_eq!(code, "pinNotRequired");
-    wallet
-        .accept(first["requestId"].as_str().unwrap())
-        .await
-        .unwrap();
+    wallet.accept(first["requestId"].as_str().unwrap()).await.unwrap();
 
     let second = common::create_issuance(&sandbox, &token, &body).await;
     let id = second["requestId"].as_str().unwrap();
@@ -215,31 +204,20 @@ async fn expired_requests_answer_410() {
     let wallet = WalletClient::new(&sandbox.base_url());
     let receiver = Receiver::start().await;
     let token = common::token(&sandbox).await;
-    let created =
-        common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     assert_eq!(wallet.pending().await.unwrap().len(), 1);
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let (status, code, message) = api_code(
-        wallet
-            .open(created["url"].as_str().unwrap())
-            .await
-            .unwrap_err(),
-    );
+    let (status, code, message) = api_code(wallet.open(created["url"].as_str().unwrap()).await.unwrap_err());
     assert_eq!((status, code.as_str()), (410, "expired"));
     assert!(message.starts_with("The request expired at "), "{message}");
     let (status, _, _) = api_code(wallet.accept(id).await.unwrap_err());
     assert_eq!(status, 410);
     assert!(wallet.pending().await.unwrap().is_empty());
     assert!(receiver.received().is_empty(), "expiry sends no callback");
-    let error = wallet
-        .open(created["url"].as_str().unwrap())
-        .await
-        .unwrap_err();
-    assert!(error
-        .to_string()
-        .starts_with("expired: The request expired at"));
+    let error = wallet.open(created["url"].as_str().unwrap()).await.unwrap_err();
+    assert!(error.to_string().starts_with("expired: The request expired at"));
 }
 
 #[tokio::test]

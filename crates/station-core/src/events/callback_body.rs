@@ -113,7 +113,11 @@ impl CallbackBody {
                     .map(|e| (e.code.clone(), e.message.clone()))
                     .unwrap_or_default();
                 Some(FlowEvent::Failed {
-                    code: if code.is_empty() { self.request_status.clone() } else { code },
+                    code: if code.is_empty() {
+                        self.request_status.clone()
+                    } else {
+                        code
+                    },
                     message,
                 })
             }
@@ -197,7 +201,10 @@ mod tests {
         let Some(FlowEvent::Verified(presentation)) = parse(text.as_bytes()).unwrap().to_event() else {
             panic!("not a verified event");
         };
-        assert_eq!(presentation.subject.as_deref(), Some("did:web:verifiedid.contoso.com"));
+        assert_eq!(
+            presentation.subject.as_deref(),
+            Some("did:web:verifiedid.contoso.com")
+        );
         let credential = &presentation.credentials[0];
         assert_eq!(credential.claims["firstName"], "Megan");
         assert_eq!(credential.revocation_status.as_deref(), Some("VALID"));

@@ -97,7 +97,9 @@ impl CallbackListener {
             addr: config.bind,
             detail: e.to_string(),
         };
-        let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(bind_error)?;
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
         let routes = Arc::new(RouteTable::default());
         let app = Router::new()
@@ -177,14 +179,20 @@ fn callback_url(public_url: Option<&Url>, local_addr: SocketAddr) -> Url {
         ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         ip => ip,
     };
-    let text = format!("http://{}{CALLBACK_PATH}", SocketAddr::new(host, local_addr.port()));
+    let text = format!(
+        "http://{}{CALLBACK_PATH}",
+        SocketAddr::new(host, local_addr.port())
+    );
     Url::parse(&text).unwrap_or_else(|_| unreachable!("a socket address always forms a URL"))
 }
 
 async fn receive(State(routes): State<Arc<RouteTable>>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let received_at = Instant::now();
     let Some(callback) = callback_body::parse(&body) else {
-        tracing::warn!(bytes = body.len(), "refused a callback that is not a Request Service callback body");
+        tracing::warn!(
+            bytes = body.len(),
+            "refused a callback that is not a Request Service callback body"
+        );
         return StatusCode::BAD_REQUEST;
     };
     let api_key = headers.get("api-key").map(|v| v.as_bytes()).unwrap_or_default();
@@ -201,7 +209,9 @@ async fn receive(State(routes): State<Arc<RouteTable>>, headers: HeaderMap, body
                 received_at,
             });
         }
-        None => tracing::info!(status = %callback.request_status, "ignored a callback status this station does not act on"),
+        None => {
+            tracing::info!(status = %callback.request_status, "ignored a callback status this station does not act on")
+        }
     }
     StatusCode::OK
 }
@@ -214,8 +224,14 @@ mod tests {
     fn public_url_replaces_the_local_address() {
         let base = Url::parse("https://desk.example.com/station/").unwrap();
         let addr: SocketAddr = "0.0.0.0:47381".parse().unwrap();
-        assert_eq!(callback_url(Some(&base), addr).as_str(), "https://desk.example.com/station/callback");
-        assert_eq!(callback_url(None, addr).as_str(), "http://127.0.0.1:47381/callback");
+        assert_eq!(
+            callback_url(Some(&base), addr).as_str(),
+            "https://desk.example.com/station/callback"
+        );
+        assert_eq!(
+            callback_url(None, addr).as_str(),
+            "http://127.0.0.1:47381/callback"
+        );
     }
 
     #[test]

@@ -21,7 +21,10 @@ pub enum FlowEvent {
     Retrieved,
     Issued,
     Verified(VerifiedPresentation),
-    Failed { code: String, message: String },
+    Failed {
+        code: String,
+        message: String,
+    },
     Expired,
 }
 

@@ -15,7 +15,9 @@ pub use state::{FlowKind, FlowState, ShownRequest};
 
 use crate::config::{FlowTiming, IssuanceTemplate, PresentationTemplate};
 use crate::error::{ErrorCode, UiError};
-use crate::events::{event_channel, CallbackListener, EventSink, EventStream, FlowEvent, RouteGuard, SourcedEvent};
+use crate::events::{
+    event_channel, CallbackListener, EventSink, EventStream, FlowEvent, RouteGuard, SourcedEvent,
+};
 use crate::pin::Pin;
 use crate::provider::{Claims, IssuanceSpec, PresentationSpec, Provider, ProviderError};
 use crate::store::{History, Record};
@@ -193,7 +195,8 @@ impl Flow {
             let step = match pending.pop_front() {
                 Some(event) => Step::Event(event),
                 None => {
-                    let renew_at = next_renewal.filter(|_| !retrieved && renewals < self.context.timing.max_renewals);
+                    let renew_at =
+                        next_renewal.filter(|_| !retrieved && renewals < self.context.timing.max_renewals);
                     tokio::select! {
                         biased;
                         _ = cancel.changed() => Step::Cancelled,
@@ -226,7 +229,8 @@ impl Flow {
                             pending.extend(std::iter::from_fn(|| self.events.try_recv().ok()));
                             // The wallet may have opened the old request while
                             // the new one was being made: then the old one stays.
-                            let old_was_opened = pending.iter().any(|e| e.request_id == current.shown.request_id);
+                            let old_was_opened =
+                                pending.iter().any(|e| e.request_id == current.shown.request_id);
                             if !old_was_opened {
                                 renewals += 1;
                                 next_renewal = Some(self.renewal_time(&replacement));
@@ -274,7 +278,9 @@ impl Flow {
                                 presentation,
                             })
                         }
-                        FlowEvent::Failed { code, message } => return self.finish(FlowState::Failed { code, message }),
+                        FlowEvent::Failed { code, message } => {
+                            return self.finish(FlowState::Failed { code, message })
+                        }
                         FlowEvent::Expired => return self.finish(FlowState::Expired),
                     }
                 }
@@ -301,8 +307,10 @@ impl Flow {
         let created_at = SystemTime::now();
         let (created, pin) = match &self.context.request {
             FlowRequest::Issuance { template, claims } => {
-                let pin = template.pin_length.map(Pin::generate).transpose().map_err(|e| ProviderError::Protocol {
-                    detail: e.to_string(),
+                let pin = template.pin_length.map(Pin::generate).transpose().map_err(|e| {
+                    ProviderError::Protocol {
+                        detail: e.to_string(),
+                    }
                 })?;
                 let spec = IssuanceSpec {
                     template,
@@ -313,7 +321,10 @@ impl Flow {
             }
             FlowRequest::Presentation { template } => {
                 let spec = PresentationSpec { template };
-                (self.context.provider.create_presentation(&spec, &ticket).await?, None)
+                (
+                    self.context.provider.create_presentation(&spec, &ticket).await?,
+                    None,
+                )
             }
         };
         let service_latency = started.elapsed();

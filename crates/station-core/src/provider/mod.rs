@@ -83,9 +83,13 @@ pub enum ProviderError {
         inner_code: Option<String>,
         target: Option<String>,
     },
-    #[error("the service is busy and still refused after {attempts} attempts ({code}); try again in a minute")]
+    #[error(
+        "the service is busy and still refused after {attempts} attempts ({code}); try again in a minute"
+    )]
     Busy { attempts: u32, code: String },
-    #[error("the service at {url} cannot be reached: {detail}. Check the network connection and the service URL")]
+    #[error(
+        "the service at {url} cannot be reached: {detail}. Check the network connection and the service URL"
+    )]
     Unreachable { url: String, detail: String },
     #[error("the service answered in an unexpected way ({detail}); the station may need an update")]
     Protocol { detail: String },

@@ -22,7 +22,9 @@ pub const DATABASE_FILE: &str = "history.sqlite3";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot create the data directory {path}: {detail}. Set STATION_DATA_DIR to a writable directory")]
+    #[error(
+        "cannot create the data directory {path}: {detail}. Set STATION_DATA_DIR to a writable directory"
+    )]
     DataDir { path: String, detail: String },
     #[error("the history database {path} cannot be used: {detail}")]
     Database { path: String, detail: String },
@@ -160,7 +162,10 @@ impl History {
 
     /// The most recent flows, newest first.
     pub fn recent(&self, limit: usize) -> Result<Vec<FlowSummary>, StoreError> {
-        self.flows("1 = 1 ORDER BY started_at_ms DESC, rowid DESC LIMIT ?1", &limit.to_string())
+        self.flows(
+            "1 = 1 ORDER BY started_at_ms DESC, rowid DESC LIMIT ?1",
+            &limit.to_string(),
+        )
     }
 
     pub fn flow(&self, flow_id: &str) -> Result<Option<FlowSummary>, StoreError> {
@@ -189,7 +194,8 @@ impl History {
                 })
             })
             .map_err(|e| db_error(&self.path, e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| db_error(&self.path, e))
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| db_error(&self.path, e))
     }
 
     /// A flow's requests and events in the order they happened.
@@ -218,7 +224,8 @@ impl History {
                 })
             })
             .map_err(|e| db_error(&self.path, e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| db_error(&self.path, e))
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| db_error(&self.path, e))
     }
 
     /// The schema version of the database file.

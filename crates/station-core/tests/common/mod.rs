@@ -97,11 +97,14 @@ pub async fn station(options: Options) -> Station {
     })
     .await
     .unwrap();
-    let config = StationConfig::from_toml(&config_toml(&sandbox.base_url(), &options), "test config").unwrap();
+    let config =
+        StationConfig::from_toml(&config_toml(&sandbox.base_url(), &options), "test config").unwrap();
     let secrets = MemoryStore::default();
     secrets.set("desk", &Secret::new(options.client_secret)).unwrap();
     let data_dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(config, Arc::new(secrets), data_dir.path()).await.unwrap();
+    let engine = Engine::start(config, Arc::new(secrets), data_dir.path())
+        .await
+        .unwrap();
     let wallet = WalletClient::new(&sandbox.base_url());
     Station {
         sandbox,
@@ -124,12 +127,18 @@ pub async fn wait_for(handle: &FlowHandle, done: impl Fn(&FlowState) -> bool) ->
     let result = tokio::time::timeout(Duration::from_secs(20), states.wait_for(|s| done(s))).await;
     match result {
         Ok(Ok(state)) => state.clone(),
-        _ => panic!("flow never reached the expected state; it is {:?}", handle.state()),
+        _ => panic!(
+            "flow never reached the expected state; it is {:?}",
+            handle.state()
+        ),
     }
 }
 
 pub async fn shown(handle: &FlowHandle) -> station_core::flow::ShownRequest {
-    let state = wait_for(handle, |s| matches!(s, FlowState::AwaitingScan { renewing: false, .. }) || s.is_terminal()).await;
+    let state = wait_for(handle, |s| {
+        matches!(s, FlowState::AwaitingScan { renewing: false, .. }) || s.is_terminal()
+    })
+    .await;
     match state.shown_request() {
         Some(request) => request.clone(),
         None => panic!("no request shown: {state:?}"),
@@ -138,7 +147,9 @@ pub async fn shown(handle: &FlowHandle) -> station_core::flow::ShownRequest {
 
 /// The callback details the station gave the service for `request_id`.
 pub fn callback_of(sandbox: &Sandbox, request_id: &str) -> (String, String, String) {
-    let body = sandbox.received(request_id).expect("sandbox received the request");
+    let body = sandbox
+        .received(request_id)
+        .expect("sandbox received the request");
     let callback = &body["callback"];
     (
         callback["url"].as_str().unwrap().to_owned(),

@@ -70,10 +70,7 @@ impl<'a> Obj<'a> {
         match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
             Some(key) => invalid(
                 self.target(key),
-                format!(
-                    "Unknown field '{}' in the request payload.",
-                    self.target(key)
-                ),
+                format!("Unknown field '{}' in the request payload.", self.target(key)),
             ),
             None => Ok(()),
         }
@@ -122,11 +119,7 @@ impl<'a> Obj<'a> {
     }
 
     /// An optional integer within `range`.
-    pub(crate) fn opt_int_in(
-        &self,
-        key: &str,
-        range: std::ops::RangeInclusive<u64>,
-    ) -> Check<Option<u64>> {
+    pub(crate) fn opt_int_in(&self, key: &str, range: std::ops::RangeInclusive<u64>) -> Check<Option<u64>> {
         match self.get(key) {
             None => Ok(None),
             Some(value) => match value.as_u64() {
@@ -149,9 +142,7 @@ impl<'a> Obj<'a> {
     }
 
     pub(crate) fn opt_obj(&self, key: &str) -> Check<Option<Obj<'a>>> {
-        self.get(key)
-            .map(|v| Obj::new(v, self.target(key)))
-            .transpose()
+        self.get(key).map(|v| Obj::new(v, self.target(key))).transpose()
     }
 
     pub(crate) fn opt_array(&self, key: &str) -> Check<Option<&'a Vec<Value>>> {
@@ -197,10 +188,7 @@ impl<'a> Obj<'a> {
                 Value::String(s) => Ok((name.clone(), s.clone())),
                 _ => invalid(
                     join(&self.target(key), name),
-                    format!(
-                        "Value of '{}' must be a string.",
-                        join(&self.target(key), name)
-                    ),
+                    format!("Value of '{}' must be a string.", join(&self.target(key), name)),
                 ),
             })
             .collect::<Check<_>>()

@@ -107,9 +107,7 @@ fn pin(pin: &Obj<'_>) -> Check<PinSpec> {
             );
         }
     }
-    let length = pin
-        .opt_int_in("length", 4..=16)?
-        .unwrap_or(DEFAULT_PIN_LENGTH);
+    let length = pin.opt_int_in("length", 4..=16)?.unwrap_or(DEFAULT_PIN_LENGTH);
     // The range check above keeps this lossless.
     let length = u8::try_from(length).unwrap_or(u8::MAX);
     let hashed = ["salt", "alg", "iterations"].iter().any(|k| pin.has(k));

@@ -60,9 +60,7 @@ fn callback_headers(headers: &Obj<'_>) -> Check<Vec<(String, String)>> {
                     format!("Invalid callback header '{name}': the value must be a string."),
                 );
             };
-            if HeaderName::from_bytes(name.as_bytes()).is_err()
-                || HeaderValue::from_str(value).is_err()
-            {
+            if HeaderName::from_bytes(name.as_bytes()).is_err() || HeaderValue::from_str(value).is_err() {
                 return invalid(
                     target,
                     format!("Invalid callback header '{name}': the value is not a valid HTTP header value."),

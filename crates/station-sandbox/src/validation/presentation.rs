@@ -97,10 +97,7 @@ fn validation(configuration: &Obj<'_>) -> Check<Option<FaceCheck>> {
 fn constraint(item: &Value, path: String) -> Check<Constraint> {
     let constraint = Obj::new(item, path)?;
     let claim_name = constraint.req_str("claimName")?.to_owned();
-    let given = CONSTRAINT_OPERANDS
-        .iter()
-        .filter(|k| constraint.has(k))
-        .count();
+    let given = CONSTRAINT_OPERANDS.iter().filter(|k| constraint.has(k)).count();
     if given != 1 {
         return invalid(
             constraint.path(),
@@ -117,8 +114,5 @@ fn constraint(item: &Value, path: String) -> Check<Constraint> {
     } else {
         ConstraintOperand::StartsWith(constraint.req_str("startsWith")?.to_owned())
     };
-    Ok(Constraint {
-        claim_name,
-        operand,
-    })
+    Ok(Constraint { claim_name, operand })
 }

@@ -43,10 +43,7 @@ pub async fn token_for_scope(sandbox: &Sandbox, scope: &str) -> String {
         .expect("token endpoint reachable");
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("token JSON");
-    body["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_owned()
+    body["access_token"].as_str().expect("access_token").to_owned()
 }
 
 /// POSTs `body` to `path` with the bearer token; returns status, headers and JSON.
@@ -121,19 +118,13 @@ pub fn presentation_body(callback_url: &str) -> Value {
 }
 
 /// Asserts the documented error body and returns it.
-pub fn assert_service_error(
-    (status, _, body): &(u16, HeaderMap, Value),
-    expected_status: u16,
-    code: &str,
-) {
+pub fn assert_service_error((status, _, body): &(u16, HeaderMap, Value), expected_status: u16, code: &str) {
     assert_eq!(*status, expected_status, "body: {body}");
     assert_eq!(body["error"]["code"], code, "body: {body}");
     assert!(body["requestId"].as_str().is_some_and(|s| !s.is_empty()));
     let date = body["date"].as_str().expect("date");
     httpdate::parse_http_date(date).expect("RFC 1123 date");
-    assert!(body["error"]["message"]
-        .as_str()
-        .is_some_and(|s| !s.is_empty()));
+    assert!(body["error"]["message"].as_str().is_some_and(|s| !s.is_empty()));
 }
 
 /// Asserts a 400 badRequest / badOrMissingField naming `target`.

@@ -18,8 +18,8 @@ pub use token::{ClientCredential, TokenSource};
 
 use super::retry::{is_transient, RetryPolicy};
 use super::{
-    system_time_from_unix, CallbackTicket, CreatedRequest, IssuanceSpec, PresentationSpec,
-    Provider, ProviderError,
+    system_time_from_unix, CallbackTicket, CreatedRequest, IssuanceSpec, PresentationSpec, Provider,
+    ProviderError,
 };
 use crate::config::{EntraApiShape, EntraConfig};
 use crate::secrets::SecretStore;
@@ -128,7 +128,13 @@ impl EntraProvider {
                 continue;
             }
             let error = parse_error(status.as_u16(), &bytes);
-            if let ProviderError::Rejected { status, code, inner_code, .. } = &error {
+            if let ProviderError::Rejected {
+                status,
+                code,
+                inner_code,
+                ..
+            } = &error
+            {
                 if is_transient(*status, inner_code.as_deref()) {
                     match self.retry.delay(attempt, &headers) {
                         Some(delay) => {

@@ -1,0 +1,172 @@
+//! Config errors name the file, the field and the fix.
+
+use station_core::config::{ConstraintRule, EntraApiShape, ServiceKind, StationConfig, Template};
+use station_core::error::ErrorCode;
+
+const VALID: &str = r#"
+[callback]
+bind = "0.0.0.0:47381"
+public_url = "https://desk.example.com/station"
+
+[services.contoso]
+kind = "entra"
+tenant = "12345678-0000-0000-0000-000000000000"
+client_id = "abcd"
+
+[templates.expert]
+service = "contoso"
+credential_type = "VerifiedCredentialExpert"
+manifest = "https://verifiedid.did.msidentity.com/v1.0/tenants/x/verifiableCredentials/contracts/y/manifest"
+authority = "did:web:contoso.com"
+claims = [ { name = "given_name", label = "First name", required = true } ]
+
+[templates.door]
+kind = "presentation"
+service = "contoso"
+credential_type = "VerifiedCredentialExpert"
+authority = "did:web:contoso.com"
+constraints = [ { claim = "given_name", contains = "eg" } ]
+"#;
+
+fn error_for(text: &str) -> String {
+    let error = StationConfig::from_toml(text, "/etc/station.toml").unwrap_err();
+    format!("{} | {}", error.code(), error)
+}
+
+#[test]
+fn a_valid_config_gets_microsoft_defaults() {
+    let config = StationConfig::from_toml(VALID, "test").unwrap();
+    let ServiceKind::Entra(entra) = &config.services["contoso"].kind;
+    assert_eq!(
+        entra.authority_host.as_str(),
+        "https://login.microsoftonline.com/"
+    );
+    assert_eq!(entra.api_base.as_str(), "https://verifiedid.did.msidentity.com/");
+    assert_eq!(entra.scope, "3db474b9-6a0c-4840-96ac-1fceb342124f/.default");
+    assert_eq!(entra.api_shape, EntraApiShape::Current);
+    let Template::Issuance(expert) = &config.templates["expert"] else {
+        panic!()
+    };
+    assert_eq!(expert.pin_length, Some(6), "Entra's default PIN length");
+    let Template::Presentation(door) = &config.templates["door"] else {
+        panic!()
+    };
+    assert_eq!(door.constraints[0].rule, ConstraintRule::Contains("eg".into()));
+    assert_eq!(
+        config.callback.public_url.as_ref().unwrap().as_str(),
+        "https://desk.example.com/station"
+    );
+}
+
+#[test]
+fn a_typo_is_named_with_its_line() {
+    let message = error_for(&VALID.replace("client_id = \"abcd\"", "client_idd = \"abcd\""));
+    assert!(
+        message.starts_with("config.syntax | /etc/station.toml"),
+        "{message}"
+    );
+    assert!(message.contains("client_idd"), "{message}");
+    assert!(message.contains("line"), "{message}");
+}
+
+#[test]
+fn a_pin_length_out_of_range_says_what_is_allowed() {
+    let message = error_for(&VALID.replace(
+        "authority = \"did:web:contoso.com\"\nclaims",
+        "authority = \"did:web:contoso.com\"\npin_length = 3\nclaims",
+    ));
+    assert_eq!(
+        message,
+        "config.invalid | /etc/station.toml: `templates.expert.pin_length` is 3. Fix: use 4 to 16 digits, or 0 for no PIN"
+    );
+}
+
+#[test]
+fn an_unknown_service_lists_the_known_ones() {
+    let message = error_for(&VALID.replacen("service = \"contoso\"", "service = \"fabrikam\"", 1));
+    assert!(
+        message.contains(
+            "`templates.expert.service` names 'fabrikam', which is not configured. Fix: use one of: contoso"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_missing_tenant_says_where_to_find_it() {
+    let message = error_for(&VALID.replace("tenant = \"12345678-0000-0000-0000-000000000000\"\n", ""));
+    assert!(
+        message.contains("`services.contoso.tenant` is missing. Fix: set your Entra tenant ID"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_non_did_authority_is_refused() {
+    let message = error_for(&VALID.replacen(
+        "authority = \"did:web:contoso.com\"",
+        "authority = \"contoso.com\"",
+        1,
+    ));
+    assert!(
+        message.contains("`templates.expert.authority` is not a DID"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_bad_manifest_url_is_refused() {
+    let message = error_for(&VALID.replace("manifest = \"https://", "manifest = \"ftp://"));
+    assert!(
+        message.contains("`templates.expert.manifest` is not an absolute http(s) URL"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_constraint_needs_exactly_one_operand() {
+    let message = error_for(&VALID.replace("contains = \"eg\"", "contains = \"eg\", starts_with = \"M\""));
+    assert!(
+        message.contains(
+            "`templates.door.constraints[0]` does not have exactly one of values, contains, starts_with"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_face_check_threshold_outside_50_to_100_is_refused() {
+    let text = VALID.replace(
+        "constraints = [",
+        "face_check = { source_photo_claim = \"photo\", match_confidence_threshold = 49 }\nconstraints = [",
+    );
+    let message = error_for(&text);
+    assert!(
+        message.contains("`templates.door.face_check.match_confidence_threshold` is 49. Fix: use 50 to 100"),
+        "{message}"
+    );
+}
+
+#[test]
+fn repeated_claims_and_bad_bind_addresses_are_refused() {
+    let repeated = VALID.replace(
+        "claims = [ { name = \"given_name\", label = \"First name\", required = true } ]",
+        "claims = [ { name = \"given_name\" }, { name = \"given_name\" } ]",
+    );
+    assert!(error_for(&repeated).contains("repeats 'given_name'"));
+    let bind = VALID.replace("0.0.0.0:47381", "localhost");
+    assert!(error_for(&bind).contains("`callback.bind` is not an IP address and port"));
+}
+
+#[test]
+fn a_config_without_templates_is_refused() {
+    let message = error_for("[services.a]\nkind = \"entra\"\ntenant = \"t\"\nclient_id = \"c\"\n");
+    assert!(message.contains("`templates` has no entries"), "{message}");
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let error = StationConfig::load(std::path::Path::new("/nonexistent/station.toml")).unwrap_err();
+    assert_eq!(error.code(), "config.unreadable");
+    assert!(error.to_string().contains("/nonexistent/station.toml"));
+}
