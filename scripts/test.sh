@@ -14,7 +14,8 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== cargo test"
-cargo test --workspace --all-targets 2>&1 | tee "$STATION_DATA_DIR/test.log"
+# --all-targets also runs the benchmark binary once, as a smoke test with few flows.
+FLOWS=50 cargo test --workspace --all-targets 2>&1 | tee "$STATION_DATA_DIR/test.log"
 
 echo "== keyring test (Secret Service)"
 dbus-run-session -- bash -c '

@@ -1,7 +1,7 @@
 //! The subcommands: each converts its arguments, calls the engine (or the
 //! sandbox's wallet client) and prints the result.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -202,15 +202,13 @@ async fn run_sandbox(bind: Option<std::net::SocketAddr>) -> Result<u8, String> {
 
 fn set_secret(service: &str) -> Result<u8, String> {
     let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        print!("Client secret for '{service}' (input is not shown… paste, then Enter): ");
-        let _ = std::io::stdout().flush();
+    let line = if stdin.is_terminal() {
+        rpassword::prompt_password(format!("Client secret for '{service}' (not shown as you type): "))
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line).map(|_| line)
     }
-    let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| format!("cannot read the secret: {e}"))?;
+    .map_err(|e| format!("cannot read the secret: {e}"))?;
     let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
     KeyringStore.set(service, &secret).map_err(|e| e.to_string())?;
     println!(

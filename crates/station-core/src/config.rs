@@ -154,22 +154,6 @@ pub enum Template {
     Presentation(PresentationTemplate),
 }
 
-impl Template {
-    pub fn service(&self) -> &str {
-        match self {
-            Template::Issuance(t) => &t.service,
-            Template::Presentation(t) => &t.service,
-        }
-    }
-
-    pub fn display_name(&self) -> &str {
-        match self {
-            Template::Issuance(t) => &t.display_name,
-            Template::Presentation(t) => &t.display_name,
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct IssuanceTemplate {
     pub name: String,

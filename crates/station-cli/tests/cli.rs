@@ -1,0 +1,91 @@
+//! The `station` binary as a user runs it.
+
+use std::process::{Command, Output};
+
+fn station(args: &[&str]) -> (Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_station"))
+        .args(args)
+        .env("STATION_CONFIG", dir.path().join("absent.toml"))
+        .env("STATION_DATA_DIR", dir.path())
+        // Never the sandbox of a station someone left running.
+        .env("STATION_SANDBOX_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    (output, dir)
+}
+
+#[test]
+fn the_demo_issues_and_verifies_with_the_pin_shown_only_after_the_scan() {
+    let (output, _dir) = station(&[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let scan = stdout
+        .find("[wallet] scans the QR code")
+        .expect("the wallet scans");
+    let pin = stdout
+        .find("Enter this PIN in the wallet:")
+        .expect("the PIN is shown");
+    let issued = stdout.find("✔ Issued.").expect("issued");
+    let verified = stdout.find("✔ Verified.").expect("verified");
+    assert!(scan < pin && pin < issued && issued < verified, "{stdout}");
+    assert!(stdout.contains("given_name: Megan"), "{stdout}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SANDBOX"));
+}
+
+#[test]
+fn missing_claims_are_named_and_the_exit_code_is_non_zero() {
+    let (output, _dir) = station(&["issue", "--template", "badge", "--claim", "given_name=Megan"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("'family_name' is required (Last name)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_malformed_claim_argument_shows_the_expected_form() {
+    let (output, _dir) = station(&["issue", "--template", "badge", "--claim", "given_name"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not name=value"));
+}
+
+#[test]
+fn the_wallet_says_where_it_looked_for_the_sandbox() {
+    let (output, _dir) = station(&["sandbox", "wallet", "list"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("is the sandbox running at http://127.0.0.1:9?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn doctor_passes_against_the_sandbox() {
+    let (output, _dir) = station(&["doctor"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("✔ callback listener"), "{stdout}");
+}
+
+#[test]
+fn a_broken_config_file_is_reported_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("station.toml");
+    std::fs::write(&config, "[templates.x]\nservice = 'nowhere'\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_station"))
+        .args(["doctor", "--config", config.to_str().unwrap()])
+        .env("STATION_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("station.toml"), "{stderr}");
+    assert!(stderr.contains("templates.x.service"), "{stderr}");
+}
