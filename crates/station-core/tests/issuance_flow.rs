@@ -4,7 +4,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{callback_of, megan, shown, station, wait_for, Options};
+use common::{
+    callback_of, failure, issue_to_megan, megan, post_callback, scan_and_accept, shown, station, wait_for,
+    Options,
+};
 use station_core::flow::FlowState;
 use station_core::qr::RequestQr;
 use station_sandbox::{Endpoint, Fault};
@@ -73,13 +76,9 @@ async fn wrong_pin_fails_with_the_service_code() {
 
     let outcome = s.wallet.enter_pin(&request.request_id, &wrong).await.unwrap();
     assert!(!outcome.accepted);
-    match flow.finished().await {
-        FlowState::Failed { code, message } => {
-            assert_eq!(code, "badOrMissingField");
-            assert_eq!(message, "issuance_service_error");
-        }
-        other => panic!("expected failure, got {other:?}"),
-    }
+    let (code, message) = failure(&flow).await;
+    assert_eq!(code, "badOrMissingField");
+    assert_eq!(message, "issuance_service_error");
 }
 
 #[tokio::test]
@@ -233,8 +232,6 @@ async fn a_forged_callback_is_refused_and_changes_nothing() {
     let request = shown(&flow).await;
     let (url, state, api_key) = callback_of(&s.sandbox, &request.request_id);
     let body = serde_json::json!({"requestId": request.request_id, "requestStatus": "issuance_successful", "state": state});
-    let http = reqwest::Client::new();
-
     let mut wrong_key = api_key.clone().into_bytes();
     wrong_key[0] = if wrong_key[0] == b'A' { b'B' } else { b'A' };
     let attempts = [
@@ -243,11 +240,7 @@ async fn a_forged_callback_is_refused_and_changes_nothing() {
         Some(format!("{api_key}x")),
     ];
     for key in attempts {
-        let mut post = http.post(&url).json(&body);
-        if let Some(key) = key {
-            post = post.header("api-key", key);
-        }
-        let response = post.send().await.unwrap();
+        let response = post_callback(&url, key.as_deref(), &body).await;
         assert_eq!(response.status(), 401);
         assert!(
             response.text().await.unwrap().is_empty(),
@@ -255,13 +248,7 @@ async fn a_forged_callback_is_refused_and_changes_nothing() {
         );
     }
     let unknown_state = serde_json::json!({"requestId": request.request_id, "requestStatus": "issuance_successful", "state": "guessed-state"});
-    let response = http
-        .post(&url)
-        .header("api-key", &api_key)
-        .json(&unknown_state)
-        .send()
-        .await
-        .unwrap();
+    let response = post_callback(&url, Some(&api_key), &unknown_state).await;
     assert_eq!(response.status(), 401);
 
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -278,13 +265,7 @@ async fn a_forged_callback_is_refused_and_changes_nothing() {
     assert_eq!(events, 0);
 
     // The genuine key is accepted, proving the refusals were about the key.
-    let response = http
-        .post(&url)
-        .header("api-key", &api_key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = post_callback(&url, Some(&api_key), &body).await;
     assert_eq!(response.status(), 200);
     assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
 }
@@ -297,13 +278,7 @@ async fn a_callback_over_one_megabyte_is_refused() {
     let (url, state, api_key) = callback_of(&s.sandbox, &request.request_id);
     let padding = "x".repeat(1024 * 1024);
     let body = serde_json::json!({"requestId": request.request_id, "requestStatus": "issuance_successful", "state": state, "padding": padding});
-    let response = reqwest::Client::new()
-        .post(&url)
-        .header("api-key", &api_key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = post_callback(&url, Some(&api_key), &body).await;
     assert_eq!(response.status(), 413);
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(matches!(flow.state(), FlowState::AwaitingScan { .. }));
@@ -343,13 +318,9 @@ async fn persistent_throttling_ends_in_a_busy_error() {
     let throttled = vec![Fault::too_many_requests(0); 4];
     s.sandbox.inject_faults(Endpoint::CreateIssuance, throttled);
     let flow = s.engine.issue("expert", &megan()).unwrap();
-    match flow.finished().await {
-        FlowState::Failed { code, message } => {
-            assert_eq!(code, "provider.busy");
-            assert!(message.contains("tooManyRequests"), "{message}");
-        }
-        other => panic!("{other:?}"),
-    }
+    let (code, message) = failure(&flow).await;
+    assert_eq!(code, "provider.busy");
+    assert!(message.contains("tooManyRequests"), "{message}");
 }
 
 #[tokio::test]
@@ -380,13 +351,9 @@ async fn a_field_rejection_names_the_field() {
         }],
     );
     let flow = s.engine.issue("expert", &megan()).unwrap();
-    match flow.finished().await {
-        FlowState::Failed { code, message } => {
-            assert_eq!(code, "provider.rejected");
-            assert!(message.contains("'claims.given_name'"), "{message}");
-        }
-        other => panic!("{other:?}"),
-    }
+    let (code, message) = failure(&flow).await;
+    assert_eq!(code, "provider.rejected");
+    assert!(message.contains("'claims.given_name'"), "{message}");
 }
 
 #[tokio::test]
@@ -397,14 +364,10 @@ async fn a_wrong_client_secret_is_reported_as_an_auth_error() {
     })
     .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
-    match flow.finished().await {
-        FlowState::Failed { code, message } => {
-            assert_eq!(code, "provider.auth");
-            assert!(message.contains("AADSTS7000215"), "{message}");
-            assert!(message.contains("client secret"), "{message}");
-        }
-        other => panic!("{other:?}"),
-    }
+    let (code, message) = failure(&flow).await;
+    assert_eq!(code, "provider.auth");
+    assert!(message.contains("AADSTS7000215"), "{message}");
+    assert!(message.contains("client secret"), "{message}");
 }
 
 #[tokio::test]
@@ -430,16 +393,12 @@ async fn the_preview_api_shape_works_end_to_end() {
         ..Options::default()
     })
     .await;
-    let flow = s.engine.issue("expert", &megan()).unwrap();
-    let request = shown(&flow).await;
-    let body = s.sandbox.received(&request.request_id).unwrap();
+    let (flow, request, body) = issue_to_megan(&s).await;
     assert_eq!(body["issuance"]["type"], "VerifiedCredentialExpert");
-    s.wallet.open(&request.url).await.unwrap();
-    let retrieved = wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await;
-    let pin = retrieved.pin().unwrap().reveal().to_owned();
-    s.wallet.enter_pin(&request.request_id, &pin).await.unwrap();
-    s.wallet.accept(&request.request_id).await.unwrap();
-    assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+    assert!(matches!(
+        scan_and_accept(&s, &flow, &request).await,
+        FlowState::Issued { .. }
+    ));
 }
 
 #[tokio::test]

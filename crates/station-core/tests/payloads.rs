@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{megan, shown, station, Options};
+use common::{issue_to_megan, shown, station, Options};
 use serde_json::Value;
 
 /// Compares the shape of `sent` with the documented `example`: every
@@ -58,9 +58,7 @@ async fn issuance_request_matches_seed_001() {
         ..Options::default()
     })
     .await;
-    let flow = s.engine.issue("expert", &megan()).unwrap();
-    let request = shown(&flow).await;
-    let sent = s.sandbox.received(&request.request_id).unwrap();
+    let (_flow, _request, sent) = issue_to_megan(&s).await;
     assert_same_shape("$", &fixture("seed_001_issuance_request.json"), &sent, &[]);
     assert_eq!(sent["type"], "VerifiedCredentialExpert");
     assert_eq!(
@@ -90,9 +88,7 @@ async fn hashed_pin_adds_only_the_documented_fields() {
         ..Options::default()
     })
     .await;
-    let flow = s.engine.issue("expert", &megan()).unwrap();
-    let request = shown(&flow).await;
-    let sent = s.sandbox.received(&request.request_id).unwrap();
+    let (_flow, _request, sent) = issue_to_megan(&s).await;
     assert_same_shape(
         "$",
         &fixture("seed_001_issuance_request.json"),
@@ -108,9 +104,7 @@ async fn preview_issuance_request_matches_seed_002() {
         ..Options::default()
     })
     .await;
-    let flow = s.engine.issue("expert", &megan()).unwrap();
-    let request = shown(&flow).await;
-    let sent = s.sandbox.received(&request.request_id).unwrap();
+    let (_flow, _request, sent) = issue_to_megan(&s).await;
     assert_same_shape(
         "$",
         &fixture("seed_002_preview_issuance_request.json"),

@@ -2,18 +2,16 @@
 
 mod common;
 
-use common::{megan, shown, station, wait_for, Options, Station};
+use common::{failure, megan, scan_and_accept, shown, station, wait_for, Options, Station};
 use station_core::flow::FlowState;
 
 async fn issue_to_wallet(s: &Station, claims: &station_core::provider::Claims) {
     let flow = s.engine.issue("expert", claims).unwrap();
     let request = shown(&flow).await;
-    s.wallet.open(&request.url).await.unwrap();
-    let retrieved = wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await;
-    let pin = retrieved.pin().unwrap().reveal().to_owned();
-    s.wallet.enter_pin(&request.request_id, &pin).await.unwrap();
-    s.wallet.accept(&request.request_id).await.unwrap();
-    assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+    assert!(matches!(
+        scan_and_accept(s, &flow, &request).await,
+        FlowState::Issued { .. }
+    ));
 }
 
 #[tokio::test]
@@ -46,10 +44,7 @@ async fn a_credential_that_misses_the_constraint_is_not_verified() {
     let request = shown(&flow).await;
     s.wallet.open(&request.url).await.unwrap();
     s.wallet.present(&request.request_id).await.unwrap();
-    match flow.finished().await {
-        FlowState::Failed { code, .. } => assert_eq!(code, "requestedCredentialNotFound"),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(failure(&flow).await.0, "requestedCredentialNotFound");
 }
 
 #[tokio::test]

@@ -157,3 +157,53 @@ pub fn callback_of(sandbox: &Sandbox, request_id: &str) -> (String, String, Stri
         callback["headers"]["api-key"].as_str().unwrap().to_owned(),
     )
 }
+
+/// Issues the `expert` template to Megan and waits for the QR code; returns
+/// the flow, the request on screen and the body the service received.
+pub async fn issue_to_megan(
+    s: &Station,
+) -> (FlowHandle, station_core::flow::ShownRequest, serde_json::Value) {
+    let flow = s.engine.issue("expert", &megan()).unwrap();
+    let request = shown(&flow).await;
+    let body = s.sandbox.received(&request.request_id).unwrap();
+    (flow, request, body)
+}
+
+/// Plays the wallet through a whole issuance: scan, type the PIN the
+/// station revealed, accept. Returns the flow's end state.
+pub async fn scan_and_accept(
+    s: &Station,
+    flow: &FlowHandle,
+    request: &station_core::flow::ShownRequest,
+) -> FlowState {
+    s.wallet.open(&request.url).await.unwrap();
+    let retrieved = wait_for(flow, |s| matches!(s, FlowState::Retrieved { .. })).await;
+    if let Some(pin) = retrieved.pin() {
+        assert!(
+            s.wallet
+                .enter_pin(&request.request_id, pin.reveal())
+                .await
+                .unwrap()
+                .accepted
+        );
+    }
+    s.wallet.accept(&request.request_id).await.unwrap();
+    flow.finished().await
+}
+
+/// The code and message of a flow that must fail.
+pub async fn failure(flow: &FlowHandle) -> (String, String) {
+    match flow.finished().await {
+        FlowState::Failed { code, message } => (code, message),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+/// POSTs a callback body as a service (or a forger) would.
+pub async fn post_callback(url: &str, api_key: Option<&str>, body: &serde_json::Value) -> reqwest::Response {
+    let mut post = reqwest::Client::new().post(url).json(body);
+    if let Some(key) = api_key {
+        post = post.header("api-key", key);
+    }
+    post.send().await.unwrap()
+}
