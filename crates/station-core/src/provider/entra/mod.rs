@@ -7,9 +7,11 @@ mod token;
 pub mod wire;
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use async_trait::async_trait;
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE, DATE};
 use reqwest::StatusCode;
 use serde::Serialize;
 use url::Url;
@@ -119,7 +121,7 @@ impl EntraProvider {
                 detail: e.without_url().to_string(),
             })?;
             if status.is_success() {
-                return parse_created(&bytes);
+                return parse_created(&bytes, &headers);
             }
             if status == StatusCode::UNAUTHORIZED && !token_refreshed {
                 tracing::info!("service refused the access token, fetching a new one");
@@ -164,16 +166,31 @@ fn endpoint(base: &Url, path: &str) -> Result<Url, ProviderError> {
     })
 }
 
-fn parse_created(bytes: &[u8]) -> Result<CreatedRequest, ProviderError> {
+fn parse_created(bytes: &[u8], headers: &HeaderMap) -> Result<CreatedRequest, ProviderError> {
     let created: wire::CreatedResponse =
         serde_json::from_slice(bytes).map_err(|e| ProviderError::Protocol {
             detail: format!("create response: {e}"),
         })?;
+    let service_now = headers
+        .get(DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
     Ok(CreatedRequest {
         request_id: created.request_id,
         url: created.url,
-        expires_at: system_time_from_unix(created.expiry),
+        expires_at: local_expiry(created.expiry, service_now, SystemTime::now()),
     })
+}
+
+/// The service's `expiry` is on the service's clock. Measured from the
+/// response's `Date`, it stays right on a station whose clock is off;
+/// without a `Date` it is taken as is.
+fn local_expiry(expiry: i64, service_now: Option<SystemTime>, local_now: SystemTime) -> SystemTime {
+    let expires_at = system_time_from_unix(expiry);
+    match service_now {
+        Some(service_now) => local_now + expires_at.duration_since(service_now).unwrap_or_default(),
+        None => expires_at,
+    }
 }
 
 /// Turns a non-success answer into [`ProviderError::Rejected`], keeping the
@@ -270,5 +287,98 @@ impl Provider for EntraProvider {
 
     async fn check_access(&self) -> Result<(), ProviderError> {
         self.tokens.token().await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn expiry_is_measured_on_the_service_clock() {
+        let service_now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_622_227_390);
+        // The station's clock is ten minutes ahead of the service's.
+        let local_now = service_now + Duration::from_secs(600);
+        let expires = local_expiry(1_622_227_690, Some(service_now), local_now);
+        assert_eq!(expires, local_now + Duration::from_secs(300));
+        assert_eq!(
+            local_expiry(1_622_227_690, None, local_now),
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_622_227_690)
+        );
+    }
+
+    #[test]
+    fn documented_unauthorized_body() {
+        // Seed 002's example.
+        let body =
+            br#"{"requestId": "d60b068e7fbd975896e179b99347866a", "date": "Wed, 29 Sep 2021 21:49:00 GMT",
+            "error": {"code": "unauthorized", "message": "Failed to authenticate the request."}}"#;
+        let error = parse_error(401, body);
+        assert_eq!(error.code(), "provider.rejected");
+        assert!(
+            matches!(&error, ProviderError::Rejected { code, inner_code: None, .. } if code == "unauthorized")
+        );
+        assert!(error
+            .to_string()
+            .contains("Failed to authenticate the request. (HTTP 401, unauthorized)"));
+    }
+
+    #[test]
+    fn bad_or_missing_field_names_the_target() {
+        let body = br#"{"requestId":"r","date":"d","error":{"code":"badRequest","message":"The request is invalid.",
+            "innererror":{"code":"badOrMissingField","message":"The pin length must be between 4 and 16.","target":"pin.length"}}}"#;
+        let error = parse_error(400, body);
+        let ProviderError::Rejected {
+            target, inner_code, ..
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(target.as_deref(), Some("pin.length"));
+        assert_eq!(inner_code.as_deref(), Some("badOrMissingField"));
+        let message = error.to_string();
+        assert!(
+            message.starts_with("the service rejected field 'pin.length'"),
+            "{message}"
+        );
+        assert!(
+            message.contains("The pin length must be between 4 and 16."),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn other_documented_codes_keep_both_codes() {
+        for (status, code, inner) in [
+            (429, "tooManyRequests", None),
+            (413, "payloadTooLarge", None),
+            (500, "internalError", Some("transientError")),
+            (404, "notFound", Some("notFound")),
+            (400, "badRequest", Some("tokenError")),
+        ] {
+            let inner_json = inner.map_or(String::new(), |c| {
+                format!(r#","innererror":{{"code":"{c}","message":"m"}}"#)
+            });
+            let body = format!(r#"{{"error":{{"code":"{code}","message":"text"{inner_json}}}}}"#);
+            let ProviderError::Rejected {
+                status: s,
+                code: c,
+                inner_code,
+                ..
+            } = parse_error(status, body.as_bytes())
+            else {
+                panic!("{body}");
+            };
+            assert_eq!((s, c.as_str(), inner_code.as_deref()), (status, code, inner));
+        }
+    }
+
+    #[test]
+    fn a_body_without_details_still_gives_the_status() {
+        let error = parse_error(502, b"<html>Bad gateway</html>");
+        assert!(error.to_string().contains("HTTP 502"), "{error}");
     }
 }
