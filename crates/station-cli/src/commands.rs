@@ -2,19 +2,17 @@
 //! sandbox's wallet client) and prints the result.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use clap::Subcommand;
-use station_core::config::{default_config_path, default_data_dir, StationConfig};
+use station_core::config::{default_config_path, default_data_dir};
 use station_core::doctor;
 use station_core::provider::Claims;
 use station_core::secrets::{KeyringStore, Secret, SecretStore};
-use station_core::Engine;
-use station_sandbox::{Sandbox, WalletClient};
+use station_launch::{default_sandbox_url, launch, start_sandbox};
+use station_sandbox::WalletClient;
 
 use crate::follow::{exit_code, follow};
-use crate::sandbox_setup::{default_sandbox_url, sandbox_station_config, start_sandbox};
 use crate::{demo, Command};
 
 #[derive(Subcommand)]
@@ -84,31 +82,20 @@ pub async fn run(config_path: Option<PathBuf>, command: Command) -> Result<u8, S
 /// in-process sandbox when there is no config file.
 async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u8, String> {
     let path = config_path.unwrap_or_else(default_config_path);
-    let data_dir = default_data_dir();
-    let (engine, sandbox) = if path.exists() {
-        let config = StationConfig::load(&path).map_err(|e| e.to_string())?;
-        (
-            start_engine(config, Arc::new(KeyringStore), &data_dir).await?,
-            None,
-        )
-    } else {
-        let sandbox = start_sandbox(None)
-            .await
-            .map_err(|e| format!("the sandbox could not start: {e}"))?;
-        let (config, secrets) = sandbox_station_config(&sandbox);
+    let station = launch(&path, &default_data_dir())
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(sandbox) = &station.sandbox {
         eprintln!(
-            "No config at {}: using the built-in SANDBOX at {}.",
-            path.display(),
-            sandbox.base_url()
+            "Using the built-in SANDBOX at {} (config: {}).",
+            sandbox.base_url(),
+            path.display()
         );
-        (
-            start_engine(config, Arc::new(secrets), &data_dir).await?,
-            Some(sandbox),
-        )
-    };
+    }
+    let engine = &station.engine;
     let code = match command {
-        Command::Demo => match &sandbox {
-            Some(sandbox) => demo::run(&engine, WalletClient::new(&sandbox.base_url())).await?,
+        Command::Demo => match &station.wallet {
+            Some(wallet) => demo::run(engine, wallet.clone()).await?,
             None => {
                 return Err(format!(
                     "the demo runs against the sandbox only; move {} aside or use `station issue`",
@@ -119,7 +106,7 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
         Command::Issue { template, claims } => {
             let claims: Claims = claims.into_iter().collect();
             let handle = engine.issue(&template, &claims).map_err(|e| e.to_string())?;
-            if sandbox.is_some() {
+            if station.is_sandbox() {
                 eprintln!("Act as the wallet from another terminal: `station sandbox wallet open`, then `station sandbox wallet pin <PIN>` and `station sandbox wallet accept`.");
             }
             finish_on_ctrl_c(&handle).await
@@ -129,7 +116,7 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
             finish_on_ctrl_c(&handle).await
         }
         Command::Doctor => {
-            let checks = doctor::run(&engine).await;
+            let checks = doctor::run(engine).await;
             for check in &checks {
                 println!(
                     "{} {}: {}",
@@ -158,18 +145,7 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
         }
     };
     engine.history().flush();
-    drop(sandbox);
     Ok(code)
-}
-
-async fn start_engine(
-    config: StationConfig,
-    secrets: Arc<dyn SecretStore>,
-    data_dir: &Path,
-) -> Result<Engine, String> {
-    Engine::start(config, secrets, data_dir)
-        .await
-        .map_err(|e| e.to_string())
 }
 
 async fn finish_on_ctrl_c(handle: &station_core::flow::FlowHandle) -> u8 {
@@ -184,7 +160,7 @@ async fn finish_on_ctrl_c(handle: &station_core::flow::FlowHandle) -> u8 {
 }
 
 async fn run_sandbox(bind: Option<std::net::SocketAddr>) -> Result<u8, String> {
-    let sandbox: Sandbox = start_sandbox(bind).await.map_err(|e| e.to_string())?;
+    let sandbox = start_sandbox(bind).await.map_err(|e| e.to_string())?;
     let settings = sandbox.config();
     println!("Sandbox running at {} (Ctrl-C stops it).", sandbox.base_url());
     println!("  authority_host = api_base = {}", sandbox.base_url());

@@ -4,7 +4,6 @@
 mod commands;
 mod demo;
 mod follow;
-mod sandbox_setup;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -77,10 +77,37 @@ pub fn default_data_dir() -> PathBuf {
 
 #[derive(Debug, Clone)]
 pub struct StationConfig {
+    pub station: StationOptions,
     pub callback: CallbackConfig,
     pub flow: FlowTiming,
     pub services: BTreeMap<String, ServiceConfig>,
     pub templates: BTreeMap<String, Template>,
+}
+
+/// How this station presents itself, whatever service it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StationOptions {
+    /// Use the built-in sandbox instead of the services below.
+    pub use_sandbox: bool,
+    /// Start full screen, undecorated and on top.
+    pub kiosk: bool,
+    /// Seconds a result stays on screen before the station returns home and
+    /// forgets the recipient.
+    pub result_reset_secs: u32,
+    /// Offer "Open in wallet" (the deep link) besides the QR code, for a
+    /// station that is itself a phone or tablet.
+    pub open_in_wallet: bool,
+}
+
+impl Default for StationOptions {
+    fn default() -> Self {
+        StationOptions {
+            use_sandbox: false,
+            kiosk: false,
+            result_reset_secs: 15,
+            open_in_wallet: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -243,6 +270,8 @@ impl StationConfig {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
+    station: RawStation,
+    #[serde(default)]
     callback: RawCallback,
     #[serde(default)]
     flow: RawFlow,
@@ -250,6 +279,18 @@ struct RawConfig {
     services: BTreeMap<String, RawService>,
     #[serde(default)]
     templates: BTreeMap<String, RawTemplate>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStation {
+    #[serde(default)]
+    use_sandbox: bool,
+    #[serde(default)]
+    kiosk: bool,
+    result_reset_secs: Option<u32>,
+    #[serde(default)]
+    open_in_wallet: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -397,6 +438,7 @@ impl Validator<'_> {
     }
 
     fn config(&self, raw: RawConfig) -> Result<StationConfig, ConfigError> {
+        let station = self.station(raw.station)?;
         let callback = self.callback(raw.callback)?;
         let flow = self.flow(raw.flow)?;
         let mut services = BTreeMap::new();
@@ -404,7 +446,7 @@ impl Validator<'_> {
             let service = self.service(&name, service)?;
             services.insert(name, service);
         }
-        if raw.templates.is_empty() {
+        if raw.templates.is_empty() && !station.use_sandbox {
             return Err(self.invalid(
                 "templates",
                 "has no entries",
@@ -417,10 +459,29 @@ impl Validator<'_> {
             templates.insert(name, template);
         }
         Ok(StationConfig {
+            station,
             callback,
             flow,
             services,
             templates,
+        })
+    }
+
+    fn station(&self, raw: RawStation) -> Result<StationOptions, ConfigError> {
+        let defaults = StationOptions::default();
+        let result_reset_secs = raw.result_reset_secs.unwrap_or(defaults.result_reset_secs);
+        if !(3..=600).contains(&result_reset_secs) {
+            return Err(self.invalid(
+                "station.result_reset_secs",
+                format!("is {result_reset_secs}"),
+                "use 3 to 600 seconds: long enough to read the result, short enough to protect the recipient's data",
+            ));
+        }
+        Ok(StationOptions {
+            use_sandbox: raw.use_sandbox,
+            kiosk: raw.kiosk,
+            result_reset_secs,
+            open_in_wallet: raw.open_in_wallet,
         })
     }
 

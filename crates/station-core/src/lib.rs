@@ -15,6 +15,7 @@ pub mod pin;
 pub mod provider;
 pub mod qr;
 pub mod secrets;
+pub mod settings;
 pub mod store;
 
 pub use engine::{Engine, EngineError};

@@ -1,0 +1,217 @@
+//! Decides what a station runs against and starts it: the services in the
+//! config file, or — with no file, or `use_sandbox = true` — the sandbox,
+//! started in this process and reached through the ordinary adapters. Every
+//! front end (the window, the CLI) starts the same way.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use station_core::config::{StationConfig, StationOptions};
+use station_core::error::ErrorCode;
+use station_core::secrets::{KeyringStore, MemoryStore, Secret, SecretStore};
+use station_core::{Engine, EngineError};
+use station_sandbox::{Sandbox, SandboxConfig, SandboxError, WalletClient};
+
+/// Where the in-process sandbox listens, so `station sandbox wallet …` in
+/// another terminal finds it without being told.
+pub const DEFAULT_SANDBOX_PORT: u16 = 47380;
+/// Overrides where `station sandbox wallet …` looks for the sandbox.
+pub const SANDBOX_URL_ENV: &str = "STATION_SANDBOX_URL";
+/// The built-in config's service name.
+pub const SANDBOX_SERVICE: &str = "sandbox";
+
+const SANDBOX_CONFIG: &str = include_str!("sandbox_config.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("the built-in sandbox could not start: {0}")]
+    Sandbox(#[from] SandboxError),
+}
+
+impl ErrorCode for LaunchError {
+    fn code(&self) -> &'static str {
+        match self {
+            LaunchError::Engine(e) => e.code(),
+            LaunchError::Sandbox(_) => "launch.sandbox",
+        }
+    }
+}
+
+/// A running station.
+pub struct Station {
+    pub engine: Engine,
+    /// The in-process sandbox, when the station runs against it.
+    pub sandbox: Option<Sandbox>,
+    /// The simulated wallet of whichever sandbox the station uses (the
+    /// in-process one, or a service marked `sandbox = true`).
+    pub wallet: Option<WalletClient>,
+    pub config_path: PathBuf,
+    /// The config file as read, if there is one.
+    pub file_config: Option<StationConfig>,
+}
+
+impl Station {
+    pub fn options(&self) -> StationOptions {
+        self.engine.config().station
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.wallet.is_some()
+    }
+}
+
+/// Reads the config file (if any) and starts the station.
+pub async fn launch(config_path: &Path, data_dir: &Path) -> Result<Station, LaunchError> {
+    let file_config = if config_path.exists() {
+        Some(StationConfig::load(config_path).map_err(EngineError::from)?)
+    } else {
+        None
+    };
+    start(config_path, file_config, data_dir).await
+}
+
+/// Starts a station from an already validated config (`None`: no file).
+pub async fn start(
+    config_path: &Path,
+    file_config: Option<StationConfig>,
+    data_dir: &Path,
+) -> Result<Station, LaunchError> {
+    let config_path = config_path.to_path_buf();
+    match &file_config {
+        Some(config) if !config.station.use_sandbox => {
+            let wallet = sandbox_service_wallet(config);
+            let engine = Engine::start(config.clone(), Arc::new(KeyringStore), data_dir).await?;
+            Ok(Station {
+                engine,
+                sandbox: None,
+                wallet,
+                config_path,
+                file_config,
+            })
+        }
+        _ => {
+            let sandbox = start_sandbox(None).await?;
+            let (mut config, secrets) = sandbox_station_config(&sandbox);
+            if let Some(file) = &file_config {
+                config.station = file.station;
+            }
+            let engine = Engine::start(config, Arc::new(secrets), data_dir).await?;
+            let wallet = Some(WalletClient::new(&sandbox.base_url()));
+            Ok(Station {
+                engine,
+                sandbox: Some(sandbox),
+                wallet,
+                config_path,
+                file_config,
+            })
+        }
+    }
+}
+
+/// A configured service marked `sandbox = true` (a standalone `station
+/// sandbox`) has a simulated wallet at its API base.
+fn sandbox_service_wallet(config: &StationConfig) -> Option<WalletClient> {
+    config.services.values().find(|s| s.sandbox).map(|service| {
+        let station_core::config::ServiceKind::Entra(entra) = &service.kind;
+        WalletClient::new(entra.api_base.as_str().trim_end_matches('/'))
+    })
+}
+
+pub fn default_sandbox_url() -> String {
+    std::env::var(SANDBOX_URL_ENV).unwrap_or_else(|_| format!("http://127.0.0.1:{DEFAULT_SANDBOX_PORT}"))
+}
+
+/// Starts the sandbox on its usual port, or on any free port when that one
+/// is taken (another station is running).
+pub async fn start_sandbox(bind: Option<SocketAddr>) -> Result<Sandbox, SandboxError> {
+    let preferred = bind.unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, DEFAULT_SANDBOX_PORT)));
+    let config = SandboxConfig {
+        bind: preferred,
+        ..SandboxConfig::default()
+    };
+    match Sandbox::start(config.clone()).await {
+        Err(SandboxError::Bind { .. }) if bind.is_none() => {
+            Sandbox::start(SandboxConfig {
+                bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                ..config
+            })
+            .await
+        }
+        other => other,
+    }
+}
+
+/// The station config and secret store that point at `sandbox`.
+pub fn sandbox_station_config(sandbox: &Sandbox) -> (StationConfig, MemoryStore) {
+    let settings = sandbox.config();
+    let text = SANDBOX_CONFIG
+        .replace("{base_url}", &sandbox.base_url())
+        .replace("{tenant}", &settings.tenant_id)
+        .replace("{client_id}", &settings.client_id);
+    let config = match StationConfig::from_toml(&text, "built-in sandbox config") {
+        Ok(config) => config,
+        Err(error) => unreachable!("the built-in sandbox config is tested: {error}"),
+    };
+    let secrets = MemoryStore::default();
+    // The sandbox's well-known secret is not a real credential.
+    if let Err(error) = secrets.set(SANDBOX_SERVICE, &Secret::new(settings.client_secret.clone())) {
+        unreachable!("the sandbox secret is not empty: {error}");
+    }
+    (config, secrets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn no_file_means_the_sandbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let station = launch(&dir.path().join("absent.toml"), dir.path()).await.unwrap();
+        assert!(station.sandbox.is_some());
+        assert!(station.is_sandbox());
+        assert!(station.engine.config().templates.contains_key("badge"));
+        assert!(station.engine.config().services["sandbox"].sandbox);
+    }
+
+    #[tokio::test]
+    async fn use_sandbox_keeps_the_file_s_station_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("station.toml");
+        std::fs::write(
+            &path,
+            "[station]\nuse_sandbox = true\nkiosk = true\nresult_reset_secs = 30\n",
+        )
+        .unwrap();
+        let station = launch(&path, dir.path()).await.unwrap();
+        assert!(station.sandbox.is_some());
+        assert!(station.options().kiosk);
+        assert_eq!(station.options().result_reset_secs, 30);
+    }
+
+    #[tokio::test]
+    async fn a_configured_service_needs_no_sandbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("station.toml");
+        let text = r#"
+[callback]
+bind = "127.0.0.1:0"
+[services.entra]
+kind = "entra"
+tenant = "t"
+client_id = "c"
+[templates.badge]
+service = "entra"
+credential_type = "Badge"
+manifest = "https://example.com/manifest"
+authority = "did:web:example.com"
+"#;
+        std::fs::write(&path, text).unwrap();
+        let station = launch(&path, dir.path()).await.unwrap();
+        assert!(station.sandbox.is_none());
+        assert!(!station.is_sandbox());
+    }
+}
