@@ -1,8 +1,26 @@
+//! Generates one `allow-<command>` permission per app command, so the
+//! capability file can grant exactly the commands the UI uses.
+
+const COMMANDS: &[&str] = &[
+    "station_info",
+    "check_claims",
+    "start_issuance",
+    "start_verification",
+    "follow_flow",
+    "cancel_flow",
+    "forget_flow",
+    "history",
+    "history_timeline",
+    "get_settings",
+    "save_settings",
+    "test_connection",
+    "wallet_action",
+];
+
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&[]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/**/*")
-        .app_manifest(manifest);
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {error:#}");
     }

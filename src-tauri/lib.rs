@@ -1,3 +1,118 @@
-pub fn run() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The Issuance Station window: a thin Tauri shell around the engine.
+//!
+//! It starts the station (configured services or the sandbox), opens one
+//! locked-down window on the web UI in `ui/`, forwards each flow's state to
+//! the UI as `flow://<id>/state` events, and exposes a few commands that
+//! convert arguments and call the engine.
+
+mod commands;
+mod error;
+mod forward;
+mod state;
+mod view;
+mod window;
+
+use std::process::ExitCode;
+
+use station_core::config::{default_config_path, default_data_dir};
+use tauri::{Manager, Runtime};
+
+pub use error::AppError;
+pub use state::AppState;
+pub use view::FlowView;
+
+/// Command-line options of the window app.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LaunchOptions {
+    /// `--kiosk`: full screen, undecorated, on top.
+    pub kiosk: bool,
+}
+
+impl LaunchOptions {
+    fn parse(args: impl Iterator<Item = String>) -> Result<LaunchOptions, String> {
+        let mut options = LaunchOptions::default();
+        for arg in args {
+            match arg.as_str() {
+                "--kiosk" => options.kiosk = true,
+                other => return Err(format!("unknown option '{other}'; the window app takes only --kiosk (the terminal tool is `station`)")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The app with its commands and state, for any runtime (the real window,
+/// or the mock runtime in tests).
+pub fn builder<R: Runtime>(state: AppState) -> tauri::Builder<R> {
+    tauri::Builder::<R>::new()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::station_info,
+            commands::check_claims,
+            commands::start_issuance,
+            commands::start_verification,
+            commands::follow_flow,
+            commands::cancel_flow,
+            commands::forget_flow,
+            commands::history,
+            commands::history_timeline,
+            commands::get_settings,
+            commands::save_settings,
+            commands::test_connection,
+            commands::wallet_action,
+        ])
+}
+
+pub fn run() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STATION_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let options = match LaunchOptions::parse(std::env::args().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("issuance-station: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(message) = window::missing_display() {
+        eprintln!("issuance-station: {message}");
+        return ExitCode::from(1);
+    }
+    let state = AppState::new(default_config_path(), default_data_dir());
+    let app = builder::<tauri::Wry>(state)
+        .setup(move |app| {
+            let state = app.state::<AppState>();
+            tauri::async_runtime::block_on(state.start());
+            let kiosk = options.kiosk || state.options().kiosk;
+            window::open_main(app.handle(), kiosk)?;
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => {
+            app.run(|_, _| {});
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("issuance-station: the window could not start: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_kiosk_is_accepted() {
+        let parse = |args: &[&str]| LaunchOptions::parse(args.iter().map(|s| s.to_string()));
+        assert_eq!(parse(&[]), Ok(LaunchOptions { kiosk: false }));
+        assert_eq!(parse(&["--kiosk"]), Ok(LaunchOptions { kiosk: true }));
+        assert!(parse(&["--full"]).unwrap_err().contains("--kiosk"));
+    }
 }

@@ -1,0 +1,255 @@
+//! The UI's commands. Each converts its arguments, calls the engine and
+//! returns; errors reach the UI as `{code, message}`.
+
+use serde::{Deserialize, Serialize};
+use station_core::config::{ClaimField, Template};
+use station_core::doctor::{self, Check};
+use station_core::engine::{validate_claims, ClaimProblem};
+use station_core::error::UiError;
+use station_core::provider::Claims;
+use station_core::secrets::{KeyringStore, Secret, SecretStore};
+use station_core::settings::{StationSettings, SETTINGS_SERVICE};
+use station_core::store::{FlowSummary, TimelineEntry};
+use tauri::{AppHandle, Runtime, State};
+
+use crate::error::AppError;
+use crate::forward::forward;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StationInfo {
+    sandbox: bool,
+    templates: Vec<TemplateInfo>,
+    kiosk: bool,
+    result_reset_secs: u32,
+    open_in_wallet: bool,
+    startup_error: Option<UiError>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateInfo {
+    name: String,
+    display_name: String,
+    kind: &'static str,
+    claims: Vec<ClaimInfo>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimInfo {
+    name: String,
+    label: String,
+    required: bool,
+}
+
+impl From<&ClaimField> for ClaimInfo {
+    fn from(field: &ClaimField) -> Self {
+        ClaimInfo {
+            name: field.name.clone(),
+            label: field.label.clone(),
+            required: field.required,
+        }
+    }
+}
+
+fn template_info(template: &Template) -> TemplateInfo {
+    match template {
+        Template::Issuance(t) => TemplateInfo {
+            name: t.name.clone(),
+            display_name: t.display_name.clone(),
+            kind: "issuance",
+            claims: t.claims.iter().map(ClaimInfo::from).collect(),
+        },
+        Template::Presentation(t) => TemplateInfo {
+            name: t.name.clone(),
+            display_name: t.display_name.clone(),
+            kind: "presentation",
+            claims: Vec::new(),
+        },
+    }
+}
+
+#[tauri::command]
+pub fn station_info(state: State<'_, AppState>) -> StationInfo {
+    let options = state.options();
+    let station = state.station().ok();
+    StationInfo {
+        sandbox: station.as_ref().is_some_and(|s| s.is_sandbox()),
+        templates: station
+            .as_ref()
+            .map(|s| s.engine.config().templates.values().map(template_info).collect())
+            .unwrap_or_default(),
+        kiosk: options.kiosk,
+        result_reset_secs: options.result_reset_secs,
+        open_in_wallet: options.open_in_wallet,
+        startup_error: state.startup_error(),
+    }
+}
+
+/// The recipient form's problems, for showing next to each field as the
+/// user types.
+#[tauri::command]
+pub fn check_claims(
+    state: State<'_, AppState>,
+    template: String,
+    claims: Claims,
+) -> Result<Vec<ClaimProblem>, AppError> {
+    let station = state.station()?;
+    let Some(Template::Issuance(template)) = station.engine.config().template(&template) else {
+        return Ok(Vec::new());
+    };
+    Ok(validate_claims(template, &claims).err().unwrap_or_default())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Started {
+    flow_id: String,
+}
+
+#[tauri::command]
+pub fn start_issuance(
+    state: State<'_, AppState>,
+    template: String,
+    claims: Claims,
+) -> Result<Started, AppError> {
+    let flow = state.station()?.engine.issue(&template, &claims)?;
+    Ok(Started {
+        flow_id: state.add_flow(flow).id().to_owned(),
+    })
+}
+
+#[tauri::command]
+pub fn start_verification(state: State<'_, AppState>, template: String) -> Result<Started, AppError> {
+    let flow = state.station()?.engine.verify(&template)?;
+    Ok(Started {
+        flow_id: state.add_flow(flow).id().to_owned(),
+    })
+}
+
+/// Starts the flow's `flow://<id>/state` events; the UI calls it once it
+/// listens.
+#[tauri::command]
+pub fn follow_flow<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    flow_id: String,
+) -> Result<(), AppError> {
+    forward(app, state.flow(&flow_id)?);
+    Ok(())
+}
+
+#[tauri::command]
+pub fn cancel_flow(state: State<'_, AppState>, flow_id: String) -> Result<(), AppError> {
+    state.flow(&flow_id)?.cancel();
+    Ok(())
+}
+
+#[tauri::command]
+pub fn forget_flow(state: State<'_, AppState>, flow_id: String) {
+    state.forget_flow(&flow_id);
+}
+
+#[tauri::command]
+pub fn history(state: State<'_, AppState>, limit: usize) -> Result<Vec<FlowSummary>, AppError> {
+    Ok(state
+        .station()?
+        .engine
+        .history()
+        .recent(limit)
+        .map_err(station_core::EngineError::from)?)
+}
+
+#[tauri::command]
+pub fn history_timeline(state: State<'_, AppState>, flow_id: String) -> Result<Vec<TimelineEntry>, AppError> {
+    Ok(state
+        .station()?
+        .engine
+        .history()
+        .timeline(&flow_id)
+        .map_err(station_core::EngineError::from)?)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    settings: StationSettings,
+    /// Whether a client secret is stored; the secret itself never leaves the keyring.
+    secret_stored: bool,
+    config_path: String,
+}
+
+#[tauri::command(async)]
+pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView, AppError> {
+    let file_config = state.station().ok().and_then(|s| s.file_config.clone());
+    let secret_stored = tauri::async_runtime::spawn_blocking(|| KeyringStore.get(SETTINGS_SERVICE))
+        .await
+        .map_err(|e| AppError::NotStarted(e.to_string()))?
+        .map(|secret| secret.is_some())
+        .unwrap_or(false);
+    Ok(SettingsView {
+        settings: StationSettings::from_config(file_config.as_ref()),
+        secret_stored,
+        config_path: state.config_path().display().to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsChange {
+    settings: StationSettings,
+    /// A new client secret, or nothing to keep the stored one.
+    client_secret: Option<String>,
+}
+
+#[tauri::command(async)]
+pub async fn save_settings(
+    state: State<'_, AppState>,
+    change: SettingsChange,
+) -> Result<StationInfo, AppError> {
+    if let Some(secret) = change.client_secret.filter(|s| !s.is_empty()) {
+        let secret = Secret::new(secret);
+        tauri::async_runtime::spawn_blocking(move || KeyringStore.set(SETTINGS_SERVICE, &secret))
+            .await
+            .map_err(|e| AppError::NotStarted(e.to_string()))??;
+    }
+    let config = change.settings.save(state.config_path())?;
+    state.restart(config).await?;
+    Ok(station_info(state))
+}
+
+/// The same checks as `station doctor`.
+#[tauri::command(async)]
+pub async fn test_connection(state: State<'_, AppState>) -> Result<Vec<Check>, AppError> {
+    let station = state.station()?;
+    Ok(doctor::run(&station.engine).await)
+}
+
+/// The sandbox's simulated wallet acting on the request on screen.
+#[tauri::command(async)]
+pub async fn wallet_action(
+    state: State<'_, AppState>,
+    flow_id: String,
+    action: String,
+    pin: Option<String>,
+) -> Result<(), AppError> {
+    let station = state.station()?;
+    let wallet = station.wallet.clone().ok_or(AppError::NoWallet)?;
+    let flow = state.flow(&flow_id)?;
+    let request = flow.state().shown_request().cloned().ok_or(AppError::NoRequest)?;
+    let id = &request.request_id;
+    match action.as_str() {
+        "open" => wallet.open(&request.url).await.map(|_| ()),
+        "pin" => wallet
+            .enter_pin(id, pin.as_deref().unwrap_or_default())
+            .await
+            .map(|_| ()),
+        "accept" => wallet.accept(id).await.map(|_| ()),
+        "decline" => wallet.decline(id).await.map(|_| ()),
+        "present" => wallet.present(id).await.map(|_| ()),
+        other => return Err(AppError::UnknownWalletAction(other.to_owned())),
+    }?;
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! The app's one error type; it reaches the UI as `{code, message}`.
+
+use serde::{Serialize, Serializer};
+use station_core::config::ConfigError;
+use station_core::error::{ErrorCode, UiError};
+use station_core::secrets::SecretError;
+use station_core::EngineError;
+use station_launch::LaunchError;
+use station_sandbox::SandboxError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Launch(#[from] LaunchError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error("the simulated wallet: {0}")]
+    Wallet(#[from] SandboxError),
+    #[error("the station is not running: {0}")]
+    NotStarted(String),
+    #[error("that issuance is no longer on this station; start a new one")]
+    UnknownFlow,
+    #[error("the simulated wallet exists only with the sandbox")]
+    NoWallet,
+    #[error("the wallet has nothing to act on: no request is on screen")]
+    NoRequest,
+    #[error("finish or cancel the issuance on screen before changing settings")]
+    FlowActive,
+    #[error("'{0}' is not a wallet action (open, pin, accept, decline, present)")]
+    UnknownWalletAction(String),
+}
+
+impl ErrorCode for AppError {
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::Engine(e) => e.code(),
+            AppError::Launch(e) => e.code(),
+            AppError::Config(e) => e.code(),
+            AppError::Secret(e) => e.code(),
+            AppError::Wallet(_) => "app.wallet",
+            AppError::NotStarted(_) => "app.not_started",
+            AppError::UnknownFlow => "app.unknown_flow",
+            AppError::NoWallet => "app.no_wallet",
+            AppError::NoRequest => "app.no_request",
+            AppError::FlowActive => "app.flow_active",
+            AppError::UnknownWalletAction(_) => "app.unknown_wallet_action",
+        }
+    }
+}
+
+impl Serialize for AppError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        UiError::from(self).serialize(serializer)
+    }
+}

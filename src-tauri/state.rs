@@ -1,0 +1,100 @@
+//! What the app keeps between commands: the running station and the flows
+//! on screen.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+
+use station_core::config::{StationConfig, StationOptions};
+use station_core::error::UiError;
+use station_core::flow::FlowHandle;
+use station_launch::Station;
+
+use crate::error::AppError;
+
+pub struct AppState {
+    config_path: PathBuf,
+    data_dir: PathBuf,
+    station: RwLock<Result<Arc<Station>, UiError>>,
+    flows: Mutex<HashMap<String, Arc<FlowHandle>>>,
+}
+
+impl AppState {
+    pub fn new(config_path: PathBuf, data_dir: PathBuf) -> AppState {
+        AppState {
+            config_path,
+            data_dir,
+            station: RwLock::new(Err(UiError {
+                code: "app.starting".into(),
+                message: "the station is starting".into(),
+            })),
+            flows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Starts the station from the config file. A failure is kept and shown
+    /// in the window (with the fix), instead of a window that never opens.
+    pub async fn start(&self) {
+        let result = station_launch::launch(&self.config_path, &self.data_dir).await;
+        self.replace(result.map(Arc::new).map_err(|e| UiError::from(&e)));
+    }
+
+    /// Restarts the station with a new config, once no flow is running.
+    pub async fn restart(&self, config: StationConfig) -> Result<Arc<Station>, AppError> {
+        if self.flows().values().any(|f| !f.state().is_terminal()) {
+            return Err(AppError::FlowActive);
+        }
+        let station = station_launch::start(&self.config_path, Some(config), &self.data_dir).await?;
+        let station = Arc::new(station);
+        self.replace(Ok(Arc::clone(&station)));
+        self.flows().clear();
+        Ok(station)
+    }
+
+    fn replace(&self, station: Result<Arc<Station>, UiError>) {
+        *self.station.write().unwrap_or_else(|e| e.into_inner()) = station;
+    }
+
+    pub fn station(&self) -> Result<Arc<Station>, AppError> {
+        let slot = self.station.read().unwrap_or_else(|e| e.into_inner());
+        slot.clone().map_err(|e| AppError::NotStarted(e.message))
+    }
+
+    /// The start-up error, if the station could not start.
+    pub fn startup_error(&self) -> Option<UiError> {
+        self.station
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .err()
+            .cloned()
+    }
+
+    pub fn options(&self) -> StationOptions {
+        self.station().map(|s| s.options()).unwrap_or_default()
+    }
+
+    pub fn config_path(&self) -> &PathBuf {
+        &self.config_path
+    }
+
+    fn flows(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<FlowHandle>>> {
+        self.flows.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn add_flow(&self, flow: FlowHandle) -> Arc<FlowHandle> {
+        let flow = Arc::new(flow);
+        self.flows().insert(flow.id().to_owned(), Arc::clone(&flow));
+        flow
+    }
+
+    pub fn flow(&self, id: &str) -> Result<Arc<FlowHandle>, AppError> {
+        self.flows().get(id).cloned().ok_or(AppError::UnknownFlow)
+    }
+
+    /// Drops a flow: it is cancelled if still running, and its PIN and
+    /// recipient data leave memory with it.
+    pub fn forget_flow(&self, id: &str) {
+        self.flows().remove(id);
+    }
+}

@@ -1,0 +1,187 @@
+// The request on screen: QR code with a countdown, the PIN once the wallet
+// has opened the request, then the result. Driven only by the engine's
+// `flow://<id>/state` events.
+
+import { call, listen } from "./bridge.js";
+import { byId, el, showError } from "./dom.js";
+import { go, stationInfo } from "./app.js";
+import { reset as resetRecipient } from "./recipient.js";
+
+let flowId = null;
+let stopListening = null;
+let shownUrl = null;
+let expiresAtMs = 0;
+let countdownTimer = null;
+let resetTimer = null;
+let lastStart = null;
+
+export function init() {
+  byId("cancel-flow").addEventListener("click", () => flowId && call("cancel_flow", { flowId }).catch(() => {}));
+  for (const button of document.querySelectorAll("[data-wallet]")) {
+    button.addEventListener("click", () => walletAction(button.dataset.wallet));
+  }
+  byId("result-done").addEventListener("click", () => finish());
+  byId("result-retry").addEventListener("click", () => {
+    const again = lastStart;
+    finish();
+    if (again) go("flow", again);
+  });
+}
+
+/** `args`: `{template, claims}` to issue, or `{template}` of a presentation. */
+export async function show(args) {
+  if (!args.template) return;
+  lastStart = args;
+  clearScreen();
+  byId("wallet-panel").hidden = !stationInfo().sandbox;
+  byId("status-line").textContent = "Creating the request…";
+  try {
+    const started = args.template.kind === "presentation"
+      ? await call("start_verification", { template: args.template.name })
+      : await call("start_issuance", { template: args.template.name, claims: args.claims });
+    flowId = started.flowId;
+    stopListening = await listen(`flow://${flowId}/state`, render);
+    await call("follow_flow", { flowId });
+  } catch (error) {
+    showResult({ state: "failed", error, kind: args.template.kind });
+  }
+}
+
+export function leave() {
+  clearInterval(countdownTimer);
+}
+
+function render(view) {
+  if (view.flowId !== flowId) return;
+  switch (view.state) {
+    case "creating":
+      byId("status-line").textContent = "Creating the request…";
+      break;
+    case "awaiting_scan":
+      showRequest(view.request);
+      byId("status-line").textContent = view.renewing ? "Renewing…" : "Scan with your wallet";
+      break;
+    case "retrieved":
+      showRequest(view.request);
+      byId("qr").classList.add("dimmed");
+      showPin(view.pin);
+      byId("status-line").textContent = view.pin ? "Enter this PIN in your wallet" : "Finish in your wallet";
+      break;
+    default:
+      showResult(view);
+  }
+}
+
+function showRequest(request) {
+  if (!request) return;
+  if (request.url !== shownUrl) {
+    // Swap in place: the old code stays until the new one is parsed, so a
+    // renewal never flashes an empty square.
+    const svg = new DOMParser().parseFromString(request.qrSvg, "image/svg+xml").documentElement;
+    svg.setAttribute("aria-hidden", "true");
+    byId("qr").replaceChildren(document.importNode(svg, true));
+    byId("qr").dataset.url = request.url;
+    shownUrl = request.url;
+    const link = byId("open-in-wallet");
+    link.href = request.url;
+    link.hidden = !(stationInfo().openInWallet || window.matchMedia("(max-width: 800px)").matches);
+  }
+  expiresAtMs = request.expiresAtMs;
+  tick();
+  clearInterval(countdownTimer);
+  countdownTimer = setInterval(tick, 1000);
+}
+
+function tick() {
+  const seconds = Math.max(0, Math.round((expiresAtMs - Date.now()) / 1000));
+  byId("countdown").textContent = `Expires in ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+function showPin(pin) {
+  if (!pin || byId("pin")) return;
+  byId("pin-slot").replaceChildren(el("p", { id: "pin", class: "pin", "aria-label": `PIN ${pin.split("").join(" ")}`, text: pin }));
+}
+
+const outcomes = {
+  issued: () => ({ ok: true, title: "Issued", detail: "The credential is in the wallet." }),
+  verified: () => ({ ok: true, title: "Verified", detail: "The wallet presented a valid credential." }),
+  expired: () => ({ ok: false, retry: true, title: "Expired", detail: "The request expired before the wallet finished. Start a new request." }),
+  failed: (view) => failure(view.error || {}),
+};
+
+function failure(error) {
+  const known = {
+    badOrMissingField: "The wallet sent a wrong PIN (or wrong data). Start a new request and type the PIN exactly as shown.",
+    userCanceled: "The request was declined in the wallet.",
+    requestedCredentialNotFound: "The wallet has no credential that matches.",
+  };
+  return { ok: false, retry: true, title: "Not completed", detail: known[error.code] || error.message || "Something went wrong.", code: error.code };
+}
+
+function showResult(view) {
+  clearInterval(countdownTimer);
+  stopListening?.();
+  stopListening = null;
+  if (view.state === "cancelled") return finish();
+  const outcome = (outcomes[view.state] || outcomes.failed)(view);
+  byId("result-card").className = `result ${outcome.ok ? "ok" : "bad"}`;
+  byId("result-title").textContent = outcome.title;
+  byId("result-detail").textContent = outcome.detail;
+  byId("result-code").textContent = outcome.code ? `Code: ${outcome.code}` : "";
+  byId("result-retry").hidden = !outcome.retry;
+  showClaims(view.presentation);
+  clearScreen();
+  go("result");
+  const seconds = stationInfo().resultResetSecs;
+  byId("reset-note").textContent = `Returns to the start in ${seconds} seconds.`;
+  clearTimeout(resetTimer);
+  resetTimer = setTimeout(finish, seconds * 1000);
+}
+
+function showClaims(presentation) {
+  const list = byId("result-claims");
+  list.replaceChildren();
+  for (const credential of presentation?.credentials || []) {
+    const rows = [["Issuer", credential.issuer], ["Revocation", credential.revocationStatus]];
+    if (credential.faceCheckScore !== null && credential.faceCheckScore !== undefined) rows.push(["Face check", `${credential.faceCheckScore}`]);
+    for (const [name, value] of Object.entries(credential.claims)) rows.push([name, typeof value === "string" ? value : JSON.stringify(value)]);
+    for (const [name, value] of rows) if (value) list.append(el("dt", { text: name }), el("dd", { text: value }));
+  }
+}
+
+/** Back to the start, forgetting the recipient, the PIN and the flow. */
+function finish() {
+  clearTimeout(resetTimer);
+  if (flowId) call("forget_flow", { flowId }).catch(() => {});
+  flowId = null;
+  lastStart = null;
+  clearScreen();
+  byId("result-claims").replaceChildren();
+  resetRecipient();
+  go("home");
+}
+
+function clearScreen() {
+  clearInterval(countdownTimer);
+  byId("pin-slot").replaceChildren();
+  byId("qr").replaceChildren();
+  byId("qr").classList.remove("dimmed");
+  delete byId("qr").dataset.url;
+  byId("countdown").textContent = "";
+  byId("wallet-error").hidden = true;
+  byId("wallet-pin").value = "";
+  shownUrl = null;
+}
+
+async function walletAction(action) {
+  byId("wallet-error").hidden = true;
+  try {
+    await call("wallet_action", { flowId, action, pin: byId("wallet-pin").value || null });
+  } catch (error) {
+    showError(byId("wallet-error"), error);
+  }
+}
+
+export const result = {
+  show() {},
+};
