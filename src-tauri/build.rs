@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    // The UI is embedded in the binary: a changed page must rebuild it.
+    println!("cargo:rerun-if-changed=ui");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -11,6 +11,10 @@ let checkTimer = null;
 export function init() {
   byId("recipient-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    // After a submit attempt every field counts as visited, so a later
+    // check while typing keeps showing what is still missing.
+    clearTimeout(checkTimer);
+    for (const input of byId("claim-fields").querySelectorAll("input")) input.dataset.touched = "yes";
     const problems = await check(true);
     if (problems.length > 0) {
       byId(`claim-${problems[0].claim}`)?.focus();

@@ -122,6 +122,7 @@ pub struct Engine {
     providers: BTreeMap<String, Arc<dyn Provider>>,
     listener: Arc<CallbackListener>,
     history: Arc<History>,
+    runtime: tokio::runtime::Handle,
 }
 
 impl Engine {
@@ -161,6 +162,7 @@ impl Engine {
             providers,
             listener: Arc::new(listener),
             history: Arc::new(history),
+            runtime: tokio::runtime::Handle::current(),
         })
     }
 
@@ -207,6 +209,7 @@ impl Engine {
                 fix: "configure the service under [services]".into(),
             })?;
         Ok(flow::spawn(FlowContext {
+            runtime: self.runtime.clone(),
             id: uuid::Uuid::new_v4().to_string(),
             request,
             provider,

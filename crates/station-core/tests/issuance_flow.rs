@@ -418,3 +418,17 @@ async fn invalid_claims_are_refused_before_anything_is_sent() {
     );
     assert!(s.sandbox.received_requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_flow_can_be_started_from_a_thread_outside_the_runtime() {
+    // A UI toolkit calls in from its own main thread.
+    let s = station(Options::default()).await;
+    let engine = &s.engine;
+    let flow = std::thread::scope(|scope| {
+        scope
+            .spawn(|| engine.issue("expert", &megan()).unwrap())
+            .join()
+            .unwrap()
+    });
+    shown(&flow).await;
+}

@@ -47,6 +47,9 @@ impl FlowRequest {
 
 /// Everything a running flow uses; shared parts are reference counted.
 pub struct FlowContext {
+    /// The runtime the engine started on; flows run there whichever thread
+    /// (a UI thread, say) starts them.
+    pub runtime: tokio::runtime::Handle,
     pub id: String,
     pub request: FlowRequest,
     pub provider: Arc<dyn Provider>,
@@ -126,7 +129,8 @@ pub fn spawn(context: FlowContext) -> FlowHandle {
         claims,
         at: SystemTime::now(),
     });
-    tokio::spawn(Flow::new(context, state_tx).run(cancel_rx));
+    let runtime = context.runtime.clone();
+    runtime.spawn(Flow::new(context, state_tx).run(cancel_rx));
     FlowHandle {
         id,
         kind,

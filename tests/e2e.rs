@@ -1,0 +1,189 @@
+//! The real window under Xvfb, driven through tauri-driver and
+//! WebKitWebDriver, against the sandbox.
+//!
+//! Ignored by default: they need a display, WebKitWebDriver and
+//! tauri-driver. `scripts/test.sh` installs those and runs them under
+//! `xvfb-run`.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{Setup, Window};
+
+fn decode_qr(png: &[u8], url: &str) -> bool {
+    let image = image::load_from_memory(png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    prepared
+        .detect_grids()
+        .iter()
+        .any(|grid| grid.decode().is_ok_and(|(_, content)| content == url))
+}
+
+fn save_screenshot(name: &str, png: &[u8]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn issuing_shows_the_qr_then_the_pin_only_after_the_wallet_opened_it() {
+    let window = Window::open(Setup {
+        result_reset_secs: 4,
+        ..Setup::default()
+    })
+    .await;
+    let url = window.issue_badge("Megan", "Bowen").await;
+
+    // The QR code on screen is the request the service created.
+    let latest = window.sandbox.received_requests().last().unwrap().0.clone();
+    assert!(url.ends_with(&latest), "{url}");
+    let screenshot = window.client.screenshot().await.unwrap();
+    assert!(
+        decode_qr(&screenshot, &url),
+        "the QR code on screen does not decode to {url}"
+    );
+    save_screenshot("qr-screen.png", &screenshot);
+
+    // Before the wallet opens the request, the PIN is nowhere in the page.
+    let pin = window.sent_pin(&url);
+    assert!(
+        !window.source().await.contains(&pin),
+        "the PIN is in the page before request_retrieved"
+    );
+    assert!(window
+        .client
+        .execute("return document.getElementById('pin')", vec![])
+        .await
+        .unwrap()
+        .is_null());
+
+    window.wallet.open(&url).await.unwrap();
+    assert_eq!(window.text("#pin").await, pin);
+    assert!(
+        window
+            .wait_until("document.getElementById('qr').classList.contains('dimmed')")
+            .await
+            == true
+    );
+    save_screenshot("pin-screen.png", &window.client.screenshot().await.unwrap());
+
+    let request_id = url.rsplit('/').next().unwrap().to_owned();
+    assert!(window.wallet.enter_pin(&request_id, &pin).await.unwrap().accepted);
+    window.wallet.accept(&request_id).await.unwrap();
+    assert_eq!(window.text("#result-title").await, "Issued");
+
+    // The result screen returns home by itself and forgets the recipient.
+    window
+        .wait_until("!document.querySelector('[data-screen=home]').hidden")
+        .await;
+    let source = window.source().await;
+    assert!(
+        !source.contains("Bowen") && !source.contains(&pin),
+        "recipient data or PIN left in the page"
+    );
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn a_wrong_pin_shows_a_failure_with_its_code_and_offers_a_new_request() {
+    let window = Window::open(Setup::default()).await;
+    let url = window.issue_badge("Megan", "Bowen").await;
+    let request_id = url.rsplit('/').next().unwrap().to_owned();
+    window.wallet.open(&url).await.unwrap();
+    let pin = window.text("#pin").await;
+    let wrong = if pin.starts_with('1') {
+        format!("2{}", &pin[1..])
+    } else {
+        format!("1{}", &pin[1..])
+    };
+    assert!(
+        !window
+            .wallet
+            .enter_pin(&request_id, &wrong)
+            .await
+            .unwrap()
+            .accepted
+    );
+    assert_eq!(window.text("#result-title").await, "Not completed");
+    assert!(window.text("#result-code").await.contains("badOrMissingField"));
+    assert!(window.text("#result-detail").await.contains("PIN"));
+
+    // "New request" starts again for the same recipient, with a new QR code.
+    window.click("#result-retry").await;
+    let again = window
+        .wait_until("document.querySelector('#qr').dataset.url")
+        .await;
+    assert_ne!(again.as_str().unwrap(), url);
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn a_short_lived_request_is_renewed_and_the_old_one_is_ignored() {
+    let window = Window::open(Setup {
+        request_lifetime: Duration::from_secs(6),
+        ..Setup::default()
+    })
+    .await;
+    let first = window.issue_badge("Megan", "Bowen").await;
+    let script = format!("(document.querySelector('#qr').dataset.url || '') !== '{first}' && document.querySelector('#qr').dataset.url");
+    let second = window.wait_until(&script).await.as_str().unwrap().to_owned();
+    assert_ne!(second, first);
+
+    // The replaced request still exists at the service; opening it must not
+    // reveal anything.
+    window.wallet.open(&first).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(window
+        .client
+        .execute("return document.getElementById('pin')", vec![])
+        .await
+        .unwrap()
+        .is_null());
+
+    window.wallet.open(&second).await.unwrap();
+    assert_eq!(window.text("#pin").await, window.sent_pin(&second));
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn the_form_names_missing_fields_and_the_wallet_panel_completes_an_issuance() {
+    let window = Window::open(Setup::default()).await;
+    window.click("[data-template=badge]").await;
+    window.type_into("#claim-given_name", "Megan").await;
+    // As a person would: the field has been checked by the time the mouse
+    // reaches the button.
+    window
+        .wait_until("document.getElementById('claim-given_name').getAttribute('aria-invalid') === 'false'")
+        .await;
+    window.click("#create-request").await;
+    let error = window.text("#claim-family_name-error").await;
+    assert_eq!(error, "Last name is required");
+    assert!(
+        window
+            .wait_until("document.activeElement.id === 'claim-family_name'")
+            .await
+            == true
+    );
+    window.type_into("#claim-family_name", "Bowen").await;
+    window
+        .wait_until("document.getElementById('claim-family_name-error').hidden")
+        .await;
+    window.click("#create-request").await;
+    window.wait_for("#qr svg").await;
+
+    // The in-window simulated wallet, as a new user would use it.
+    window.click("[data-wallet=open]").await;
+    let pin = window.text("#pin").await;
+    window.type_into("#wallet-pin", &pin).await;
+    window.click("[data-wallet=pin]").await;
+    window.click("[data-wallet=accept]").await;
+    assert_eq!(window.text("#result-title").await, "Issued");
+    window.close().await;
+}

@@ -1,0 +1,234 @@
+//! The real app, driven through tauri-driver and WebKitWebDriver, against a
+//! sandbox this process owns (so tests can read what the service received
+//! and play the wallet from outside, as a phone would).
+#![allow(dead_code)] // the tests and the window benchmark use different parts
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use station_sandbox::{Sandbox, SandboxConfig, WalletClient};
+use tempfile::TempDir;
+
+pub struct Window {
+    pub client: Client,
+    pub sandbox: Sandbox,
+    pub wallet: WalletClient,
+    driver: Child,
+    _data: TempDir,
+}
+
+pub struct Setup {
+    pub request_lifetime: Duration,
+    pub result_reset_secs: u32,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            request_lifetime: Duration::from_secs(300),
+            result_reset_secs: 60,
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn config(base_url: &str, setup: &Setup) -> String {
+    format!(
+        r#"
+[station]
+result_reset_secs = {reset}
+
+[callback]
+bind = "127.0.0.1:0"
+
+[services.desk]
+kind = "entra"
+sandbox = true
+tenant = "sandbox-tenant"
+client_id = "sandbox-client"
+authority_host = "{base_url}"
+api_base = "{base_url}"
+
+[templates.badge]
+display_name = "Event badge"
+service = "desk"
+credential_type = "EventBadge"
+manifest = "{base_url}/manifest"
+authority = "did:web:issuer.example"
+pin_length = 6
+claims = [
+  {{ name = "given_name", label = "First name", required = true }},
+  {{ name = "family_name", label = "Last name", required = true }},
+]
+"#,
+        reset = setup.result_reset_secs
+    )
+}
+
+impl Window {
+    /// Starts a sandbox, the app (through tauri-driver) and a WebDriver
+    /// session; waits for the Home screen.
+    pub async fn open(setup: Setup) -> Window {
+        let sandbox = Sandbox::start(SandboxConfig {
+            request_lifetime: setup.request_lifetime,
+            ..SandboxConfig::default()
+        })
+        .await
+        .unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let config_path = data.path().join("station.toml");
+        std::fs::write(&config_path, config(&sandbox.base_url(), &setup)).unwrap();
+        let port = free_port();
+        let driver_binary = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let driver = Command::new(&driver_binary)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .env("STATION_CONFIG", &config_path)
+            .env("STATION_DATA_DIR", data.path())
+            .env("STATION_SECRET_DESK", "sandbox-secret")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {driver_binary} (install it with `cargo install tauri-driver`): {e}")
+            });
+        let client = connect(port).await;
+        let wallet = WalletClient::new(&sandbox.base_url());
+        let window = Window {
+            client,
+            sandbox,
+            wallet,
+            driver,
+            _data: data,
+        };
+        window.wait_for("#issue-templates button").await;
+        window
+    }
+
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+    }
+
+    /// Waits until `script` (a JS expression) is truthy; returns its value.
+    pub async fn wait_until(&self, script: &str) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            // WebKitWebDriver cannot return `undefined`.
+            let wrapped = format!("const value = ({script}); return value === undefined ? null : value;");
+            let value = self
+                .client
+                .execute(&wrapped, vec![])
+                .await
+                .unwrap_or_else(|e| panic!("{script}: {e:?}"));
+            if !(value.is_null() || value == false || value == "") {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "never true: {script}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap();
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.wait_for(css).await.send_keys(text).await.unwrap();
+    }
+
+    /// The text of `css` once it is shown and not empty.
+    pub async fn text(&self, css: &str) -> String {
+        let script = format!(
+            "(() => {{ const e = document.querySelector({css:?}); return e && !e.closest('[hidden]') && e.textContent.trim(); }})()"
+        );
+        self.wait_until(&script)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub async fn source(&self) -> String {
+        self.client.source().await.unwrap()
+    }
+
+    /// Home → badge → recipient form → QR code on screen; returns the URL
+    /// the QR code shows.
+    pub async fn issue_badge(&self, given: &str, family: &str) -> String {
+        self.click("[data-template=badge]").await;
+        self.type_into("#claim-given_name", given).await;
+        self.type_into("#claim-family_name", family).await;
+        self.wait_until(
+            "document.getElementById('claim-family_name').getAttribute('aria-invalid') === 'false'",
+        )
+        .await;
+        self.click("#create-request").await;
+        self.wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The PIN the service received for `request_url`'s request.
+    pub fn sent_pin(&self, request_url: &str) -> String {
+        let (_, body) = self
+            .sandbox
+            .received_requests()
+            .into_iter()
+            .rev()
+            .find(|(id, _)| request_url.ends_with(id))
+            .expect("the sandbox received the request shown");
+        body["pin"]["value"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+async fn connect(port: u16) -> Client {
+    let application = PathBuf::from(env!("CARGO_BIN_EXE_issuance-station"));
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": application }),
+    );
+    capabilities.insert("browserName".into(), "wry".into());
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let attempt = ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await;
+        match attempt {
+            Ok(client) => return client,
+            // tauri-driver needs a moment before it accepts sessions.
+            Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(200)).await,
+            Err(error) => panic!("no WebDriver session at {url}: {error}"),
+        }
+    }
+}
