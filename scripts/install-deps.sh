@@ -1,26 +1,39 @@
 #!/usr/bin/env bash
-# Installs what building and testing the station needs beyond Rust itself.
-# Idempotent: installs only what is missing. Uses sudo when not root.
+# Installs what building, running and testing the station needs beyond Rust
+# itself. Idempotent: installs only what is missing. Uses sudo when not root.
+#   install-deps.sh          build and run the window app
+#   install-deps.sh --test   also the test tools (keyring, Xvfb, WebDriver)
 set -euo pipefail
 
-need_apt=()
-command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
-command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+apt_packages=(
+  # Tauri v2 on Debian/Ubuntu
+  build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
+  librsvg2-dev libayatana-appindicator3-dev libxdo-dev
+)
 if [ "${1:-}" = "--test" ]; then
-  # The keyring test talks to a real Secret Service inside a private D-Bus session.
-  command -v dbus-run-session >/dev/null 2>&1 || need_apt+=(dbus dbus-bin)
-  command -v gnome-keyring-daemon >/dev/null 2>&1 || need_apt+=(gnome-keyring)
+  apt_packages+=(
+    dbus dbus-bin gnome-keyring      # the keyring test's Secret Service
+    xvfb xauth webkit2gtk-driver     # the window under a virtual display, driven by WebDriver
+  )
 fi
 
-if [ ${#need_apt[@]} -gt 0 ]; then
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "Installing system packages: ${need_apt[*]}"
+  echo "Installing system packages: ${missing[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
-  rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+  if command -v rustup >/dev/null 2>&1; then
+    rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+    rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+  fi
+  # tauri-driver bridges WebDriver clients to WebKitWebDriver for Tauri apps.
+  command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --locked --version "^2"
 fi

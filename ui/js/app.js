@@ -58,6 +58,7 @@ async function start() {
   }
   try {
     applyInfo(await call("station_info"));
+    performance.mark("station:home-ready");
   } catch (error) {
     showError(byId("startup-error"), error);
   }

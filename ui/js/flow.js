@@ -99,7 +99,11 @@ function tick() {
 
 function showPin(pin) {
   if (!pin || byId("pin")) return;
-  byId("pin-slot").replaceChildren(el("p", { id: "pin", class: "pin", "aria-label": `PIN ${pin.split("").join(" ")}`, text: pin }));
+  const shown = el("p", { id: "pin", class: "pin", "aria-label": `PIN ${pin.split("").join(" ")}`, text: pin });
+  shown.style.setProperty("--digits", pin.length);
+  byId("pin-slot").replaceChildren(shown);
+  byId("qr").closest(".flow").classList.add("revealed");
+  performance.mark("station:pin-shown");
 }
 
 const outcomes = {
@@ -166,6 +170,7 @@ function clearScreen() {
   byId("pin-slot").replaceChildren();
   byId("qr").replaceChildren();
   byId("qr").classList.remove("dimmed");
+  byId("qr").closest(".flow").classList.remove("revealed");
   delete byId("qr").dataset.url;
   byId("countdown").textContent = "";
   byId("wallet-error").hidden = true;
