@@ -41,26 +41,24 @@ impl LaunchOptions {
     }
 }
 
-/// The app with its commands and state, for any runtime (the real window,
-/// or the mock runtime in tests).
-pub fn builder<R: Runtime>(state: AppState) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::station_info,
-            commands::check_claims,
-            commands::start_issuance,
-            commands::start_verification,
-            commands::follow_flow,
-            commands::cancel_flow,
-            commands::forget_flow,
-            commands::history,
-            commands::history_timeline,
-            commands::get_settings,
-            commands::save_settings,
-            commands::test_connection,
-            commands::wallet_action,
-        ])
+/// Adds the app's state and commands to `builder`, for any runtime (the
+/// real window, or the mock runtime in tests).
+pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder.manage(state).invoke_handler(tauri::generate_handler![
+        commands::station_info,
+        commands::check_claims,
+        commands::start_issuance,
+        commands::start_verification,
+        commands::follow_flow,
+        commands::cancel_flow,
+        commands::forget_flow,
+        commands::history,
+        commands::history_timeline,
+        commands::get_settings,
+        commands::save_settings,
+        commands::test_connection,
+        commands::wallet_action,
+    ])
 }
 
 pub fn run() -> ExitCode {
@@ -83,7 +81,7 @@ pub fn run() -> ExitCode {
         return ExitCode::from(1);
     }
     let state = AppState::new(default_config_path(), default_data_dir());
-    let app = builder::<tauri::Wry>(state)
+    let app = configure(tauri::Builder::default(), state)
         .setup(move |app| {
             let state = app.state::<AppState>();
             tauri::async_runtime::block_on(state.start());

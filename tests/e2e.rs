@@ -96,11 +96,8 @@ async fn a_wrong_pin_shows_a_failure_with_its_code_and_offers_a_new_request() {
     let request_id = url.rsplit('/').next().unwrap().to_owned();
     window.wallet.open(&url).await.unwrap();
     let pin = window.text("#pin").await;
-    let wrong = if pin.starts_with('1') {
-        format!("2{}", &pin[1..])
-    } else {
-        format!("1{}", &pin[1..])
-    };
+    let first = if pin.starts_with('1') { '2' } else { '1' };
+    let wrong = format!("{first}{}", &pin[1..]);
     assert!(
         !window
             .wallet
