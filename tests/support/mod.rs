@@ -23,6 +23,7 @@ pub struct Window {
 pub struct Setup {
     pub request_lifetime: Duration,
     pub result_reset_secs: u32,
+    pub switch_back_secs: u64,
 }
 
 impl Default for Setup {
@@ -51,6 +52,9 @@ result_reset_secs = {reset}
 [callback]
 bind = "127.0.0.1:0"
 
+[flow]
+switch_back_secs = {switch_back}
+
 [services.desk]
 kind = "entra"
 sandbox = true
@@ -71,7 +75,8 @@ claims = [
   {{ name = "family_name", label = "Last name", required = true }},
 ]
 "#,
-        reset = setup.result_reset_secs
+        reset = setup.result_reset_secs,
+        switch_back = setup.switch_back_secs,
     )
 }
 

@@ -130,6 +130,10 @@ pub struct FlowTiming {
     /// After the wallet opened the request, wait this long past its expiry
     /// for the outcome before calling it expired.
     pub retrieved_grace: Duration,
+    /// A `request_retrieved` for a request replaced at most this long ago
+    /// switches back to it: the wallet scanned it just before the renewal and
+    /// its callback was still on the way. Later events for it are ignored.
+    pub switch_back: Duration,
 }
 
 impl Default for FlowTiming {
@@ -138,6 +142,7 @@ impl Default for FlowTiming {
             renew_before: Duration::from_secs(30),
             max_renewals: 10,
             retrieved_grace: Duration::from_secs(120),
+            switch_back: Duration::from_secs(10),
         }
     }
 }
@@ -306,6 +311,7 @@ struct RawFlow {
     renew_before_secs: Option<u64>,
     max_renewals: Option<u32>,
     retrieved_grace_secs: Option<u64>,
+    switch_back_secs: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -511,6 +517,9 @@ impl Validator<'_> {
             retrieved_grace: raw
                 .retrieved_grace_secs
                 .map_or(defaults.retrieved_grace, Duration::from_secs),
+            switch_back: raw
+                .switch_back_secs
+                .map_or(defaults.switch_back, Duration::from_secs),
         };
         if timing.renew_before.is_zero() {
             return Err(self.invalid(

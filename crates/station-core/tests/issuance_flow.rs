@@ -118,6 +118,7 @@ async fn hashed_pin_is_accepted_by_the_sandbox_wallet() {
 async fn a_request_about_to_expire_is_renewed_and_late_events_for_it_are_ignored() {
     let s = station(Options {
         request_lifetime: Duration::from_secs(4),
+        extra_toml: "[flow]\nswitch_back_secs = 0\n".into(),
         ..Options::default()
     })
     .await;
@@ -431,4 +432,59 @@ async fn a_flow_can_be_started_from_a_thread_outside_the_runtime() {
             .unwrap()
     });
     shown(&flow).await;
+}
+
+#[tokio::test]
+async fn a_scan_of_the_old_code_just_before_the_switch_still_gets_its_pin() {
+    let s = station(Options {
+        request_lifetime: Duration::from_secs(4),
+        ..Options::default()
+    })
+    .await;
+    let flow = s.engine.issue("expert", &megan()).unwrap();
+    let first = shown(&flow).await;
+    wait_for(&flow, |s| {
+        matches!(
+            s,
+            FlowState::AwaitingScan {
+                renewals: 1,
+                renewing: false,
+                ..
+            }
+        )
+    })
+    .await;
+
+    // The wallet scanned the old code; its callback arrives after the switch.
+    s.wallet.open(&first.url).await.unwrap();
+    let retrieved = wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await;
+    assert_eq!(retrieved.shown_request().unwrap().request_id, first.request_id);
+    let sent = s.sandbox.received(&first.request_id).unwrap()["pin"]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(retrieved.pin().unwrap().reveal(), sent);
+    assert!(
+        s.wallet
+            .enter_pin(&first.request_id, &sent)
+            .await
+            .unwrap()
+            .accepted
+    );
+    s.wallet.accept(&first.request_id).await.unwrap();
+    assert!(
+        matches!(flow.finished().await, FlowState::Issued { request_id } if request_id == first.request_id)
+    );
+}
+
+#[tokio::test]
+async fn cancelling_while_the_service_makes_the_station_wait_stops_at_once() {
+    let s = station(Options::default()).await;
+    s.sandbox
+        .inject_faults(Endpoint::CreateIssuance, vec![Fault::too_many_requests(15)]);
+    let flow = s.engine.issue("expert", &megan()).unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    flow.cancel();
+    let end = tokio::time::timeout(Duration::from_secs(2), flow.finished()).await;
+    assert_eq!(end.unwrap(), FlowState::Cancelled);
 }

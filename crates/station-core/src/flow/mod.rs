@@ -14,12 +14,12 @@ use tokio::sync::watch;
 pub use state::{FlowKind, FlowState, ShownRequest};
 
 use crate::config::{FlowTiming, IssuanceTemplate, PresentationTemplate};
-use crate::error::{ErrorCode, UiError};
+use crate::error::UiError;
 use crate::events::{
     event_channel, CallbackListener, EventSink, EventStream, FlowEvent, RouteGuard, SourcedEvent,
 };
 use crate::pin::Pin;
-use crate::provider::{Claims, IssuanceSpec, PresentationSpec, Provider, ProviderError};
+use crate::provider::{Claims, IssuanceSpec, PresentationSpec, Provider};
 use crate::store::{History, Record};
 
 /// How long to wait before trying a failed renewal again.
@@ -152,8 +152,15 @@ struct Flow {
     sink: EventSink,
     events: EventStream,
     /// Routes of every request this flow created stay open until it ends,
-    /// so late callbacks for replaced requests arrive and are ignored here.
+    /// so late callbacks for replaced requests arrive here and are judged
+    /// (ignored, or a switch back) by the flow rather than refused.
     routes: Vec<RouteGuard>,
+}
+
+enum Creation {
+    Created(Attempt),
+    Failed(UiError),
+    Cancelled,
 }
 
 enum Step {
@@ -176,10 +183,14 @@ impl Flow {
     }
 
     async fn run(mut self, mut cancel: watch::Receiver<bool>) {
-        let mut current = match self.create().await {
-            Ok(attempt) => attempt,
-            Err(error) => return self.finish(failed(&error)),
+        let mut current = match self.create(&mut cancel).await {
+            Creation::Created(attempt) => attempt,
+            Creation::Failed(error) => return self.finish(failed(error)),
+            Creation::Cancelled => return self.finish(FlowState::Cancelled),
         };
+        // The request just replaced, and when: a wallet that scanned it
+        // moments before the switch still gets its PIN.
+        let mut replaced: Option<(Attempt, SystemTime)> = None;
         let mut renewals = 0;
         let mut retrieved = false;
         let mut next_renewal = Some(self.renewal_time(&current));
@@ -227,8 +238,9 @@ impl Flow {
                         renewing: true,
                         renewals,
                     });
-                    match self.create().await {
-                        Ok(replacement) => {
+                    match self.create(&mut cancel).await {
+                        Creation::Cancelled => return self.finish(FlowState::Cancelled),
+                        Creation::Created(replacement) => {
                             renewal_error = None;
                             pending.extend(std::iter::from_fn(|| self.events.try_recv().ok()));
                             // The wallet may have opened the old request while
@@ -238,13 +250,14 @@ impl Flow {
                             if !old_was_opened {
                                 renewals += 1;
                                 next_renewal = Some(self.renewal_time(&replacement));
-                                current = replacement;
+                                let old = std::mem::replace(&mut current, replacement);
+                                replaced = Some((old, SystemTime::now()));
                                 tracing::info!(flow_id = %self.context.id, renewals, "request renewed before expiry");
                             }
                         }
-                        Err(error) => {
-                            tracing::warn!(flow_id = %self.context.id, %error, "renewal failed, will retry");
-                            renewal_error = Some(UiError::from(&error));
+                        Creation::Failed(error) => {
+                            tracing::warn!(flow_id = %self.context.id, code = %error.code, "renewal failed, will retry");
+                            renewal_error = Some(error);
                             next_renewal = Some(SystemTime::now() + RENEWAL_RETRY);
                         }
                     }
@@ -255,6 +268,12 @@ impl Flow {
                     });
                 }
                 Step::Event(event) => {
+                    if self.scanned_just_before_renewal(&event, replaced.as_ref()) {
+                        if let Some((old, _)) = replaced.take() {
+                            tracing::info!(flow_id = %self.context.id, "the replaced request was opened just before the switch: back to it");
+                            current = old;
+                        }
+                    }
                     let ignored = event.request_id != current.shown.request_id;
                     self.record_event(&event, ignored);
                     if ignored {
@@ -292,6 +311,23 @@ impl Flow {
         }
     }
 
+    /// A `Retrieved` for the request replaced moments ago (the callback was
+    /// on its way during the switch) while that request is still valid.
+    fn scanned_just_before_renewal(
+        &self,
+        event: &SourcedEvent,
+        replaced: Option<&(Attempt, SystemTime)>,
+    ) -> bool {
+        let Some((old, switched_at)) = replaced else {
+            return false;
+        };
+        let now = SystemTime::now();
+        event.event == FlowEvent::Retrieved
+            && event.request_id == old.shown.request_id
+            && now < old.shown.expires_at
+            && now.duration_since(*switched_at).unwrap_or_default() <= self.context.timing.switch_back
+    }
+
     /// When to replace `attempt`: `renew_before` ahead of its expiry, or at
     /// half its life for short-lived requests.
     fn renewal_time(&self, attempt: &Attempt) -> SystemTime {
@@ -304,33 +340,51 @@ impl Flow {
         attempt.shown.expires_at - lead
     }
 
-    async fn create(&mut self) -> Result<Attempt, ProviderError> {
+    /// Creates a request (with a fresh PIN), unless the flow is cancelled
+    /// first: a cancelled flow must not keep creating requests while the
+    /// service retries.
+    async fn create(&mut self, cancel: &mut watch::Receiver<bool>) -> Creation {
         let (ticket, route) = self.context.listener.register(self.sink.clone());
-        self.routes.push(route);
         let started = Instant::now();
         let created_at = SystemTime::now();
-        let (created, pin) = match &self.context.request {
-            FlowRequest::Issuance { template, claims } => {
-                let pin = template.pin_length.map(Pin::generate).transpose().map_err(|e| {
-                    ProviderError::Protocol {
-                        detail: e.to_string(),
-                    }
-                })?;
-                let spec = IssuanceSpec {
-                    template,
-                    claims,
-                    pin: pin.as_ref(),
-                };
-                (self.context.provider.create_issuance(&spec, &ticket).await?, pin)
+        let pin = match &self.context.request {
+            FlowRequest::Issuance { template, .. } => {
+                match template.pin_length.map(Pin::generate).transpose() {
+                    Ok(pin) => pin,
+                    Err(error) => return Creation::Failed(UiError::from(&error)),
+                }
             }
-            FlowRequest::Presentation { template } => {
-                let spec = PresentationSpec { template };
-                (
-                    self.context.provider.create_presentation(&spec, &ticket).await?,
-                    None,
-                )
+            FlowRequest::Presentation { .. } => None,
+        };
+        let provider = Arc::clone(&self.context.provider);
+        let request = async {
+            match &self.context.request {
+                FlowRequest::Issuance { template, claims } => {
+                    let spec = IssuanceSpec {
+                        template,
+                        claims,
+                        pin: pin.as_ref(),
+                    };
+                    provider.create_issuance(&spec, &ticket).await
+                }
+                FlowRequest::Presentation { template } => {
+                    provider
+                        .create_presentation(&PresentationSpec { template }, &ticket)
+                        .await
+                }
             }
         };
+        let created = tokio::select! {
+            biased;
+            _ = cancel.changed() => return Creation::Cancelled,
+            created = request => created,
+        };
+        let created = match created {
+            Ok(created) => created,
+            Err(error) => return Creation::Failed(UiError::from(&error)),
+        };
+        // Only a request that exists gets a route; a failed attempt's closes now.
+        self.routes.push(route);
         let service_latency = started.elapsed();
         self.context.history.record(Record::RequestCreated {
             flow_id: self.context.id.clone(),
@@ -339,7 +393,7 @@ impl Flow {
             at: created_at,
             expires_at: created.expires_at,
         });
-        Ok(Attempt {
+        Creation::Created(Attempt {
             shown: ShownRequest {
                 request_id: created.request_id,
                 url: created.url,
@@ -389,10 +443,10 @@ impl Flow {
     }
 }
 
-fn failed(error: &ProviderError) -> FlowState {
+fn failed(error: UiError) -> FlowState {
     FlowState::Failed {
-        code: error.code().to_owned(),
-        message: error.to_string(),
+        code: error.code,
+        message: error.message,
     }
 }
 

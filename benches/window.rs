@@ -1,0 +1,103 @@
+//! Window benchmarks; prints numbers. Needs a display and tauri-driver:
+//! `xvfb-run -a cargo bench -p issuance-station --bench window`
+//! (FLOWS=n sets the flow count, default 50).
+//!
+//! - callback → PIN visible: from the moment a `request_retrieved` callback
+//!   is sent to the station's listener to the PIN being in the window
+//!   (target p99 ≤ 50 ms), measured on one wall clock shared by this process
+//!   and the page (`performance.timeOrigin`);
+//! - start → Home ready: from asking WebDriver for a session (which starts
+//!   the app) to the Home screen listing templates (target ≤ 1 s); includes
+//!   WebKitWebDriver's own start, so it is an upper bound.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use support::{Setup, Window};
+
+fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
+        * 1000.0
+}
+
+fn report(name: &str, mut samples: Vec<f64>) {
+    samples.sort_by(f64::total_cmp);
+    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "{name:<28} n={:<4} p50={:.1} ms  p95={:.1} ms  p99={:.1} ms  max={:.1} ms",
+        samples.len(),
+        at(0.50),
+        at(0.95),
+        at(0.99),
+        samples[samples.len() - 1]
+    );
+}
+
+async fn mark_ms(window: &Window, name: &str) -> f64 {
+    let script = format!(
+        "(() => {{ const m = performance.getEntriesByName('{name}').pop(); return m ? performance.timeOrigin + m.startTime : null; }})()"
+    );
+    window.wait_until(&script).await.as_f64().unwrap_or(f64::NAN)
+}
+
+#[tokio::main]
+async fn main() {
+    let flows: usize = std::env::var("FLOWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let http = reqwest::Client::new();
+
+    let mut starts = Vec::new();
+    for _ in 0..5 {
+        let requested = now_ms();
+        let window = Window::open(Setup::default()).await;
+        starts.push(mark_ms(&window, "station:home-ready").await - requested);
+        window.close().await;
+    }
+
+    let window = Window::open(Setup::default()).await;
+    let mut latencies = Vec::with_capacity(flows);
+    for _ in 0..flows {
+        window
+            .client
+            .execute("performance.clearMarks('station:pin-shown'); return 1;", vec![])
+            .await
+            .unwrap();
+        let url = window.issue_badge("Megan", "Bowen").await;
+        let (request_id, body) = window
+            .sandbox
+            .received_requests()
+            .into_iter()
+            .rev()
+            .find(|(id, _)| url.ends_with(id))
+            .unwrap();
+        let callback = &body["callback"];
+        let payload = serde_json::json!({"requestId": request_id, "requestStatus": "request_retrieved", "state": callback["state"]});
+        let sent = now_ms();
+        let response = http
+            .post(callback["url"].as_str().unwrap())
+            .header("api-key", callback["headers"]["api-key"].as_str().unwrap())
+            .json(&payload)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        latencies.push(mark_ms(&window, "station:pin-shown").await - sent);
+        window.click("#cancel-flow").await;
+        window
+            .wait_until("!document.querySelector('[data-screen=home]').hidden")
+            .await;
+    }
+    window.close().await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    println!("Issuance Station window benchmark (release build, Xvfb, WebKitGTK)");
+    report("callback -> PIN visible", latencies);
+    report("session start -> Home ready", starts);
+}
