@@ -124,6 +124,7 @@ async fn a_wrong_pin_shows_a_failure_with_its_code_and_offers_a_new_request() {
 async fn a_short_lived_request_is_renewed_and_the_old_one_is_ignored() {
     let window = Window::open(Setup {
         request_lifetime: Duration::from_secs(6),
+        switch_back_secs: 0,
         ..Setup::default()
     })
     .await;

@@ -31,6 +31,7 @@ impl Default for Setup {
         Setup {
             request_lifetime: Duration::from_secs(300),
             result_reset_secs: 60,
+            switch_back_secs: 10,
         }
     }
 }
