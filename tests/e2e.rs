@@ -41,12 +41,20 @@ async fn issuing_shows_the_qr_then_the_pin_only_after_the_wallet_opened_it() {
     // The QR code on screen is the request the service created.
     let latest = window.sandbox.received_requests().last().unwrap().0.clone();
     assert!(url.ends_with(&latest), "{url}");
-    let screenshot = window.client.screenshot().await.unwrap();
+    // The page may not have painted the new code in the very first frame.
+    let mut screenshot = Vec::new();
+    for _ in 0..20 {
+        screenshot = window.client.screenshot().await.unwrap();
+        if decode_qr(&screenshot, &url) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    save_screenshot("qr-screen.png", &screenshot);
     assert!(
         decode_qr(&screenshot, &url),
         "the QR code on screen does not decode to {url}"
     );
-    save_screenshot("qr-screen.png", &screenshot);
 
     // Before the wallet opens the request, the PIN is nowhere in the page.
     let pin = window.sent_pin(&url);
@@ -69,6 +77,7 @@ async fn issuing_shows_the_qr_then_the_pin_only_after_the_wallet_opened_it() {
             .await
             == true
     );
+    tokio::time::sleep(Duration::from_millis(400)).await; // the dimming transition
     save_screenshot("pin-screen.png", &window.client.screenshot().await.unwrap());
 
     let request_id = url.rsplit('/').next().unwrap().to_owned();
