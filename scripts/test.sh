@@ -9,7 +9,8 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 # Tests never touch the user's own data or config.
 export STATION_DATA_DIR="${STATION_DATA_DIR:-$(mktemp -d)}"
-export STATION_CONFIG="$STATION_DATA_DIR/no-config.toml"
+export STATION_CONFIG="$STATION_DATA_DIR/station.toml"
+printf '[station]\nuse_sandbox = true\n' > "$STATION_CONFIG"
 log="$STATION_DATA_DIR/test.log"
 
 echo "== cargo fmt --check"

@@ -14,7 +14,7 @@ mod window;
 
 use std::process::ExitCode;
 
-use station_core::config::{default_config_path, default_data_dir};
+use station_core::config::{default_data_dir, ConfigLocation};
 use tauri::{Manager, Runtime};
 
 pub use error::AppError;
@@ -80,7 +80,7 @@ pub fn run() -> ExitCode {
         eprintln!("issuance-station: {message}");
         return ExitCode::from(1);
     }
-    let state = AppState::new(default_config_path(), default_data_dir());
+    let state = AppState::new(ConfigLocation::find(None), default_data_dir());
     let app = configure(tauri::Builder::default(), state)
         .setup(move |app| {
             let state = app.state::<AppState>();

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
-use station_core::config::{StationConfig, StationOptions};
+use station_core::config::{ConfigLocation, StationConfig, StationOptions};
 use station_core::error::UiError;
 use station_core::flow::FlowHandle;
 use station_launch::Station;
@@ -13,16 +13,16 @@ use station_launch::Station;
 use crate::error::AppError;
 
 pub struct AppState {
-    config_path: PathBuf,
+    config: ConfigLocation,
     data_dir: PathBuf,
     station: RwLock<Result<Arc<Station>, UiError>>,
     flows: Mutex<HashMap<String, Arc<FlowHandle>>>,
 }
 
 impl AppState {
-    pub fn new(config_path: PathBuf, data_dir: PathBuf) -> AppState {
+    pub fn new(config: ConfigLocation, data_dir: PathBuf) -> AppState {
         AppState {
-            config_path,
+            config,
             data_dir,
             station: RwLock::new(Err(UiError {
                 code: "app.starting".into(),
@@ -35,7 +35,7 @@ impl AppState {
     /// Starts the station from the config file. A failure is kept and shown
     /// in the window (with the fix), instead of a window that never opens.
     pub async fn start(&self) {
-        let result = station_launch::launch(&self.config_path, &self.data_dir).await;
+        let result = station_launch::launch(&self.config, &self.data_dir).await;
         self.replace(result.map(Arc::new).map_err(|e| UiError::from(&e)));
     }
 
@@ -44,7 +44,7 @@ impl AppState {
         if self.flows().values().any(|f| !f.state().is_terminal()) {
             return Err(AppError::FlowActive);
         }
-        let station = station_launch::start(&self.config_path, Some(config), &self.data_dir).await?;
+        let station = station_launch::start(&self.config.path, Some(config), &self.data_dir).await?;
         let station = Arc::new(station);
         self.replace(Ok(Arc::clone(&station)));
         self.flows().clear();
@@ -75,7 +75,7 @@ impl AppState {
     }
 
     pub fn config_path(&self) -> &PathBuf {
-        &self.config_path
+        &self.config.path
     }
 
     fn flows(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<FlowHandle>>> {

@@ -27,8 +27,11 @@ fn invoke(
 #[test]
 fn commands_start_an_issuance_and_report_errors_as_code_and_message() {
     let data = tempfile::tempdir().unwrap();
-    let state =
-        issuance_station_app::AppState::new(data.path().join("absent.toml"), data.path().to_path_buf());
+    let location = station_core::config::ConfigLocation {
+        path: data.path().join("absent.toml"),
+        explicit: false,
+    };
+    let state = issuance_station_app::AppState::new(location, data.path().to_path_buf());
     tauri::async_runtime::block_on(state.start());
     let app = issuance_station_app::configure(mock_builder(), state)
         .build(mock_context(noop_assets()))

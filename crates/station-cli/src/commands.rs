@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use station_core::config::{default_config_path, default_data_dir};
+use station_core::config::{default_data_dir, ConfigLocation};
 use station_core::doctor;
 use station_core::provider::Claims;
 use station_core::secrets::{KeyringStore, Secret, SecretStore};
@@ -81,8 +81,9 @@ pub async fn run(config_path: Option<PathBuf>, command: Command) -> Result<u8, S
 /// Commands that need the engine: against the configured services, or the
 /// in-process sandbox when there is no config file.
 async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u8, String> {
-    let path = config_path.unwrap_or_else(default_config_path);
-    let station = launch(&path, &default_data_dir())
+    let location = ConfigLocation::find(config_path);
+    let path = &location.path;
+    let station = launch(&location, &default_data_dir())
         .await
         .map_err(|e| e.to_string())?;
     if let Some(sandbox) = &station.sandbox {

@@ -2,11 +2,14 @@
 
 use std::process::{Command, Output};
 
+/// Runs `station` on a config that asks for the sandbox.
 fn station(args: &[&str]) -> (Output, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("station.toml");
+    std::fs::write(&config, "[station]\nuse_sandbox = true\n").unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_station"))
         .args(args)
-        .env("STATION_CONFIG", dir.path().join("absent.toml"))
+        .env("STATION_CONFIG", &config)
         .env("STATION_DATA_DIR", dir.path())
         // Never the sandbox of a station someone left running.
         .env("STATION_SANDBOX_URL", "http://127.0.0.1:9")
@@ -88,4 +91,20 @@ fn a_broken_config_file_is_reported_with_its_path() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("station.toml"), "{stderr}");
     assert!(stderr.contains("templates.x.service"), "{stderr}");
+}
+
+#[test]
+fn a_named_config_file_that_does_not_exist_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_station"))
+        .args(["doctor", "--config", "/nonexistent/typo.toml"])
+        .env("STATION_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("/nonexistent/typo.toml: no such file"),
+        "{stderr}"
+    );
 }

@@ -7,7 +7,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use station_core::config::{StationConfig, StationOptions};
+use station_core::config::{ConfigLocation, StationConfig, StationOptions};
 use station_core::error::ErrorCode;
 use station_core::secrets::{KeyringStore, MemoryStore, Secret, SecretStore};
 use station_core::{Engine, EngineError};
@@ -64,13 +64,9 @@ impl Station {
 }
 
 /// Reads the config file (if any) and starts the station.
-pub async fn launch(config_path: &Path, data_dir: &Path) -> Result<Station, LaunchError> {
-    let file_config = if config_path.exists() {
-        Some(StationConfig::load(config_path).map_err(EngineError::from)?)
-    } else {
-        None
-    };
-    start(config_path, file_config, data_dir).await
+pub async fn launch(location: &ConfigLocation, data_dir: &Path) -> Result<Station, LaunchError> {
+    let file_config = location.load().map_err(EngineError::from)?;
+    start(&location.path, file_config, data_dir).await
 }
 
 /// Starts a station from an already validated config (`None`: no file).
@@ -170,7 +166,11 @@ mod tests {
     #[tokio::test]
     async fn no_file_means_the_sandbox() {
         let dir = tempfile::tempdir().unwrap();
-        let station = launch(&dir.path().join("absent.toml"), dir.path()).await.unwrap();
+        let location = ConfigLocation {
+            path: dir.path().join("absent.toml"),
+            explicit: false,
+        };
+        let station = launch(&location, dir.path()).await.unwrap();
         assert!(station.sandbox.is_some());
         assert!(station.is_sandbox());
         assert!(station.engine.config().templates.contains_key("badge"));
@@ -186,10 +186,24 @@ mod tests {
             "[station]\nuse_sandbox = true\nkiosk = true\nresult_reset_secs = 30\n",
         )
         .unwrap();
-        let station = launch(&path, dir.path()).await.unwrap();
+        let station = launch(&ConfigLocation { path, explicit: true }, dir.path())
+            .await
+            .unwrap();
         assert!(station.sandbox.is_some());
         assert!(station.options().kiosk);
         assert_eq!(station.options().result_reset_secs, 30);
+    }
+
+    #[tokio::test]
+    async fn a_named_file_that_does_not_exist_is_an_error_not_the_sandbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let location = ConfigLocation {
+            path: dir.path().join("typo.toml"),
+            explicit: true,
+        };
+        let error = launch(&location, dir.path()).await.err().unwrap();
+        assert_eq!(error.code(), "config.unreadable");
+        assert!(error.to_string().contains("typo.toml"), "{error}");
     }
 
     #[tokio::test]
@@ -210,7 +224,9 @@ manifest = "https://example.com/manifest"
 authority = "did:web:example.com"
 "#;
         std::fs::write(&path, text).unwrap();
-        let station = launch(&path, dir.path()).await.unwrap();
+        let station = launch(&ConfigLocation { path, explicit: true }, dir.path())
+            .await
+            .unwrap();
         assert!(station.sandbox.is_none());
         assert!(!station.is_sandbox());
     }

@@ -162,17 +162,19 @@ impl History {
 
     /// The most recent flows, newest first.
     pub fn recent(&self, limit: usize) -> Result<Vec<FlowSummary>, StoreError> {
-        self.flows(
-            "1 = 1 ORDER BY started_at_ms DESC, rowid DESC LIMIT ?1",
-            &limit.to_string(),
-        )
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.flows("1 = 1 ORDER BY started_at_ms DESC, rowid DESC LIMIT ?1", limit)
     }
 
     pub fn flow(&self, flow_id: &str) -> Result<Option<FlowSummary>, StoreError> {
         Ok(self.flows("flow_id = ?1", flow_id)?.pop())
     }
 
-    fn flows(&self, condition: &str, parameter: &str) -> Result<Vec<FlowSummary>, StoreError> {
+    fn flows(
+        &self,
+        condition: &str,
+        parameter: impl rusqlite::ToSql,
+    ) -> Result<Vec<FlowSummary>, StoreError> {
         let connection = connect(&self.path)?;
         let sql = format!(
             "SELECT flow_id, kind, template, service, claims, started_at_ms, outcome, outcome_code, outcome_message
@@ -285,10 +287,20 @@ fn write_loop(mut connection: Connection, path: &Path, receiver: mpsc::Receiver<
         let mut batch = vec![first];
         batch.extend(receiver.try_iter());
         let mut flushes = Vec::new();
-        let result = connection.transaction().and_then(|transaction| {
+        let result = connection.transaction().and_then(|mut transaction| {
             for message in batch {
                 match message {
-                    WriterMessage::Record(record) => write(&transaction, record)?,
+                    // One bad record must not take its batch-mates with it.
+                    WriterMessage::Record(record) => {
+                        let mut savepoint = transaction.savepoint()?;
+                        match write(&savepoint, record) {
+                            Ok(()) => savepoint.commit()?,
+                            Err(error) => {
+                                savepoint.rollback()?;
+                                tracing::error!(path = %path.display(), %error, "a history record was not saved");
+                            }
+                        }
+                    }
                     WriterMessage::Flush(done) => flushes.push(done),
                 }
             }
