@@ -22,6 +22,8 @@ pub const DATA_DIR_ENV: &str = "STATION_DATA_DIR";
 
 pub const ENTRA_AUTHORITY_HOST: &str = "https://login.microsoftonline.com";
 pub const ENTRA_API_BASE: &str = "https://verifiedid.did.msidentity.com";
+/// The preview API's host (seed 002).
+pub const ENTRA_PREVIEW_API_BASE: &str = "https://beta.did.msidentity.com";
 /// The Request Service's application permission (seed 001).
 pub const ENTRA_SCOPE: &str = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
 /// The preview API's permission (seed 002).
@@ -580,6 +582,17 @@ impl Validator<'_> {
             &field("tenant"),
             "set your Entra tenant ID (a GUID) or tenant name",
         )?;
+        // The tenant goes into the token URL's path: nothing that could change the URL.
+        if !tenant
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        {
+            return Err(self.invalid(
+                field("tenant"),
+                format!("'{tenant}' is not a tenant ID or name"),
+                "use the tenant's GUID or its domain, e.g. contoso.onmicrosoft.com",
+            ));
+        }
         let client_id = self.required(
             raw.client_id,
             &field("client_id"),
@@ -589,8 +602,12 @@ impl Validator<'_> {
             raw.authority_host.as_deref().unwrap_or(ENTRA_AUTHORITY_HOST),
             &field("authority_host"),
         )?;
+        let default_api_base = match api_shape {
+            EntraApiShape::Current => ENTRA_API_BASE,
+            EntraApiShape::Preview => ENTRA_PREVIEW_API_BASE,
+        };
         let api_base = self.http_url(
-            raw.api_base.as_deref().unwrap_or(ENTRA_API_BASE),
+            raw.api_base.as_deref().unwrap_or(default_api_base),
             &field("api_base"),
         )?;
         let default_scope = match api_shape {

@@ -170,3 +170,27 @@ fn a_missing_file_is_named() {
     assert_eq!(error.code(), "config.unreadable");
     assert!(error.to_string().contains("/nonexistent/station.toml"));
 }
+
+#[test]
+fn a_tenant_that_would_change_the_token_url_is_refused() {
+    let message = error_for(&VALID.replace(
+        "tenant = \"12345678-0000-0000-0000-000000000000\"",
+        "tenant = \"evil.example/x?\"",
+    ));
+    assert!(
+        message.contains("`services.contoso.tenant` 'evil.example/x?' is not a tenant ID or name"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_preview_shape_defaults_to_the_preview_host() {
+    let config = StationConfig::from_toml(
+        &VALID.replace("kind = \"entra\"", "kind = \"entra-preview\""),
+        "t",
+    )
+    .unwrap();
+    let ServiceKind::Entra(entra) = &config.services["contoso"].kind;
+    assert_eq!(entra.api_base.as_str(), "https://beta.did.msidentity.com/");
+    assert_eq!(entra.scope, "bbb94529-53a3-4be5-a069-7eaf2712b826/.default");
+}

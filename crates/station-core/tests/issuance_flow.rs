@@ -488,3 +488,28 @@ async fn cancelling_while_the_service_makes_the_station_wait_stops_at_once() {
     let end = tokio::time::timeout(Duration::from_secs(2), flow.finished()).await;
     assert_eq!(end.unwrap(), FlowState::Cancelled);
 }
+
+#[tokio::test]
+async fn a_wait_too_long_for_the_desk_is_reported_with_the_time_asked() {
+    let s = station(Options::default()).await;
+    s.sandbox
+        .inject_faults(Endpoint::CreateIssuance, vec![Fault::too_many_requests(3600)]);
+    let flow = s.engine.issue("expert", &megan()).unwrap();
+    let (code, message) = failure(&flow).await;
+    assert_eq!(code, "provider.busy");
+    assert!(message.contains("asked the station to wait 3600 s"), "{message}");
+}
+
+#[tokio::test]
+async fn the_preview_shape_refuses_verification_with_a_clear_reason() {
+    let s = station(Options {
+        service_kind: "entra-preview",
+        ..Options::default()
+    })
+    .await;
+    let flow = s.engine.verify("checkin").unwrap();
+    let (code, message) = failure(&flow).await;
+    assert_eq!(code, "provider.unsupported");
+    assert!(message.contains("kind = \"entra\""), "{message}");
+    assert!(s.sandbox.received_requests().is_empty());
+}

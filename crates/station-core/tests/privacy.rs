@@ -60,14 +60,30 @@ async fn the_pin_appears_in_no_log_line_and_not_in_the_database() {
         "the logged state must show the PIN redacted"
     );
     assert!(!text.contains(&pin), "the PIN appeared in the log");
+    let api_key = s.sandbox.received(&request.request_id).unwrap()["callback"]["headers"]["api-key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (what, secret) in [
+        ("client secret", "sandbox-secret"),
+        ("callback api-key", api_key.as_str()),
+    ] {
+        assert!(!text.contains(secret), "the {what} appeared in the log");
+    }
 
     let mut database = Vec::new();
     for entry in std::fs::read_dir(s.data_dir.path()).unwrap() {
         database.extend(std::fs::read(entry.unwrap().path()).unwrap());
     }
     assert!(!database.is_empty());
-    assert!(
-        !database.windows(pin.len()).any(|w| w == pin.as_bytes()),
-        "the PIN reached the data directory"
-    );
+    for (what, secret) in [
+        ("PIN", pin.as_str()),
+        ("client secret", "sandbox-secret"),
+        ("api-key", api_key.as_str()),
+    ] {
+        assert!(
+            !database.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "the {what} reached the data directory"
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! The HTTP endpoint the Request Service calls back. Each request gets its
 //! own `state` and random `api-key`; a callback is believed only when both
-//! match, compared in constant time. Anything else is refused with the same
-//! bare answer, so a prober learns nothing and changes nothing.
+//! match, compared in constant time. A missing or malformed key, an unknown
+//! state and a wrong key all get the same bare 401 (a body is not even parsed
+//! without a well-formed key), so a prober learns nothing and changes nothing.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -134,7 +135,7 @@ impl CallbackListener {
     /// `api-key` (256 bits), both from the OS CSPRNG.
     pub fn register(&self, sink: EventSink) -> (CallbackTicket, RouteGuard) {
         let state = random_token(16);
-        let api_key = Secret::new(random_token(32));
+        let api_key = Secret::new(random_token(API_KEY_BYTES));
         self.routes.lock().insert(
             state.clone(),
             Route {
@@ -160,6 +161,10 @@ impl Drop for CallbackListener {
         self.server.abort();
     }
 }
+
+/// 32 random bytes, base64url without padding.
+const API_KEY_BYTES: usize = 32;
+const API_KEY_LENGTH: usize = 43;
 
 fn random_token(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
@@ -188,6 +193,11 @@ fn callback_url(public_url: Option<&Url>, local_addr: SocketAddr) -> Url {
 
 async fn receive(State(routes): State<Arc<RouteTable>>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let received_at = Instant::now();
+    let api_key = headers.get("api-key").map(|v| v.as_bytes()).unwrap_or_default();
+    if api_key.len() != API_KEY_LENGTH {
+        tracing::warn!("refused a callback without a well-formed api-key");
+        return StatusCode::UNAUTHORIZED;
+    }
     let Some(callback) = callback_body::parse(&body) else {
         tracing::warn!(
             bytes = body.len(),
@@ -195,7 +205,6 @@ async fn receive(State(routes): State<Arc<RouteTable>>, headers: HeaderMap, body
         );
         return StatusCode::BAD_REQUEST;
     };
-    let api_key = headers.get("api-key").map(|v| v.as_bytes()).unwrap_or_default();
     let Some(sink) = routes.authenticate(&callback.state, api_key) else {
         tracing::warn!("refused a callback with an unknown state or a wrong api-key");
         return StatusCode::UNAUTHORIZED;
@@ -253,9 +262,9 @@ mod tests {
 
     #[test]
     fn tokens_are_long_and_distinct() {
-        let a = random_token(32);
-        let b = random_token(32);
+        let a = random_token(API_KEY_BYTES);
+        let b = random_token(API_KEY_BYTES);
         assert_ne!(a, b);
-        assert_eq!(a.len(), 43);
+        assert_eq!(a.len(), API_KEY_LENGTH);
     }
 }

@@ -83,16 +83,32 @@ pub enum ProviderError {
         inner_code: Option<String>,
         target: Option<String>,
     },
-    #[error(
-        "the service is busy and still refused after {attempts} attempts ({code}); try again in a minute"
-    )]
-    Busy { attempts: u32, code: String },
+    #[error("{}", busy_message(*.attempts, .code, .message, .wait_asked))]
+    Busy {
+        attempts: u32,
+        code: String,
+        message: String,
+        /// A wait the service asked for that was too long to hold a person at the desk.
+        wait_asked: Option<std::time::Duration>,
+    },
     #[error(
         "the service at {url} cannot be reached: {detail}. Check the network connection and the service URL"
     )]
     Unreachable { url: String, detail: String },
     #[error("the service answered in an unexpected way ({detail}); the station may need an update")]
     Protocol { detail: String },
+    #[error("this service does not support {what}")]
+    Unsupported { what: String },
+}
+
+fn busy_message(attempts: u32, code: &str, message: &str, wait_asked: &Option<Duration>) -> String {
+    match wait_asked {
+        Some(wait) => format!(
+            "the service is busy ({code}: {message}) and asked the station to wait {} s; try again later",
+            wait.as_secs()
+        ),
+        None => format!("the service is busy ({code}: {message}) and still refused after {attempts} attempts; try again in a minute"),
+    }
 }
 
 fn rejected_message(
@@ -122,6 +138,7 @@ impl ErrorCode for ProviderError {
             ProviderError::Busy { .. } => "provider.busy",
             ProviderError::Unreachable { .. } => "provider.unreachable",
             ProviderError::Protocol { .. } => "provider.protocol",
+            ProviderError::Unsupported { .. } => "provider.unsupported",
         }
     }
 }

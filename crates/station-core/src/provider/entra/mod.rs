@@ -18,7 +18,7 @@ use url::Url;
 
 pub use token::{ClientCredential, TokenSource};
 
-use super::retry::{is_transient, RetryPolicy};
+use super::retry::{is_transient, retry_after, RetryPolicy};
 use super::{
     system_time_from_unix, CallbackTicket, CreatedRequest, IssuanceSpec, PresentationSpec, Provider,
     ProviderError,
@@ -133,6 +133,7 @@ impl EntraProvider {
             if let ProviderError::Rejected {
                 status,
                 code,
+                message,
                 inner_code,
                 ..
             } = &error
@@ -146,10 +147,13 @@ impl EntraProvider {
                             continue;
                         }
                         None => {
+                            let asked = retry_after(&headers, SystemTime::now());
                             return Err(ProviderError::Busy {
                                 attempts: attempt,
                                 code: code.clone(),
-                            })
+                                message: message.clone(),
+                                wait_asked: asked.filter(|wait| *wait > self.retry.max_delay),
+                            });
                         }
                     }
                 }
@@ -275,8 +279,13 @@ impl Provider for EntraProvider {
         spec: &PresentationSpec<'_>,
         callback: &CallbackTicket,
     ) -> Result<CreatedRequest, ProviderError> {
-        // The preview API's presentation shape is not in the seeds; both
-        // shapes use the current endpoint for verification.
+        // The preview API's presentation shape is not documented here, and its
+        // token (preview scope) would not open the current endpoint.
+        if self.config.api_shape == EntraApiShape::Preview {
+            return Err(ProviderError::Unsupported {
+                what: "verification with the preview API; configure the service with kind = \"entra\"".into(),
+            });
+        }
         let url = endpoint(
             &self.config.api_base,
             "v1.0/verifiableCredentials/createPresentationRequest",
