@@ -4,6 +4,7 @@
 #![allow(dead_code)] // the tests and the window benchmark use different parts
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -108,6 +109,8 @@ impl Window {
             .env("STATION_SECRET_DESK", "sandbox-secret")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own process group, so the app and WebKitWebDriver go with it.
+            .process_group(0)
             .spawn()
             .unwrap_or_else(|e| {
                 panic!("cannot start {driver_binary} (install it with `cargo install tauri-driver`): {e}")
@@ -207,9 +210,16 @@ impl Window {
         body["pin"]["value"].as_str().unwrap().to_owned()
     }
 
-    pub async fn close(mut self) {
-        let _ = self.client.close().await;
-        let _ = self.driver.kill();
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Window {
+    /// Also on a failed test: no driver, WebDriver or app outlives it.
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }
