@@ -117,7 +117,7 @@ async fn main() {
 
     // Throughput: repeated callbacks for one live flow (harmless duplicates).
     let (url, api_key, payload, _flow) = last_callback.unwrap();
-    let total: usize = 20_000;
+    let total: usize = 20 * flows;
     let concurrency = 32;
     let started = Instant::now();
     let mut workers = Vec::new();

@@ -373,23 +373,47 @@ struct RawTemplate {
     // issuance
     manifest: Option<String>,
     pin_length: Option<u8>,
-    #[serde(default)]
-    pin_hashed: bool,
+    pin_hashed: Option<bool>,
     #[serde(default)]
     claims: Vec<RawClaim>,
     // presentation
     purpose: Option<String>,
     #[serde(default)]
     accepted_issuers: Vec<String>,
-    #[serde(default)]
-    allow_revoked: bool,
-    #[serde(default)]
-    validate_linked_domain: bool,
-    #[serde(default)]
-    include_receipt: bool,
+    allow_revoked: Option<bool>,
+    validate_linked_domain: Option<bool>,
+    include_receipt: Option<bool>,
     #[serde(default)]
     constraints: Vec<RawConstraint>,
     face_check: Option<RawFaceCheck>,
+}
+
+impl RawTemplate {
+    /// The first field set that only the other kind of template uses: a
+    /// misplaced setting would otherwise be silently ignored.
+    fn fields_of_the_other_kind(&self) -> Option<&'static str> {
+        let issuance_only = [
+            ("manifest", self.manifest.is_some()),
+            ("pin_length", self.pin_length.is_some()),
+            ("pin_hashed", self.pin_hashed.is_some()),
+            ("claims", !self.claims.is_empty()),
+        ];
+        let presentation_only = [
+            ("purpose", self.purpose.is_some()),
+            ("accepted_issuers", !self.accepted_issuers.is_empty()),
+            ("allow_revoked", self.allow_revoked.is_some()),
+            ("validate_linked_domain", self.validate_linked_domain.is_some()),
+            ("include_receipt", self.include_receipt.is_some()),
+            ("constraints", !self.constraints.is_empty()),
+            ("face_check", self.face_check.is_some()),
+        ];
+        let other = match self.kind.as_str() {
+            "issuance" => presentation_only.as_slice(),
+            "presentation" => issuance_only.as_slice(),
+            _ => return None,
+        };
+        other.iter().find(|(_, set)| *set).map(|(name, _)| *name)
+    }
 }
 
 fn default_template_kind() -> String {
@@ -635,6 +659,16 @@ impl Validator<'_> {
         services: &BTreeMap<String, ServiceConfig>,
     ) -> Result<Template, ConfigError> {
         let field = |f: &str| format!("templates.{name}.{f}");
+        if let Some(stray) = raw.fields_of_the_other_kind() {
+            return Err(self.invalid(
+                field(stray),
+                format!(
+                    "belongs to the other kind of template, not to a {} template",
+                    raw.kind
+                ),
+                "remove it, or set kind = \"issuance\" / \"presentation\" to the kind you meant",
+            ));
+        }
         let service = self.required(
             raw.service,
             &field("service"),
@@ -685,7 +719,7 @@ impl Validator<'_> {
                     authority,
                     client_name,
                     pin_length,
-                    pin_hashed: raw.pin_hashed,
+                    pin_hashed: raw.pin_hashed.unwrap_or(false),
                     claims,
                 }))
             }
@@ -709,9 +743,9 @@ impl Validator<'_> {
                     purpose: raw.purpose,
                     credential_type,
                     accepted_issuers: raw.accepted_issuers,
-                    allow_revoked: raw.allow_revoked,
-                    validate_linked_domain: raw.validate_linked_domain,
-                    include_receipt: raw.include_receipt,
+                    allow_revoked: raw.allow_revoked.unwrap_or(false),
+                    validate_linked_domain: raw.validate_linked_domain.unwrap_or(false),
+                    include_receipt: raw.include_receipt.unwrap_or(false),
                     constraints,
                     face_check,
                 }))

@@ -40,7 +40,8 @@ impl RequestQr {
             .map_err(|_| QrError::TooLong(url.len()))
     }
 
-    /// A scalable SVG (a `viewBox` and no fixed size) for full-screen display.
+    /// An SVG for full-screen display; its `viewBox` lets CSS scale it to
+    /// any size without blur.
     pub fn to_svg(&self) -> String {
         self.code
             .render::<svg::Color<'_>>()

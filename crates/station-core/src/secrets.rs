@@ -62,8 +62,8 @@ impl ErrorCode for SecretError {
     }
 }
 
-/// Where secrets are kept. Implementations block, so async callers go
-/// through [`SecretStore::get_async`].
+/// Where secrets are kept. Implementations may block (D-Bus, Keychain):
+/// async callers run them on a blocking thread.
 pub trait SecretStore: Send + Sync {
     fn get(&self, service: &str) -> Result<Option<Secret>, SecretError>;
     fn set(&self, service: &str, secret: &Secret) -> Result<(), SecretError>;

@@ -194,3 +194,20 @@ fn the_preview_shape_defaults_to_the_preview_host() {
     assert_eq!(entra.api_base.as_str(), "https://beta.did.msidentity.com/");
     assert_eq!(entra.scope, "bbb94529-53a3-4be5-a069-7eaf2712b826/.default");
 }
+
+#[test]
+fn a_setting_of_the_other_template_kind_is_not_silently_ignored() {
+    let message = error_for(&VALID.replace(
+        "constraints = [ { claim = \"given_name\", contains = \"eg\" } ]",
+        "constraints = [ { claim = \"given_name\", contains = \"eg\" } ]\npin_length = 4",
+    ));
+    assert!(message.contains("`templates.door.pin_length` belongs to the other kind of template, not to a presentation template"), "{message}");
+    let message = error_for(&VALID.replace(
+        "authority = \"did:web:contoso.com\"\nclaims",
+        "authority = \"did:web:contoso.com\"\nallow_revoked = true\nclaims",
+    ));
+    assert!(
+        message.contains("`templates.expert.allow_revoked` belongs to the other kind"),
+        "{message}"
+    );
+}
