@@ -47,6 +47,9 @@ impl ErrorCode for ListenerError {
 struct Route {
     key_digest: [u8; 32],
     sink: EventSink,
+    /// Once the service has created the request, the only request id this
+    /// route accepts callbacks for.
+    request_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -58,11 +61,16 @@ impl RouteTable {
     }
 
     /// The sink for `state` if `api_key` is the one issued with it.
-    fn authenticate(&self, state: &str, api_key: &[u8]) -> Option<EventSink> {
+    fn authenticate(&self, state: &str, api_key: &[u8], request_id: &str) -> Option<EventSink> {
         let offered = digest(api_key);
         let routes = self.lock();
         let route = routes.get(state)?;
-        bool::from(route.key_digest.ct_eq(&offered)).then(|| route.sink.clone())
+        let key_matches = bool::from(route.key_digest.ct_eq(&offered));
+        let request_matches = route
+            .request_id
+            .as_deref()
+            .is_none_or(|bound| bound == request_id);
+        (key_matches && request_matches).then(|| route.sink.clone())
     }
 }
 
@@ -77,6 +85,16 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
 pub struct RouteGuard {
     state: String,
     routes: Arc<RouteTable>,
+}
+
+impl RouteGuard {
+    /// Ties the route to the request the service created for it, so a
+    /// callback carrying this route's key cannot speak for another request.
+    pub fn bind_request(&self, request_id: &str) {
+        if let Some(route) = self.routes.lock().get_mut(&self.state) {
+            route.request_id = Some(request_id.to_owned());
+        }
+    }
 }
 
 impl Drop for RouteGuard {
@@ -141,6 +159,7 @@ impl CallbackListener {
             Route {
                 key_digest: digest(api_key.expose().as_bytes()),
                 sink,
+                request_id: None,
             },
         );
         let ticket = CallbackTicket {
@@ -205,7 +224,7 @@ async fn receive(State(routes): State<Arc<RouteTable>>, headers: HeaderMap, body
         );
         return StatusCode::BAD_REQUEST;
     };
-    let Some(sink) = routes.authenticate(&callback.state, api_key) else {
+    let Some(sink) = routes.authenticate(&callback.state, api_key, &callback.request_id) else {
         tracing::warn!("refused a callback with an unknown state or a wrong api-key");
         return StatusCode::UNAUTHORIZED;
     };
@@ -244,7 +263,7 @@ mod tests {
     }
 
     #[test]
-    fn authentication_needs_the_matching_key() {
+    fn authentication_needs_the_matching_key_and_request() {
         let table = RouteTable::default();
         let (sink, _stream) = super::super::event_channel();
         table.lock().insert(
@@ -252,12 +271,16 @@ mod tests {
             Route {
                 key_digest: digest(b"right-key"),
                 sink,
+                request_id: None,
             },
         );
-        assert!(table.authenticate("state-1", b"right-key").is_some());
-        assert!(table.authenticate("state-1", b"wrong-key").is_none());
-        assert!(table.authenticate("state-1", b"").is_none());
-        assert!(table.authenticate("state-2", b"right-key").is_none());
+        assert!(table.authenticate("state-1", b"right-key", "r1").is_some());
+        assert!(table.authenticate("state-1", b"wrong-key", "r1").is_none());
+        assert!(table.authenticate("state-1", b"", "r1").is_none());
+        assert!(table.authenticate("state-2", b"right-key", "r1").is_none());
+        table.lock().get_mut("state-1").unwrap().request_id = Some("r1".into());
+        assert!(table.authenticate("state-1", b"right-key", "r1").is_some());
+        assert!(table.authenticate("state-1", b"right-key", "r2").is_none());
     }
 
     #[test]

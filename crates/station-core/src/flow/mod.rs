@@ -384,6 +384,7 @@ impl Flow {
             Err(error) => return Creation::Failed(UiError::from(&error)),
         };
         // Only a request that exists gets a route; a failed attempt's closes now.
+        route.bind_request(&created.request_id);
         self.routes.push(route);
         let service_latency = started.elapsed();
         self.context.history.record(Record::RequestCreated {
