@@ -62,12 +62,7 @@ async fn issuing_shows_the_qr_then_the_pin_only_after_the_wallet_opened_it() {
         !window.source().await.contains(&pin),
         "the PIN is in the page before request_retrieved"
     );
-    assert!(window
-        .client
-        .execute("return document.getElementById('pin')", vec![])
-        .await
-        .unwrap()
-        .is_null());
+    assert!(!window.pin_in_page().await);
 
     window.wallet.open(&url).await.unwrap();
     assert_eq!(window.text("#pin").await, pin);
@@ -146,12 +141,7 @@ async fn a_short_lived_request_is_renewed_and_the_old_one_is_ignored() {
     // reveal anything.
     window.wallet.open(&first).await.unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(window
-        .client
-        .execute("return document.getElementById('pin')", vec![])
-        .await
-        .unwrap()
-        .is_null());
+    assert!(!window.pin_in_page().await);
 
     window.wallet.open(&second).await.unwrap();
     assert_eq!(window.text("#pin").await, window.sent_pin(&second));

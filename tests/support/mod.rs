@@ -176,6 +176,15 @@ impl Window {
             .to_owned()
     }
 
+    /// Whether any element for a PIN exists in the page at all.
+    pub async fn pin_in_page(&self) -> bool {
+        let found = self
+            .client
+            .execute("return document.getElementById('pin') !== null", vec![])
+            .await;
+        found.unwrap_or_else(|e| panic!("{e:?}")) == true
+    }
+
     pub async fn source(&self) -> String {
         self.client.source().await.unwrap()
     }

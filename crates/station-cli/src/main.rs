@@ -75,13 +75,7 @@ fn parse_claim(text: &str) -> Result<(String, String), String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STATION_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    station_launch::init_logging();
     let cli = Cli::parse();
     let result = commands::run(cli.config, cli.command.unwrap_or(Command::Demo)).await;
     match result {

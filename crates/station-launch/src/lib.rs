@@ -63,6 +63,18 @@ impl Station {
     }
 }
 
+/// Logs go to standard error, filtered by `$STATION_LOG` (default `warn`,
+/// e.g. `STATION_LOG=info` or `debug`).
+pub fn init_logging() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STATION_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
+
 /// Reads the config file (if any) and starts the station.
 pub async fn launch(location: &ConfigLocation, data_dir: &Path) -> Result<Station, LaunchError> {
     let file_config = location.load().map_err(EngineError::from)?;
