@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idle cost of the window (release build, sandbox, Home screen, under Xvfb):
-# resident memory of the app and its WebKit processes after IDLE_SECS
+# proportional memory (PSS) of the app and its WebKit processes after IDLE_SECS
 # (default 600), and their CPU share over the last 60 seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,11 +19,11 @@ app=$(pgrep -f "^$binary|/$binary" | head -n 1)
 
 processes() { echo "$app" $(pgrep -P "$app" || true); }
 ticks() { for p in $(processes); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END {print s+0}'; }
-rss_kib() { for p in $(processes); do awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null; done | awk '{s+=$1} END {print s+0}'; }
+pss_kib() { for p in $(processes); do awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null; done | awk '{s+=$1} END {print s+0}'; }
 
 sleep $((idle > 60 ? idle - 60 : 0))
 before=$(ticks)
 sleep 60
 after=$(ticks)
 hz=$(getconf CLK_TCK)
-echo "idle after ${idle}s: RSS $(( $(rss_kib) / 1024 )) MiB (app + WebKit processes: $(processes | wc -w)), CPU $(awk -v t=$((after - before)) -v hz="$hz" 'BEGIN {printf "%.2f", 100 * t / hz / 60}') % of one core over the last 60 s"
+echo "idle after ${idle}s: memory $(( $(pss_kib) / 1024 )) MiB PSS (shared pages split between processes; app + WebKit processes: $(processes | wc -w)), CPU $(awk -v t=$((after - before)) -v hz="$hz" 'BEGIN {printf "%.2f", 100 * t / hz / 60}') % of one core over the last 60 s"

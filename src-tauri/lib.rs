@@ -62,6 +62,12 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
 }
 
 pub fn run() -> ExitCode {
+    // A station shows forms and a QR code: WebKitGTK's accelerated
+    // compositing buys nothing here and costs ~75 MB in the web process.
+    // Set before GTK starts any thread; an explicit setting wins.
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     station_launch::init_logging();
     let options = match LaunchOptions::parse(std::env::args().skip(1)) {
         Ok(options) => options,

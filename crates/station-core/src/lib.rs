@@ -11,6 +11,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod flow;
+pub mod photo;
 pub mod pin;
 pub mod provider;
 pub mod qr;

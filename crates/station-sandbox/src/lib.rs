@@ -52,6 +52,11 @@ use state::AppState;
 /// How long [`Sandbox::shutdown`] waits for in-flight requests.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 
+/// How long a finished or expired request stays answerable (to
+/// [`Sandbox::received`] and the wallet's "already completed") before it is
+/// forgotten, so a long-running `station sandbox` does not grow without bound.
+const DEFAULT_RETENTION: Duration = Duration::from_secs(600);
+
 /// Settings of a sandbox; the defaults suit tests and `station sandbox`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -63,6 +68,14 @@ pub struct SandboxConfig {
     /// How long a created request can be acted on (the service's is about 5 minutes).
     pub request_lifetime: Duration,
     pub token_lifetime: Duration,
+    /// How long a request is kept once finished or expired (default 10
+    /// minutes); absent in older saved configs, hence the serde default.
+    #[serde(default = "default_retention")]
+    pub retention: Duration,
+}
+
+fn default_retention() -> Duration {
+    DEFAULT_RETENTION
 }
 
 impl Default for SandboxConfig {
@@ -74,6 +87,7 @@ impl Default for SandboxConfig {
             client_secret: "sandbox-secret".to_owned(),
             request_lifetime: Duration::from_secs(300),
             token_lifetime: Duration::from_secs(3599),
+            retention: DEFAULT_RETENTION,
         }
     }
 }
@@ -146,12 +160,13 @@ impl Sandbox {
         self.state.token_hits()
     }
 
-    /// The exact JSON body of an accepted create call.
+    /// The exact JSON body of an accepted create call, while the request is
+    /// live or finished less than `config.retention` ago.
     pub fn received(&self, request_id: &str) -> Option<Value> {
         self.state.lock().received(request_id)
     }
 
-    /// `(requestId, body)` of every accepted create call, in arrival order.
+    /// `(requestId, body)` of every retained create call, in arrival order.
     pub fn received_requests(&self) -> Vec<(String, Value)> {
         self.state.lock().all_received()
     }

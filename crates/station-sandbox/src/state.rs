@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
@@ -40,7 +40,8 @@ pub(crate) struct Inner {
 pub(crate) enum Phase {
     Created,
     Retrieved,
-    Finished,
+    /// Ended by a wallet action at this time.
+    Finished(SystemTime),
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +65,24 @@ impl StoredRequest {
 
     pub(crate) fn is_expired(&self, now: SystemTime) -> bool {
         now >= self.expires_at
+    }
+
+    pub(crate) fn finish(&mut self) {
+        self.phase = Phase::Finished(SystemTime::now());
+    }
+
+    pub(crate) fn is_finished(&self) -> bool {
+        matches!(self.phase, Phase::Finished(_))
+    }
+
+    /// Subtracting rather than adding keeps a huge `retention` from
+    /// overflowing `SystemTime`; a request still live has no age yet.
+    fn ended_longer_ago_than(&self, retention: Duration, now: SystemTime) -> bool {
+        let ended_at = match self.phase {
+            Phase::Finished(at) => at,
+            Phase::Created | Phase::Retrieved => self.expires_at,
+        };
+        now.duration_since(ended_at).is_ok_and(|age| age > retention)
     }
 }
 
@@ -123,6 +142,14 @@ impl Inner {
     pub(crate) fn next_seq(&mut self) -> u64 {
         self.next_seq += 1;
         self.next_seq
+    }
+
+    /// Drops requests, and their bodies, that ended more than `retention` ago.
+    pub(crate) fn forget_ended(&mut self, now: SystemTime, retention: Duration) {
+        self.requests
+            .retain(|_, request| !request.ended_longer_ago_than(retention, now));
+        let requests = &self.requests;
+        self.received.retain(|(id, _)| requests.contains_key(id));
     }
 
     pub(crate) fn add_request(&mut self, request: StoredRequest, body: Value) {

@@ -16,7 +16,7 @@ use crate::callbacks::{Event, Status};
 use crate::clock;
 use crate::error_body::{WalletError, BAD_OR_MISSING_FIELD};
 use crate::presentation;
-use crate::spec::{RequestKind, RequestSpec};
+use crate::spec::{IssuanceSpec, PresentationSpec, RequestKind, RequestSpec};
 use crate::state::{AppState, Inner, Phase, StoredRequest};
 use crate::wallet_api::{
     HeldCredential, OpenBody, OpenedRequest, PendingRequest, PinBody, PinOutcome, RequestIdBody,
@@ -46,10 +46,7 @@ pub(crate) async fn open(
         let mut inner = state.lock();
         let request = actionable(&mut inner, &request_id, None, false)?;
         request.phase = Phase::Retrieved;
-        let pin = match &request.spec {
-            RequestSpec::Issuance(issuance) => issuance.pin.as_ref(),
-            RequestSpec::Presentation(_) => None,
-        };
+        let pin = IssuanceSpec::of(&request.spec).and_then(|issuance| issuance.pin.as_ref());
         let opened = OpenedRequest {
             request_id: request.id.clone(),
             kind: request.spec.kind(),
@@ -72,10 +69,7 @@ pub(crate) async fn enter_pin(
     let body = parse(body)?;
     let failure = {
         let mut inner = state.lock();
-        let request = actionable(&mut inner, &body.request_id, Some(RequestKind::Issuance), true)?;
-        let RequestSpec::Issuance(issuance) = &request.spec else {
-            return Err(wrong_kind(RequestKind::Issuance));
-        };
+        let (request, issuance) = open_request::<IssuanceSpec>(&mut inner, &body.request_id)?;
         let Some(pin) = &issuance.pin else {
             return Err(WalletError::conflict(
                 "pinNotRequired",
@@ -86,7 +80,7 @@ pub(crate) async fn enter_pin(
             request.pin_verified = true;
             None
         } else {
-            request.phase = Phase::Finished;
+            request.finish();
             Some(event(request, Status::IssuanceError).with_error(BAD_OR_MISSING_FIELD, WRONG_PIN_MESSAGE))
         }
     };
@@ -111,10 +105,7 @@ pub(crate) async fn accept(
     let body = parse(body)?;
     let event = {
         let mut inner = state.lock();
-        let request = actionable(&mut inner, &body.request_id, Some(RequestKind::Issuance), true)?;
-        let RequestSpec::Issuance(issuance) = &request.spec else {
-            return Err(wrong_kind(RequestKind::Issuance));
-        };
+        let (request, issuance) = open_request::<IssuanceSpec>(&mut inner, &body.request_id)?;
         if issuance.pin.is_some() && !request.pin_verified {
             return Err(WalletError::conflict(
                 "pinRequired",
@@ -123,15 +114,12 @@ pub(crate) async fn accept(
         }
         let credential = HeldCredential {
             id: format!("urn:uuid:{}", uuid::Uuid::new_v4()),
-            types: vec![
-                "VerifiableCredential".to_owned(),
-                issuance.credential_type.clone(),
-            ],
-            issuer: issuance.authority.clone(),
-            claims: issuance.claims.clone(),
+            types: vec!["VerifiableCredential".to_owned(), issuance.credential_type],
+            issuer: issuance.authority,
+            claims: issuance.claims,
             issued_at: clock::now_unix(),
         };
-        request.phase = Phase::Finished;
+        request.finish();
         let event = event(request, Status::IssuanceSuccessful);
         inner.hold(credential);
         event
@@ -148,7 +136,7 @@ pub(crate) async fn decline(
     let event = {
         let mut inner = state.lock();
         let request = actionable(&mut inner, &body.request_id, None, true)?;
-        request.phase = Phase::Finished;
+        request.finish();
         let status = match request.spec.kind() {
             RequestKind::Issuance => Status::IssuanceError,
             RequestKind::Presentation => Status::PresentationError,
@@ -166,21 +154,14 @@ pub(crate) async fn present(
     let body = parse(body)?;
     let event = {
         let mut inner = state.lock();
-        let request = actionable(
-            &mut inner,
-            &body.request_id,
-            Some(RequestKind::Presentation),
-            true,
-        )?;
-        request.phase = Phase::Finished;
+        let (request, spec) = open_request::<PresentationSpec>(&mut inner, &body.request_id)?;
+        request.finish();
+        // The credentials live in `inner` too, so let go of the request first.
         let request = request.clone();
-        let RequestSpec::Presentation(spec) = &request.spec else {
-            return Err(wrong_kind(RequestKind::Presentation));
-        };
-        match presentation::select(spec, inner.credentials()) {
+        match presentation::select(&spec, inner.credentials()) {
             Ok(selections) => {
                 let fields = presentation::verified_fields(
-                    spec,
+                    &spec,
                     &selections,
                     &state.wallet_did,
                     &state.base_url,
@@ -202,7 +183,7 @@ pub(crate) async fn pending(State(state): Shared) -> Json<Vec<PendingRequest>> {
     let inner = state.lock();
     let mut open: Vec<&StoredRequest> = inner
         .requests()
-        .filter(|r| r.phase != Phase::Finished && !r.is_expired(now))
+        .filter(|r| !r.is_finished() && !r.is_expired(now))
         .collect();
     open.sort_by_key(|r| std::cmp::Reverse(r.seq));
     Json(
@@ -214,7 +195,7 @@ pub(crate) async fn pending(State(state): Shared) -> Json<Vec<PendingRequest>> {
                 url: r.url.clone(),
                 status: match r.phase {
                     Phase::Created => "created",
-                    Phase::Retrieved | Phase::Finished => "retrieved",
+                    Phase::Retrieved | Phase::Finished(_) => "retrieved",
                 }
                 .to_owned(),
                 expiry: r.expiry_unix(),
@@ -249,7 +230,7 @@ fn actionable<'a>(
             format!("No request with id '{request_id}' exists."),
         )
     })?;
-    if request.phase == Phase::Finished {
+    if request.is_finished() {
         return Err(WalletError::conflict(
             "alreadyCompleted",
             "The request has already been completed.",
@@ -275,6 +256,43 @@ fn actionable<'a>(
         ));
     }
     Ok(request)
+}
+
+/// The typed spec a wallet action works on, and how to find it in a request.
+trait ActionSpec: Clone {
+    const KIND: RequestKind;
+    fn of(spec: &RequestSpec) -> Option<&Self>;
+}
+
+impl ActionSpec for IssuanceSpec {
+    const KIND: RequestKind = RequestKind::Issuance;
+    fn of(spec: &RequestSpec) -> Option<&Self> {
+        match spec {
+            RequestSpec::Issuance(issuance) => Some(issuance),
+            RequestSpec::Presentation(_) => None,
+        }
+    }
+}
+
+impl ActionSpec for PresentationSpec {
+    const KIND: RequestKind = RequestKind::Presentation;
+    fn of(spec: &RequestSpec) -> Option<&Self> {
+        match spec {
+            RequestSpec::Presentation(presentation) => Some(presentation),
+            RequestSpec::Issuance(_) => None,
+        }
+    }
+}
+
+/// An opened request of `S`'s kind, with its spec. The spec is a copy so the
+/// caller can update the request while reading it.
+fn open_request<'a, S: ActionSpec>(
+    inner: &'a mut Inner,
+    request_id: &str,
+) -> Result<(&'a mut StoredRequest, S), WalletError> {
+    let request = actionable(inner, request_id, Some(S::KIND), true)?;
+    let spec = S::of(&request.spec).cloned().ok_or_else(|| wrong_kind(S::KIND))?;
+    Ok((request, spec))
 }
 
 fn wrong_kind(expected: RequestKind) -> WalletError {

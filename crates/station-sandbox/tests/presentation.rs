@@ -152,6 +152,74 @@ async fn validates_presentation_requests() {
 }
 
 #[tokio::test]
+async fn refuses_unknown_fields_inside_requested_credentials() {
+    let (sandbox, _, receiver, token) = setup().await;
+    let mut full = common::presentation_body(&receiver.url);
+    full["requestedCredentials"][0]["configuration"]["validation"]["faceCheck"] =
+        json!({"sourcePhotoClaimName": "photo", "matchConfidenceThreshold": 70});
+    full["requestedCredentials"][0]["constraints"] = json!([
+        {"claimName": "department", "values": ["Research"]},
+        {"claimName": "given_name", "startsWith": "Me"},
+        {"claimName": "family_name", "contains": "owe"}
+    ]);
+    let response = post_json(&sandbox, PRESENTATION_PATH, Some(&token), &full).await;
+    assert_eq!(
+        response.0, 201,
+        "every documented field is accepted: {}",
+        response.2
+    );
+
+    let credential = "requestedCredentials[0]";
+    let cases = [
+        (
+            vec!["requestedCredentials", "0"],
+            "issuer",
+            format!("{credential}.issuer"),
+        ),
+        (
+            vec!["requestedCredentials", "0", "configuration"],
+            "allowRevoked",
+            format!("{credential}.configuration.allowRevoked"),
+        ),
+        (
+            vec!["requestedCredentials", "0", "configuration", "validation"],
+            "faceCheckEnabled",
+            format!("{credential}.configuration.validation.faceCheckEnabled"),
+        ),
+        (
+            vec![
+                "requestedCredentials",
+                "0",
+                "configuration",
+                "validation",
+                "faceCheck",
+            ],
+            "threshold",
+            format!("{credential}.configuration.validation.faceCheck.threshold"),
+        ),
+        (
+            vec!["requestedCredentials", "0", "constraints", "2"],
+            "endsWith",
+            format!("{credential}.constraints[2].endsWith"),
+        ),
+    ];
+    for (path, field, target) in cases {
+        let mut body = full.clone();
+        let node = path
+            .iter()
+            .fold(&mut body, |node, key| match key.parse::<usize>() {
+                Ok(index) => &mut node[index],
+                Err(_) => &mut node[*key],
+            });
+        node[field] = json!("x");
+        let response = post_json(&sandbox, PRESENTATION_PATH, Some(&token), &body).await;
+        assert_bad_field(&response, &target);
+        let message = response.2["error"]["innererror"]["message"].as_str().unwrap();
+        assert!(message.contains(&target), "{message}");
+    }
+}
+
+#[tokio::test]
 async fn presentation_after_issuance_is_verified_with_the_claims() {
     let (sandbox, wallet, receiver, token) = setup().await;
     issue(&sandbox, &wallet, &receiver, &token).await;

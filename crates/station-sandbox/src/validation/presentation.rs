@@ -17,7 +17,18 @@ const FIELDS: [&str; 6] = [
     "includeReceipt",
     "includeQRCode",
 ];
+const REQUESTED_CREDENTIAL_FIELDS: [&str; 5] = [
+    "type",
+    "purpose",
+    "acceptedIssuers",
+    "configuration",
+    "constraints",
+];
+const CONFIGURATION_FIELDS: [&str; 1] = ["validation"];
+const VALIDATION_FIELDS: [&str; 3] = ["allowRevoked", "validateLinkedDomain", "faceCheck"];
+const FACE_CHECK_FIELDS: [&str; 2] = ["sourcePhotoClaimName", "matchConfidenceThreshold"];
 const CONSTRAINT_OPERANDS: [&str; 3] = ["values", "contains", "startsWith"];
+const CONSTRAINT_FIELDS: [&str; 4] = ["claimName", "values", "contains", "startsWith"];
 
 pub(crate) fn validate(body: &Value) -> Check<ValidRequest> {
     let root = Obj::new(body, String::new())?;
@@ -52,6 +63,7 @@ pub(crate) fn validate(body: &Value) -> Check<ValidRequest> {
 
 fn requested_credential(item: &Value, path: String) -> Check<RequestedCredential> {
     let credential = Obj::new(item, path)?;
+    credential.deny_unknown(&REQUESTED_CREDENTIAL_FIELDS)?;
     let credential_type = credential.req_str("type")?.to_owned();
     credential.opt_str("purpose")?;
     let accepted_issuers = credential
@@ -79,14 +91,17 @@ fn requested_credential(item: &Value, path: String) -> Check<RequestedCredential
 
 /// `configuration.validation {allowRevoked, validateLinkedDomain, faceCheck}`.
 fn validation(configuration: &Obj<'_>) -> Check<Option<FaceCheck>> {
+    configuration.deny_unknown(&CONFIGURATION_FIELDS)?;
     let Some(validation) = configuration.opt_obj("validation")? else {
         return Ok(None);
     };
+    validation.deny_unknown(&VALIDATION_FIELDS)?;
     validation.opt_bool("allowRevoked")?;
     validation.opt_bool("validateLinkedDomain")?;
     let Some(face_check) = validation.opt_obj("faceCheck")? else {
         return Ok(None);
     };
+    face_check.deny_unknown(&FACE_CHECK_FIELDS)?;
     let source_photo_claim_name = face_check.req_str("sourcePhotoClaimName")?.to_owned();
     face_check.opt_int_in("matchConfidenceThreshold", 50..=100)?;
     Ok(Some(FaceCheck {
@@ -96,6 +111,7 @@ fn validation(configuration: &Obj<'_>) -> Check<Option<FaceCheck>> {
 
 fn constraint(item: &Value, path: String) -> Check<Constraint> {
     let constraint = Obj::new(item, path)?;
+    constraint.deny_unknown(&CONSTRAINT_FIELDS)?;
     let claim_name = constraint.req_str("claimName")?.to_owned();
     let given = CONSTRAINT_OPERANDS.iter().filter(|k| constraint.has(k)).count();
     if given != 1 {

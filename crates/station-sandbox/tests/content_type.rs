@@ -1,0 +1,130 @@
+//! The create endpoints require `Content-Type: application/json`, checked
+//! after faults and the bearer token and before the body size and JSON.
+
+mod common;
+
+use axum::http::HeaderMap;
+use common::{assert_service_error, ISSUANCE_PATH, PRESENTATION_PATH};
+use serde_json::{json, Value};
+use station_sandbox::{Endpoint, Fault, Sandbox, PREVIEW_SCOPE};
+
+const CALLBACK: &str = "http://127.0.0.1:9/callback";
+const PREVIEW_PATH: &str = "/v1.0/sandbox-tenant/verifiablecredentials/request";
+
+/// POSTs `body` with exactly this `Content-Type` (none when `None`).
+async fn post_typed(
+    sandbox: &Sandbox,
+    path: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    body: String,
+) -> (u16, HeaderMap, Value) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}{path}", sandbox.base_url()))
+        .body(body);
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("sandbox reachable");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        headers,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn preview_body() -> Value {
+    json!({
+        "callback": {"url": CALLBACK, "state": "s"},
+        "authority": "did:ion:EiCLL8lz",
+        "registration": {"clientName": "Preview"},
+        "issuance": {"type": "VerifiedCredentialExpert", "manifest": "https://beta.did.msidentity.com/m"}
+    })
+}
+
+fn assert_unsupported_media_type(response: &(u16, HeaderMap, Value)) {
+    assert_service_error(response, 415, "unsupportedMediaType");
+    let message = response.2["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("Content-Type: application/json"), "{message}");
+    assert!(response.2["error"].get("innererror").is_none());
+}
+
+#[tokio::test]
+async fn create_endpoints_require_a_json_content_type() {
+    let sandbox = common::sandbox().await;
+    let token = common::token(&sandbox).await;
+    let preview_token = common::token_for_scope(&sandbox, PREVIEW_SCOPE).await;
+    let endpoints = [
+        (ISSUANCE_PATH, &token, common::issuance_body(CALLBACK)),
+        (PREVIEW_PATH, &preview_token, preview_body()),
+        (PRESENTATION_PATH, &token, common::presentation_body(CALLBACK)),
+    ];
+    for (path, token, body) in &endpoints {
+        for content_type in [
+            None,
+            Some("text/plain"),
+            Some("application/jsonp"),
+            Some("application/x-www-form-urlencoded"),
+        ] {
+            let response = post_typed(&sandbox, path, Some(token), content_type, body.to_string()).await;
+            assert_unsupported_media_type(&response);
+        }
+    }
+    assert!(sandbox.received_requests().is_empty());
+
+    for (path, token, body) in &endpoints {
+        for content_type in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            " application/json ;charset=UTF-8",
+        ] {
+            let response =
+                post_typed(&sandbox, path, Some(token), Some(content_type), body.to_string()).await;
+            assert_eq!(response.0, 201, "{path} with {content_type}: {}", response.2);
+        }
+    }
+}
+
+#[tokio::test]
+async fn content_type_is_checked_after_faults_and_the_token_and_before_the_body() {
+    let sandbox = common::sandbox().await;
+    let token = common::token(&sandbox).await;
+    let body = common::issuance_body(CALLBACK).to_string();
+
+    sandbox.inject_faults(
+        Endpoint::CreateIssuance,
+        vec![Fault::new(503, "serviceUnavailable", "Down.")],
+    );
+    let response = post_typed(
+        &sandbox,
+        ISSUANCE_PATH,
+        Some(&token),
+        Some("text/plain"),
+        body.clone(),
+    )
+    .await;
+    assert_service_error(&response, 503, "serviceUnavailable");
+
+    let response = post_typed(&sandbox, ISSUANCE_PATH, None, Some("text/plain"), body.clone()).await;
+    assert_service_error(&response, 401, "unauthorized");
+
+    let too_large = "x".repeat(1_048_577);
+    let response = post_typed(
+        &sandbox,
+        ISSUANCE_PATH,
+        Some(&token),
+        Some("text/plain"),
+        too_large,
+    )
+    .await;
+    assert_unsupported_media_type(&response);
+
+    let response = post_typed(&sandbox, ISSUANCE_PATH, Some(&token), None, "{not json".into()).await;
+    assert_unsupported_media_type(&response);
+}
