@@ -232,6 +232,9 @@ pub struct IssuanceTemplate {
     pub pin_length: Option<u8>,
     pub pin_hashed: bool,
     pub claims: Vec<ClaimField>,
+    /// The claim that carries the recipient's photo (a JPEG, base64url), if
+    /// the credential has one; a photo is then required to issue it.
+    pub photo_claim: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -376,6 +379,7 @@ struct RawTemplate {
     pin_hashed: Option<bool>,
     #[serde(default)]
     claims: Vec<RawClaim>,
+    photo_claim: Option<String>,
     // presentation
     purpose: Option<String>,
     #[serde(default)]
@@ -397,6 +401,7 @@ impl RawTemplate {
             ("pin_length", self.pin_length.is_some()),
             ("pin_hashed", self.pin_hashed.is_some()),
             ("claims", !self.claims.is_empty()),
+            ("photo_claim", self.photo_claim.is_some()),
         ];
         let presentation_only = [
             ("purpose", self.purpose.is_some()),
@@ -710,6 +715,10 @@ impl Validator<'_> {
                     }
                 };
                 let claims = self.claims(name, raw.claims)?;
+                let photo_claim = raw
+                    .photo_claim
+                    .map(|photo| self.photo_claim(name, photo, &claims))
+                    .transpose()?;
                 Ok(Template::Issuance(IssuanceTemplate {
                     name: name.to_owned(),
                     display_name,
@@ -721,6 +730,7 @@ impl Validator<'_> {
                     pin_length,
                     pin_hashed: raw.pin_hashed.unwrap_or(false),
                     claims,
+                    photo_claim,
                 }))
             }
             "presentation" => {
@@ -784,6 +794,34 @@ impl Validator<'_> {
             });
         }
         Ok(fields)
+    }
+
+    fn photo_claim(
+        &self,
+        template: &str,
+        name: String,
+        claims: &[ClaimField],
+    ) -> Result<String, ConfigError> {
+        let field = format!("templates.{template}.photo_claim");
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            return Err(self.invalid(
+                field,
+                format!("is '{name}'"),
+                "name the contract's photo claim, e.g. photo",
+            ));
+        }
+        if claims.iter().any(|c| c.name == name) {
+            return Err(self.invalid(
+                field,
+                format!("'{name}' is also a typed-in claim"),
+                "remove it from claims: the photo comes from the camera",
+            ));
+        }
+        Ok(name)
     }
 
     fn constraint(&self, field: &str, raw: RawConstraint) -> Result<ClaimConstraint, ConfigError> {

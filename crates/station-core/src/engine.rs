@@ -12,6 +12,7 @@ use crate::config::{ConfigError, ServiceKind, StationConfig, Template};
 use crate::error::{ErrorCode, UiError};
 use crate::events::{CallbackListener, ListenerError};
 use crate::flow::{self, FlowContext, FlowHandle, FlowRequest};
+use crate::photo::Photo;
 use crate::provider::entra::EntraProvider;
 use crate::provider::retry::RetryPolicy;
 use crate::provider::{Claims, Provider, ProviderError};
@@ -38,6 +39,10 @@ pub enum EngineError {
     },
     #[error("the recipient's details need attention: {}", describe_claim_problems(.0))]
     Claims(Vec<ClaimProblem>),
+    #[error("template '{template}' needs the recipient's photo: take one with the camera first")]
+    PhotoRequired { template: String },
+    #[error("template '{template}' has no photo claim, so it takes no photo; add photo_claim to the template if the credential carries one")]
+    PhotoNotUsed { template: String },
 }
 
 impl ErrorCode for EngineError {
@@ -50,6 +55,8 @@ impl ErrorCode for EngineError {
             EngineError::UnknownTemplate { .. } => "engine.unknown_template",
             EngineError::WrongTemplateKind { .. } => "engine.wrong_template_kind",
             EngineError::Claims(_) => "engine.invalid_claims",
+            EngineError::PhotoRequired { .. } => "engine.photo_required",
+            EngineError::PhotoNotUsed { .. } => "engine.photo_not_used",
         }
     }
 }
@@ -221,6 +228,17 @@ impl Engine {
 
     /// Starts issuing `template` to the recipient described by `claims`.
     pub fn issue(&self, template: &str, claims: &Claims) -> Result<FlowHandle, EngineError> {
+        self.issue_with_photo(template, claims, None)
+    }
+
+    /// Starts issuing a `template` that carries the recipient's photo (one
+    /// accepted by [`crate::photo::accept`]).
+    pub fn issue_with_photo(
+        &self,
+        template: &str,
+        claims: &Claims,
+        photo: Option<Photo>,
+    ) -> Result<FlowHandle, EngineError> {
         let Template::Issuance(template) = self.template(template)? else {
             return Err(EngineError::WrongTemplateKind {
                 name: template.to_owned(),
@@ -229,11 +247,25 @@ impl Engine {
             });
         };
         let claims = validate_claims(template, claims).map_err(EngineError::Claims)?;
+        match (&template.photo_claim, &photo) {
+            (Some(_), None) => {
+                return Err(EngineError::PhotoRequired {
+                    template: template.name.clone(),
+                })
+            }
+            (None, Some(_)) => {
+                return Err(EngineError::PhotoNotUsed {
+                    template: template.name.clone(),
+                })
+            }
+            _ => {}
+        }
         self.start_flow(
             &template.service,
             FlowRequest::Issuance {
                 template: template.clone(),
                 claims,
+                photo,
             },
         )
     }

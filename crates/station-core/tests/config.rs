@@ -211,3 +211,15 @@ fn a_setting_of_the_other_template_kind_is_not_silently_ignored() {
         "{message}"
     );
 }
+
+#[test]
+fn a_photo_claim_must_not_also_be_typed_in() {
+    let message = error_for(&VALID.replace(
+        "claims = [ { name = \"given_name\", label = \"First name\", required = true } ]",
+        "claims = [ { name = \"given_name\", label = \"First name\", required = true } ]\nphoto_claim = \"given_name\"",
+    ));
+    assert!(
+        message.contains("`templates.expert.photo_claim` 'given_name' is also a typed-in claim"),
+        "{message}"
+    );
+}

@@ -70,6 +70,8 @@ pub(crate) enum ConstraintOperand {
 #[derive(Debug, Clone)]
 pub(crate) struct FaceCheck {
     pub source_photo_claim_name: String,
+    /// 50 to 100; the service's default is 70.
+    pub match_confidence_threshold: u8,
 }
 
 #[derive(Debug, Clone)]

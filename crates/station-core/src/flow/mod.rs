@@ -18,6 +18,7 @@ use crate::error::UiError;
 use crate::events::{
     event_channel, CallbackListener, EventSink, EventStream, FlowEvent, RouteGuard, SourcedEvent,
 };
+use crate::photo::Photo;
 use crate::pin::Pin;
 use crate::provider::{Claims, IssuanceSpec, PresentationSpec, Provider};
 use crate::store::{History, Record};
@@ -30,6 +31,8 @@ pub enum FlowRequest {
     Issuance {
         template: IssuanceTemplate,
         claims: Claims,
+        /// Held only until the flow ends; wiped when dropped.
+        photo: Option<Photo>,
     },
     Presentation {
         template: PresentationTemplate,
@@ -359,11 +362,16 @@ impl Flow {
         let provider = Arc::clone(&self.context.provider);
         let request = async {
             match &self.context.request {
-                FlowRequest::Issuance { template, claims } => {
+                FlowRequest::Issuance {
+                    template,
+                    claims,
+                    photo,
+                } => {
                     let spec = IssuanceSpec {
                         template,
                         claims,
                         pin: pin.as_ref(),
+                        photo: photo.as_ref(),
                     };
                     provider.create_issuance(&spec, &ticket).await
                 }

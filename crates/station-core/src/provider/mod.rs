@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::config::{IssuanceTemplate, PresentationTemplate};
 use crate::error::ErrorCode;
+use crate::photo::Photo;
 use crate::pin::Pin;
 use crate::secrets::{Secret, SecretError};
 
@@ -25,6 +26,8 @@ pub struct IssuanceSpec<'a> {
     pub template: &'a IssuanceTemplate,
     pub claims: &'a Claims,
     pub pin: Option<&'a Pin>,
+    /// Present exactly when the template has a photo claim.
+    pub photo: Option<&'a Photo>,
 }
 
 /// What to ask a wallet to present.

@@ -2,12 +2,15 @@
 //! at the top level) and the preview shape (seed 002, credential fields
 //! nested in `issuance`).
 
+use std::collections::BTreeMap;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::Value;
 
-use super::fields::{invalid, is_absolute_http_url, Check, Obj};
+use super::fields::{invalid, is_absolute_http_url, join, Check, Obj};
 use crate::clock;
+use crate::photo;
 use crate::pin::PinSpec;
 use crate::spec::{ApiShape, IssuanceSpec, RequestSpec, ValidRequest};
 
@@ -63,6 +66,7 @@ pub(crate) fn validate(body: &Value, shape: ApiShape) -> Check<ValidRequest> {
         );
     }
     let claims = details.opt_string_map("claims")?.unwrap_or_default();
+    photo_claims(&details.target("claims"), &claims)?;
     if let Some(date) = root.opt_str("expirationDate")? {
         if !clock::is_iso8601_date_time(date) {
             return invalid(
@@ -83,6 +87,17 @@ pub(crate) fn validate(body: &Value, shape: ApiShape) -> Check<ValidRequest> {
         callback,
         include_qr_code,
     })
+}
+
+/// Any claim carrying a JPEG must be a photo Face Check could use later.
+fn photo_claims(target: &str, claims: &BTreeMap<String, String>) -> Check<()> {
+    for (name, value) in claims {
+        if let Err(problem) = photo::check_claim(value) {
+            let target = join(target, name);
+            return invalid(target.clone(), format!("Photo claim '{target}' {problem}."));
+        }
+    }
+    Ok(())
 }
 
 fn pin(pin: &Obj<'_>) -> Check<PinSpec> {

@@ -27,6 +27,7 @@ const REQUESTED_CREDENTIAL_FIELDS: [&str; 5] = [
 const CONFIGURATION_FIELDS: [&str; 1] = ["validation"];
 const VALIDATION_FIELDS: [&str; 3] = ["allowRevoked", "validateLinkedDomain", "faceCheck"];
 const FACE_CHECK_FIELDS: [&str; 2] = ["sourcePhotoClaimName", "matchConfidenceThreshold"];
+const DEFAULT_MATCH_CONFIDENCE_THRESHOLD: u64 = 70;
 const CONSTRAINT_OPERANDS: [&str; 3] = ["values", "contains", "startsWith"];
 const CONSTRAINT_FIELDS: [&str; 4] = ["claimName", "values", "contains", "startsWith"];
 
@@ -103,9 +104,14 @@ fn validation(configuration: &Obj<'_>) -> Check<Option<FaceCheck>> {
     };
     face_check.deny_unknown(&FACE_CHECK_FIELDS)?;
     let source_photo_claim_name = face_check.req_str("sourcePhotoClaimName")?.to_owned();
-    face_check.opt_int_in("matchConfidenceThreshold", 50..=100)?;
+    let threshold = face_check
+        .opt_int_in("matchConfidenceThreshold", 50..=100)?
+        .unwrap_or(DEFAULT_MATCH_CONFIDENCE_THRESHOLD);
+    // The range check above keeps this lossless.
+    let match_confidence_threshold = u8::try_from(threshold).unwrap_or(u8::MAX);
     Ok(Some(FaceCheck {
         source_photo_claim_name,
+        match_confidence_threshold,
     }))
 }
 

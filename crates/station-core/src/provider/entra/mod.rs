@@ -242,6 +242,11 @@ impl Provider for EntraProvider {
             purpose: None,
         };
         let url = self.issuance_endpoint()?;
+        // Entra carries the photo as a claim: the JPEG in base64url.
+        let mut claims = spec.claims.clone();
+        if let (Some(name), Some(photo)) = (&template.photo_claim, spec.photo) {
+            claims.insert(name.clone(), photo.to_claim_value());
+        }
         match self.config.api_shape {
             EntraApiShape::Current => {
                 let body = wire::IssuanceRequest {
@@ -251,7 +256,7 @@ impl Provider for EntraProvider {
                     registration,
                     credential_type: &template.credential_type,
                     manifest: template.manifest.as_str(),
-                    claims: spec.claims,
+                    claims: &claims,
                     pin,
                 };
                 self.create(url, &body).await
@@ -266,7 +271,7 @@ impl Provider for EntraProvider {
                         credential_type: &template.credential_type,
                         manifest: template.manifest.as_str(),
                         pin,
-                        claims: spec.claims,
+                        claims: &claims,
                     },
                 };
                 self.create(url, &body).await

@@ -1,0 +1,84 @@
+//! A photo taken at the desk travels in the issuance as Entra documents it
+//! (a claim holding the JPEG in base64url), and nowhere else.
+
+mod common;
+
+use common::{megan, scan_and_accept, shown, station, Options};
+use station_core::flow::FlowState;
+use station_core::photo::{accept, Photo, PhotoPolicy};
+use station_core::UiError;
+
+const PHOTO_TEMPLATE: &str = r#"
+[templates.staff]
+service = "desk"
+credential_type = "StaffBadge"
+manifest = "https://example.com/manifest"
+authority = "did:web:issuer.example"
+photo_claim = "photo"
+claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
+"#;
+
+fn astronaut() -> Photo {
+    let path = format!(
+        "{}/tests/fixtures/photos/astronaut.png",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    accept(&image::open(path).unwrap(), &PhotoPolicy::default()).unwrap()
+}
+
+#[tokio::test]
+async fn the_photo_goes_as_a_base64url_jpeg_claim_and_not_into_history() {
+    let s = station(Options {
+        extra_toml: PHOTO_TEMPLATE.into(),
+        ..Options::default()
+    })
+    .await;
+    let photo = astronaut();
+    let flow = s
+        .engine
+        .issue_with_photo("staff", &megan(), Some(photo.clone()))
+        .unwrap();
+    let request = shown(&flow).await;
+    let sent = s.sandbox.received(&request.request_id).unwrap();
+    assert_eq!(sent["claims"]["photo"], photo.to_claim_value());
+    assert_eq!(sent["claims"]["given_name"], "Megan");
+    assert!(matches!(
+        scan_and_accept(&s, &flow, &request).await,
+        FlowState::Issued { .. }
+    ));
+    let held = s.wallet.credentials().await.unwrap();
+    assert_eq!(held[0].claims["photo"], photo.to_claim_value());
+
+    s.engine.history().flush();
+    let claim = photo.to_claim_value();
+    let marker = &claim.as_bytes()[100..160];
+    for entry in std::fs::read_dir(s.data_dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(
+            !bytes.windows(marker.len()).any(|w| w == marker),
+            "the photo reached the data directory"
+        );
+        assert!(
+            !bytes.windows(4).any(|w| w == [0xFF, 0xD8, 0xFF, 0xE0]),
+            "a JPEG reached the data directory"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_photo_template_needs_a_photo_and_others_take_none() {
+    let s = station(Options {
+        extra_toml: PHOTO_TEMPLATE.into(),
+        ..Options::default()
+    })
+    .await;
+    let missing = s.engine.issue("staff", &megan()).err().unwrap();
+    assert_eq!(UiError::from(&missing).code, "engine.photo_required");
+    let stray = s
+        .engine
+        .issue_with_photo("expert", &megan(), Some(astronaut()))
+        .err()
+        .unwrap();
+    assert_eq!(UiError::from(&stray).code, "engine.photo_not_used");
+    assert!(s.sandbox.received_requests().is_empty());
+}
