@@ -16,6 +16,7 @@ mod clock;
 mod error;
 mod error_body;
 mod faults;
+mod photo;
 mod pin;
 mod presentation;
 mod qr;
@@ -57,8 +58,12 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 /// forgotten, so a long-running `station sandbox` does not grow without bound.
 const DEFAULT_RETENTION: Duration = Duration::from_secs(600);
 
+/// The liveness score the simulated holder achieves unless told otherwise:
+/// a clear pass of the service's default threshold of 70.
+const DEFAULT_FACE_CHECK_SCORE: f64 = 95.0;
+
 /// Settings of a sandbox; the defaults suit tests and `station sandbox`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SandboxConfig {
     pub bind: SocketAddr,
@@ -72,10 +77,19 @@ pub struct SandboxConfig {
     /// minutes); absent in older saved configs, hence the serde default.
     #[serde(default = "default_retention")]
     pub retention: Duration,
+    /// The `matchConfidenceScore` (0 to 100) the simulated wallet's Face
+    /// Check achieves, so tests choose pass or fail against a request's
+    /// threshold (default 95); see [`Sandbox::set_face_check_score`].
+    #[serde(default = "default_face_check_score")]
+    pub face_check_score: f64,
 }
 
 fn default_retention() -> Duration {
     DEFAULT_RETENTION
+}
+
+fn default_face_check_score() -> f64 {
+    DEFAULT_FACE_CHECK_SCORE
 }
 
 impl Default for SandboxConfig {
@@ -88,6 +102,7 @@ impl Default for SandboxConfig {
             request_lifetime: Duration::from_secs(300),
             token_lifetime: Duration::from_secs(3599),
             retention: DEFAULT_RETENTION,
+            face_check_score: DEFAULT_FACE_CHECK_SCORE,
         }
     }
 }
@@ -175,6 +190,18 @@ impl Sandbox {
     /// normal processing.
     pub fn inject_faults(&self, endpoint: Endpoint, faults: Vec<Fault>) {
         self.state.lock().queue_faults(endpoint, faults);
+    }
+
+    /// Changes the Face Check score for presentations from now on, so a
+    /// test can make the liveness check pass or fail without a restart.
+    /// Scores are kept within 0 to 100, and NaN counts as 0.
+    pub fn set_face_check_score(&self, score: f64) {
+        self.state.set_face_check_score(score);
+    }
+
+    /// The Face Check score in effect; [`Sandbox::config`] keeps the starting one.
+    pub fn face_check_score(&self) -> f64 {
+        self.state.face_check_score()
     }
 
     /// Stops accepting connections and waits (up to 15 s) for in-flight ones.

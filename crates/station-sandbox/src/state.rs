@@ -3,7 +3,7 @@
 //! `std::sync::Mutex` guards it; it is never held across an `.await`.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -22,6 +22,8 @@ pub(crate) struct AppState {
     pub wallet_did: String,
     pub callbacks: CallbackSender,
     token_hits: AtomicUsize,
+    /// The Face Check score's `f64` bits, so it changes without the lock.
+    face_check_score: AtomicU64,
     inner: Mutex<Inner>,
 }
 
@@ -93,12 +95,14 @@ impl AppState {
         wallet_did: String,
         callbacks: CallbackSender,
     ) -> Self {
+        let face_check_score = AtomicU64::new(score_in_range(config.face_check_score).to_bits());
         Self {
             config,
             base_url,
             wallet_did,
             callbacks,
             token_hits: AtomicUsize::new(0),
+            face_check_score,
             inner: Mutex::new(Inner::default()),
         }
     }
@@ -115,6 +119,25 @@ impl AppState {
 
     pub(crate) fn token_hits(&self) -> usize {
         self.token_hits.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn face_check_score(&self) -> f64 {
+        f64::from_bits(self.face_check_score.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set_face_check_score(&self, score: f64) {
+        self.face_check_score
+            .store(score_in_range(score).to_bits(), Ordering::Relaxed);
+    }
+}
+
+/// A confidence score outside 0 to 100 means nothing to the service, and
+/// NaN would be written as JSON `null`.
+fn score_in_range(score: f64) -> f64 {
+    if score.is_nan() {
+        0.0
+    } else {
+        score.clamp(0.0, 100.0)
     }
 }
 

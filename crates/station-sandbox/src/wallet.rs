@@ -152,27 +152,23 @@ pub(crate) async fn present(
     body: Result<Json<RequestIdBody>, JsonRejection>,
 ) -> WalletResult<WalletActionOutcome> {
     let body = parse(body)?;
-    let event = {
+    // Copies, so the photo checks of Face Check run without the lock held.
+    let (request, spec, held) = {
         let mut inner = state.lock();
         let (request, spec) = open_request::<PresentationSpec>(&mut inner, &body.request_id)?;
         request.finish();
-        // The credentials live in `inner` too, so let go of the request first.
         let request = request.clone();
-        match presentation::select(&spec, inner.credentials()) {
-            Ok(selections) => {
-                let fields = presentation::verified_fields(
-                    &spec,
-                    &selections,
-                    &state.wallet_did,
-                    &state.base_url,
-                    &request.callback.state,
-                );
-                event(&request, Status::PresentationVerified).with_extra(fields)
-            }
-            Err(message) => {
-                event(&request, Status::PresentationError).with_error("requestedCredentialNotFound", &message)
-            }
-        }
+        (request, spec, inner.credentials().to_vec())
+    };
+    let context = presentation::Context {
+        subject: &state.wallet_did,
+        base_url: &state.base_url,
+        state: &request.callback.state,
+        face_check_score: state.face_check_score(),
+    };
+    let event = match presentation::verify(&spec, &held, &context) {
+        Ok(fields) => event(&request, Status::PresentationVerified).with_extra(fields),
+        Err(failure) => event(&request, Status::PresentationError).with_error(failure.code, &failure.message),
     };
     deliver(&state, event).await
 }

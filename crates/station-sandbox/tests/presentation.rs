@@ -312,14 +312,9 @@ async fn unmet_requirements_give_presentation_error() {
 async fn face_check_presentation_reports_the_match_and_no_receipt() {
     let (sandbox, wallet, receiver, token) = setup().await;
     let mut issuance = common::issuance_body(&receiver.url);
-    issuance["claims"]["photo"] = json!("base64url-jpeg");
+    issuance["claims"]["photo"] = json!(common::jpeg_claim(480, 640));
     issuance.as_object_mut().unwrap().remove("pin");
-    let created = common::create_issuance(&sandbox, &token, &issuance).await;
-    wallet.open(created["url"].as_str().unwrap()).await.unwrap();
-    wallet
-        .accept(created["requestId"].as_str().unwrap())
-        .await
-        .unwrap();
+    common::issue_without_pin(&sandbox, &wallet, &token, &issuance).await;
 
     let mut body = common::presentation_body(&receiver.url);
     body["requestedCredentials"][0]["configuration"]["validation"]["faceCheck"] =
@@ -327,7 +322,8 @@ async fn face_check_presentation_reports_the_match_and_no_receipt() {
     let callback = present(&sandbox, &wallet, &receiver, &token, &body).await;
     assert_eq!(callback["requestStatus"], "presentation_verified");
     let face = &callback["verifiedCredentialsData"][0]["faceCheck"];
-    assert!(face["matchConfidenceScore"].as_f64().unwrap() >= 80.0);
+    assert_eq!(face["matchConfidenceScore"], 95.0);
+    assert_eq!(face["sourcePhotoQuality"], "HIGH");
     assert!(callback.get("receipt").is_none());
 }
 

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Value};
-use station_sandbox::{Sandbox, SandboxConfig, CURRENT_SCOPE};
+use station_sandbox::{Sandbox, SandboxConfig, WalletClient, CURRENT_SCOPE};
 
 pub async fn sandbox() -> Sandbox {
     sandbox_with(SandboxConfig::default()).await
@@ -193,6 +193,41 @@ pub async fn create_issuance(sandbox: &Sandbox, token: &str, body: &Value) -> Va
     let (status, _, answer) = post_json(sandbox, ISSUANCE_PATH, Some(token), body).await;
     assert_eq!(status, 201, "body: {answer}");
     answer
+}
+
+/// A real JPEG, `width`×`height`, of a colour gradient, as base64url
+/// without padding: the form Entra photo claims take.
+pub fn jpeg_claim(width: u32, height: u32) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use image::codecs::jpeg::JpegEncoder;
+    use image::{ExtendedColorType, ImageEncoder, Rgb, RgbImage};
+
+    let gradient = RgbImage::from_fn(width, height, |x, y| {
+        Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 160])
+    });
+    let mut bytes = Vec::new();
+    JpegEncoder::new_with_quality(&mut bytes, 85)
+        .write_image(gradient.as_raw(), width, height, ExtendedColorType::Rgb8)
+        .expect("JPEG encodes");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Issues `body` (which must have no PIN) into the wallet; returns the request id.
+pub async fn issue_without_pin(
+    sandbox: &Sandbox,
+    wallet: &WalletClient,
+    token: &str,
+    body: &Value,
+) -> String {
+    let created = create_issuance(sandbox, token, body).await;
+    let id = created["requestId"].as_str().expect("requestId").to_owned();
+    wallet
+        .open(created["url"].as_str().expect("url"))
+        .await
+        .expect("opens");
+    wallet.accept(&id).await.expect("accepts");
+    id
 }
 
 pub async fn create_presentation(sandbox: &Sandbox, token: &str, body: &Value) -> Value {
