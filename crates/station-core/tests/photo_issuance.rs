@@ -82,3 +82,49 @@ async fn a_photo_template_needs_a_photo_and_others_take_none() {
     assert_eq!(UiError::from(&stray).code, "engine.photo_not_used");
     assert!(s.sandbox.received_requests().is_empty());
 }
+
+const DOOR_TEMPLATE: &str = r#"
+[templates.door]
+kind = "presentation"
+service = "desk"
+credential_type = "StaffBadge"
+authority = "did:web:verifier.example"
+accepted_issuers = ["did:web:issuer.example"]
+face_check = { source_photo_claim = "photo", match_confidence_threshold = 70 }
+"#;
+
+#[tokio::test]
+async fn face_check_at_the_door_passes_and_fails_on_the_score() {
+    let s = station(Options {
+        extra_toml: format!("{PHOTO_TEMPLATE}{DOOR_TEMPLATE}"),
+        ..Options::default()
+    })
+    .await;
+    let flow = s
+        .engine
+        .issue_with_photo("staff", &megan(), Some(astronaut()))
+        .unwrap();
+    let request = shown(&flow).await;
+    assert!(matches!(
+        scan_and_accept(&s, &flow, &request).await,
+        FlowState::Issued { .. }
+    ));
+
+    let door = s.engine.verify("door").unwrap();
+    let request = shown(&door).await;
+    s.wallet.open(&request.url).await.unwrap();
+    s.wallet.present(&request.request_id).await.unwrap();
+    let FlowState::Verified { presentation, .. } = door.finished().await else {
+        panic!("{:?}", door.state())
+    };
+    assert_eq!(presentation.credentials[0].face_check_score, Some(95.0));
+
+    s.sandbox.set_face_check_score(40.0);
+    let door = s.engine.verify("door").unwrap();
+    let request = shown(&door).await;
+    s.wallet.open(&request.url).await.unwrap();
+    s.wallet.present(&request.request_id).await.unwrap();
+    let (code, message) = common::failure(&door).await;
+    assert_eq!(code, "claimValidationError");
+    assert!(message.contains("40"), "{message}");
+}

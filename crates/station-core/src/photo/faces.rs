@@ -43,7 +43,12 @@ pub fn detect(image: &GrayImage) -> Vec<FaceBox> {
     }
     let scale = image.width() as f32 / SEARCH_WIDTH as f32;
     let height = (image.height() as f32 / scale).round() as u32;
-    let small = image::imageops::resize(image, SEARCH_WIDTH, height.max(1), image::imageops::FilterType::Triangle);
+    let small = image::imageops::resize(
+        image,
+        SEARCH_WIDTH,
+        height.max(1),
+        image::imageops::FilterType::Triangle,
+    );
     let grow = |v: u32| (v as f32 * scale).round() as u32;
     let found = detect_at_full_size(&small);
     if found.is_empty() {
