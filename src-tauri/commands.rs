@@ -33,6 +33,8 @@ pub struct TemplateInfo {
     name: String,
     display_name: String,
     kind: &'static str,
+    /// Lets the UI offer "Verify it now" with a check of the same type.
+    credential_type: String,
     claims: Vec<ClaimInfo>,
 }
 
@@ -60,12 +62,14 @@ fn template_info(template: &Template) -> TemplateInfo {
             name: t.name.clone(),
             display_name: t.display_name.clone(),
             kind: "issuance",
+            credential_type: t.credential_type.clone(),
             claims: t.claims.iter().map(ClaimInfo::from).collect(),
         },
         Template::Presentation(t) => TemplateInfo {
             name: t.name.clone(),
             display_name: t.display_name.clone(),
             kind: "presentation",
+            credential_type: t.credential_type.clone(),
             claims: Vec::new(),
         },
     }

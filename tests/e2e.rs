@@ -150,7 +150,7 @@ async fn a_short_lived_request_is_renewed_and_the_old_one_is_ignored() {
 
 #[tokio::test]
 #[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
-async fn the_form_names_missing_fields_and_the_wallet_panel_completes_an_issuance() {
+async fn the_form_names_missing_fields_and_the_wallet_panel_issues_and_verifies() {
     let window = Window::open(Setup::default()).await;
     window.click("[data-template=badge]").await;
     window.type_into("#claim-given_name", "Megan").await;
@@ -182,5 +182,20 @@ async fn the_form_names_missing_fields_and_the_wallet_panel_completes_an_issuanc
     window.click("[data-wallet=pin]").await;
     window.click("[data-wallet=accept]").await;
     assert_eq!(window.text("#result-title").await, "Issued");
+
+    // "Verify it now": the wallet presents the credential it just received.
+    window.click("#result-verify").await;
+    window.wait_for("#qr svg").await;
+    window.click("[data-wallet=open]").await;
+    window
+        .wait_until("document.getElementById('status-line').textContent === 'Finish in your wallet'")
+        .await;
+    window.click("[data-wallet=present]").await;
+    assert_eq!(window.text("#result-title").await, "Verified");
+    let claims = window.text("#result-claims").await;
+    assert!(
+        claims.contains("Megan") && claims.contains("did:web:issuer.example"),
+        "{claims}"
+    );
     window.close().await;
 }

@@ -76,6 +76,14 @@ claims = [
   {{ name = "given_name", label = "First name", required = true }},
   {{ name = "family_name", label = "Last name", required = true }},
 ]
+
+[templates.checkin]
+kind = "presentation"
+display_name = "Check-in"
+service = "desk"
+credential_type = "EventBadge"
+authority = "did:web:verifier.example"
+accepted_issuers = ["did:web:issuer.example"]
 "#,
         reset = setup.result_reset_secs,
         switch_back = setup.switch_back_secs,

@@ -21,6 +21,11 @@ export function init() {
     button.addEventListener("click", () => walletAction(button.dataset.wallet));
   }
   byId("result-done").addEventListener("click", () => finish());
+  byId("result-verify").addEventListener("click", () => {
+    const check = verificationFor(lastStart?.template);
+    finish();
+    if (check) go("flow", { template: check });
+  });
   byId("result-retry").addEventListener("click", () => {
     const again = lastStart;
     finish();
@@ -133,6 +138,7 @@ function showResult(view) {
   byId("result-detail").textContent = outcome.detail;
   byId("result-code").textContent = outcome.code ? `Code: ${outcome.code}` : "";
   byId("result-retry").hidden = !outcome.retry;
+  byId("result-verify").hidden = !(view.state === "issued" && verificationFor(lastStart?.template));
   showClaims(view.presentation);
   clearScreen();
   go("result");
@@ -151,6 +157,12 @@ function showClaims(presentation) {
     for (const [name, value] of Object.entries(credential.claims)) rows.push([name, typeof value === "string" ? value : JSON.stringify(value)]);
     for (const [name, value] of rows) if (value) list.append(el("dt", { text: name }), el("dd", { text: value }));
   }
+}
+
+/** A check of the credential type just issued, for "Verify it now". */
+function verificationFor(issued) {
+  if (!issued) return null;
+  return stationInfo().templates.find((t) => t.kind === "presentation" && t.credentialType === issued.credentialType) || null;
 }
 
 /** Back to the start, forgetting the recipient, the PIN and the flow. */
