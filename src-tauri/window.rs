@@ -41,24 +41,7 @@ pub fn open_main<R: Runtime>(app: &AppHandle<R>, kiosk: bool) -> tauri::Result<(
             allowed
         })
         .build()
-        .and_then(lean_webview)
-}
-
-/// A station shows one small page: WebKit's document-viewer cache model
-/// keeps no page cache and small memory caches.
-#[cfg(target_os = "linux")]
-fn lean_webview<R: Runtime>(window: tauri::WebviewWindow<R>) -> tauri::Result<()> {
-    window.with_webview(|webview| {
-        use webkit2gtk::{WebContextExt, WebViewExt};
-        if let Some(context) = webview.inner().context() {
-            context.set_cache_model(webkit2gtk::CacheModel::DocumentViewer);
-        }
-    })
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lean_webview<R: Runtime>(_window: tauri::WebviewWindow<R>) -> tauri::Result<()> {
-    Ok(())
+        .map(|_| ())
 }
 
 #[cfg(test)]
