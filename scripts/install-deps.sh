@@ -9,6 +9,8 @@ apt_packages=(
   # Tauri v2 on Debian/Ubuntu
   build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   librsvg2-dev libayatana-appindicator3-dev libxdo-dev
+  # Webcams: nokhwa's V4L2 bindings are generated with libclang at build time
+  libclang-dev
 )
 if [ "${1:-}" = "--test" ]; then
   apt_packages+=(

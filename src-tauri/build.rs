@@ -15,6 +15,12 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "test_connection",
     "wallet_action",
+    "camera_start",
+    "camera_status",
+    "list_cameras",
+    "camera_stop",
+    "capture_photo",
+    "discard_photo",
 ];
 
 fn main() {

@@ -2,6 +2,7 @@
 //! returns; errors reach the UI as `{code, message}`.
 
 use serde::{Deserialize, Serialize};
+use station_core::camera::CameraInfo;
 use station_core::config::{ClaimField, Template};
 use station_core::doctor::{self, Check};
 use station_core::engine::{validate_claims, ClaimProblem};
@@ -12,6 +13,7 @@ use station_core::settings::{StationSettings, SETTINGS_SERVICE};
 use station_core::store::{FlowSummary, TimelineEntry};
 use tauri::{AppHandle, Runtime, State};
 
+use crate::camera::{CameraView, PhotoDesk};
 use crate::error::AppError;
 use crate::forward::forward;
 use crate::state::AppState;
@@ -35,6 +37,8 @@ pub struct TemplateInfo {
     kind: &'static str,
     /// Lets the UI offer "Verify it now" with a check of the same type.
     credential_type: String,
+    /// The issuance needs the recipient's photo.
+    photo: bool,
     claims: Vec<ClaimInfo>,
 }
 
@@ -63,6 +67,7 @@ fn template_info(template: &Template) -> TemplateInfo {
             display_name: t.display_name.clone(),
             kind: "issuance",
             credential_type: t.credential_type.clone(),
+            photo: t.photo_claim.is_some(),
             claims: t.claims.iter().map(ClaimInfo::from).collect(),
         },
         Template::Presentation(t) => TemplateInfo {
@@ -70,6 +75,7 @@ fn template_info(template: &Template) -> TemplateInfo {
             display_name: t.display_name.clone(),
             kind: "presentation",
             credential_type: t.credential_type.clone(),
+            photo: false,
             claims: Vec::new(),
         },
     }
@@ -116,10 +122,14 @@ pub struct Started {
 #[tauri::command]
 pub fn start_issuance(
     state: State<'_, AppState>,
+    photos: State<'_, PhotoDesk>,
     template: String,
     claims: Claims,
 ) -> Result<Started, AppError> {
-    let flow = state.station()?.engine.issue(&template, &claims)?;
+    let flow = state
+        .station()?
+        .engine
+        .issue_with_photo(&template, &claims, photos.take())?;
     Ok(Started {
         flow_id: state.add_flow(flow).id().to_owned(),
     })
@@ -256,4 +266,60 @@ pub async fn wallet_action(
         other => return Err(AppError::UnknownWalletAction(other.to_owned())),
     }?;
     Ok(())
+}
+
+/// Starts the camera for the photo step; says which camera, or why not.
+#[tauri::command(async)]
+pub async fn camera_start(
+    state: State<'_, AppState>,
+    photos: State<'_, PhotoDesk>,
+) -> Result<CameraView, AppError> {
+    let camera = state.station()?.engine.config().camera.clone();
+    photos.start(&camera).await
+}
+
+#[tauri::command]
+pub fn camera_status(photos: State<'_, PhotoDesk>) -> CameraView {
+    photos.view()
+}
+
+/// The webcams attached now, for Settings.
+#[tauri::command(async)]
+pub async fn list_cameras() -> Vec<CameraInfo> {
+    tauri::async_runtime::spawn_blocking(station_core::camera::list_cameras)
+        .await
+        .unwrap_or_default()
+}
+
+#[tauri::command]
+pub fn camera_stop(photos: State<'_, PhotoDesk>) {
+    photos.stop();
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Captured {
+    data_url: String,
+    width: u32,
+    height: u32,
+    bytes: usize,
+}
+
+/// Checks the frame on screen; refusals come back as `{code, message}` with
+/// the reason to show.
+#[tauri::command(async)]
+pub async fn capture_photo(photos: State<'_, PhotoDesk>) -> Result<Captured, AppError> {
+    let photo = photos.capture().await?;
+    let (width, height) = photo.dimensions();
+    Ok(Captured {
+        data_url: photo.to_data_url(),
+        width,
+        height,
+        bytes: photo.jpeg().len(),
+    })
+}
+
+#[tauri::command]
+pub fn discard_photo(photos: State<'_, PhotoDesk>) {
+    photos.discard();
 }

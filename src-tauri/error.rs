@@ -32,6 +32,10 @@ pub enum AppError {
     FlowActive,
     #[error("'{0}' is not a wallet action (open, pin, accept, decline, present)")]
     UnknownWalletAction(String),
+    #[error(transparent)]
+    Camera(#[from] station_core::camera::CameraError),
+    #[error(transparent)]
+    Photo(#[from] station_core::photo::PhotoRejection),
 }
 
 impl ErrorCode for AppError {
@@ -48,6 +52,8 @@ impl ErrorCode for AppError {
             AppError::NoRequest => "app.no_request",
             AppError::FlowActive => "app.flow_active",
             AppError::UnknownWalletAction(_) => "app.unknown_wallet_action",
+            AppError::Camera(e) => e.code(),
+            AppError::Photo(e) => e.code(),
         }
     }
 }

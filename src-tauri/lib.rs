@@ -5,6 +5,7 @@
 //! the UI as `flow://<id>/state` events, and exposes a few commands that
 //! convert arguments and call the engine.
 
+mod camera;
 mod commands;
 mod error;
 mod forward;
@@ -44,21 +45,31 @@ impl LaunchOptions {
 /// Adds the app's state and commands to `builder`, for any runtime (the
 /// real window, or the mock runtime in tests).
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    builder.manage(state).invoke_handler(tauri::generate_handler![
-        commands::station_info,
-        commands::check_claims,
-        commands::start_issuance,
-        commands::start_verification,
-        commands::follow_flow,
-        commands::cancel_flow,
-        commands::forget_flow,
-        commands::history,
-        commands::history_timeline,
-        commands::get_settings,
-        commands::save_settings,
-        commands::test_connection,
-        commands::wallet_action,
-    ])
+    builder
+        .manage(state)
+        .manage(camera::PhotoDesk::default())
+        .register_asynchronous_uri_scheme_protocol(camera::PREVIEW_SCHEME, camera::serve_preview)
+        .invoke_handler(tauri::generate_handler![
+            commands::station_info,
+            commands::check_claims,
+            commands::start_issuance,
+            commands::start_verification,
+            commands::follow_flow,
+            commands::cancel_flow,
+            commands::forget_flow,
+            commands::history,
+            commands::history_timeline,
+            commands::get_settings,
+            commands::save_settings,
+            commands::test_connection,
+            commands::wallet_action,
+            commands::camera_start,
+            commands::camera_status,
+            commands::list_cameras,
+            commands::camera_stop,
+            commands::capture_photo,
+            commands::discard_photo,
+        ])
 }
 
 pub fn run() -> ExitCode {

@@ -199,3 +199,188 @@ async fn the_form_names_missing_fields_and_the_wallet_panel_issues_and_verifies(
     );
     window.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn the_camera_photo_is_checked_and_travels_as_a_jpeg_claim() {
+    let window = Window::open(Setup::default()).await;
+    window.click("[data-template=staff]").await;
+    window.type_into("#claim-given_name", "Megan").await;
+    window
+        .wait_until("document.getElementById('claim-given_name').getAttribute('aria-invalid') === 'false'")
+        .await;
+    window.click("#create-request").await;
+
+    // A live, mirrored preview from the synthetic camera: frames keep coming.
+    window
+        .wait_until("Number(document.getElementById('preview').dataset.frames || 0) >= 5")
+        .await;
+    assert!(
+        window
+            .wait_until("document.getElementById('preview').classList.contains('mirrored')")
+            .await
+            == true
+    );
+    save_screenshot("photo-screen.png", &window.client.screenshot().await.unwrap());
+    // Space takes the photo, as the hint on screen says.
+    window
+        .client
+        .execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Space', bubbles: true }))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // The check runs in the engine (a debug build takes a moment).
+    window
+        .wait_until("document.getElementById('photo-status').textContent.startsWith('Photo accepted')")
+        .await;
+    assert!(
+        window
+            .wait_until("!document.getElementById('preview').classList.contains('mirrored')")
+            .await
+            == true
+    );
+    window.click("#use-photo").await;
+    let url = window
+        .wait_until("document.querySelector('#qr').dataset.url")
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let (_, body) = window
+        .sandbox
+        .received_requests()
+        .into_iter()
+        .rev()
+        .find(|(id, _)| url.ends_with(id))
+        .unwrap();
+    use base64::Engine as _;
+    let jpeg = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(body["claims"]["photo"].as_str().unwrap())
+        .unwrap();
+    assert!(
+        jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) && jpeg.len() <= 100 * 1024,
+        "{} bytes",
+        jpeg.len()
+    );
+    let again = station_core::photo::accept_encoded(&jpeg, &station_core::photo::PhotoPolicy::default());
+    assert!(
+        again.is_ok(),
+        "the face is found again in what the service received: {again:?}"
+    );
+    // The sandbox accepted it (real JPEG, at least 200×200): the request exists.
+    window.wallet.open(&url).await.unwrap();
+    window.wait_for("#pin").await;
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn a_picture_without_a_face_is_refused_with_the_reason() {
+    let window = Window::open(Setup {
+        camera_pictures: support::photo_fixture("coffee.png"),
+        ..Setup::default()
+    })
+    .await;
+    window.click("[data-template=staff]").await;
+    window.type_into("#claim-given_name", "Megan").await;
+    window
+        .wait_until("document.getElementById('claim-given_name').getAttribute('aria-invalid') === 'false'")
+        .await;
+    window.click("#create-request").await;
+    window
+        .wait_until("Number(document.getElementById('preview').dataset.frames || 0) >= 1")
+        .await;
+    window.click("#take-photo").await;
+    let error = window.text("#photo-error").await;
+    assert!(error.starts_with("no face was found"), "{error}");
+    assert!(
+        window
+            .wait_until("document.getElementById('use-photo').hidden")
+            .await
+            == true
+    );
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn a_door_check_with_constraints_and_face_check_passes_then_fails_on_the_score() {
+    let window = Window::open(Setup::default()).await;
+    let url = window.request_staff_badge("Megan").await;
+    window.wallet_accepts(&url).await;
+    assert_eq!(window.text("#result-title").await, "Issued");
+    window.click("#result-done").await;
+
+    // The wallet's selfie matches (the sandbox scores 95 by default).
+    window.click("[data-template=door]").await;
+    let door = window
+        .wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let opened = window.wallet.open(&door).await.unwrap();
+    window.wallet.present(&opened.request_id).await.unwrap();
+    assert_eq!(window.text("#result-title").await, "Verified");
+    assert!(
+        window
+            .wait_until("document.getElementById('result-card').classList.contains('ok')")
+            .await
+            == true
+    );
+    let claims = window.text("#result-claims").await;
+    assert!(
+        claims.contains("Face check95") && claims.contains("Megan"),
+        "{claims}"
+    );
+    window.click("#result-done").await;
+
+    // Someone else holds the badge up: the score falls under 70.
+    window.sandbox.set_face_check_score(40.0);
+    window.click("[data-template=door]").await;
+    let door = window
+        .wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let opened = window.wallet.open(&door).await.unwrap();
+    window.wallet.present(&opened.request_id).await.unwrap();
+    assert_eq!(window.text("#result-title").await, "Not completed");
+    assert!(
+        window
+            .wait_until("document.getElementById('result-card').classList.contains('bad')")
+            .await
+            == true
+    );
+    let detail = window.text("#result-detail").await;
+    assert!(detail.contains("40"), "{detail}");
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn a_badge_outside_the_door_constraint_is_not_presented() {
+    let window = Window::open(Setup::default()).await;
+    let url = window.request_staff_badge("Bob").await;
+    window.wallet_accepts(&url).await;
+    assert_eq!(window.text("#result-title").await, "Issued");
+    window.click("#result-done").await;
+
+    window.click("[data-template=door]").await;
+    let door = window
+        .wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let opened = window.wallet.open(&door).await.unwrap();
+    let _ = window.wallet.present(&opened.request_id).await;
+    assert_eq!(window.text("#result-title").await, "Not completed");
+    let detail = window.text("#result-detail").await;
+    assert!(detail.contains("no credential that matches"), "{detail}");
+    window.close().await;
+}

@@ -5,7 +5,7 @@
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,6 +25,8 @@ pub struct Setup {
     pub request_lifetime: Duration,
     pub result_reset_secs: u32,
     pub switch_back_secs: u64,
+    /// What the synthetic camera plays.
+    pub camera_pictures: PathBuf,
 }
 
 impl Default for Setup {
@@ -33,8 +35,15 @@ impl Default for Setup {
             request_lifetime: Duration::from_secs(300),
             result_reset_secs: 60,
             switch_back_secs: 10,
+            camera_pictures: photo_fixture("astronaut.png"),
         }
     }
+}
+
+pub fn photo_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/station-core/tests/fixtures/photos")
+        .join(name)
 }
 
 fn free_port() -> u16 {
@@ -77,6 +86,29 @@ claims = [
   {{ name = "family_name", label = "Last name", required = true }},
 ]
 
+[camera]
+pictures = "{pictures}"
+fps = 25
+
+[templates.staff]
+display_name = "Staff badge"
+service = "desk"
+credential_type = "StaffBadge"
+manifest = "{base_url}/manifest"
+authority = "did:web:issuer.example"
+photo_claim = "photo"
+claims = [ {{ name = "given_name", label = "First name", required = true }} ]
+
+[templates.door]
+kind = "presentation"
+display_name = "Staff door"
+service = "desk"
+credential_type = "StaffBadge"
+authority = "did:web:verifier.example"
+accepted_issuers = ["did:web:issuer.example"]
+constraints = [ {{ claim = "given_name", starts_with = "Me" }} ]
+face_check = {{ source_photo_claim = "photo", match_confidence_threshold = 70 }}
+
 [templates.checkin]
 kind = "presentation"
 display_name = "Check-in"
@@ -87,6 +119,7 @@ accepted_issuers = ["did:web:issuer.example"]
 "#,
         reset = setup.result_reset_secs,
         switch_back = setup.switch_back_secs,
+        pictures = setup.camera_pictures.display(),
     )
 }
 
@@ -213,6 +246,38 @@ impl Window {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// Fills in the staff badge for `given`, takes the camera's photo and
+    /// uses it; returns the URL of the request shown.
+    pub async fn request_staff_badge(&self, given: &str) -> String {
+        self.click("[data-template=staff]").await;
+        self.type_into("#claim-given_name", given).await;
+        self.wait_until(
+            "document.getElementById('claim-given_name').getAttribute('aria-invalid') === 'false'",
+        )
+        .await;
+        self.click("#create-request").await;
+        self.wait_until("Number(document.getElementById('preview').dataset.frames || 0) >= 1")
+            .await;
+        self.click("#take-photo").await;
+        self.wait_until("document.getElementById('photo-status').textContent.startsWith('Photo accepted')")
+            .await;
+        self.click("#use-photo").await;
+        self.wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The wallet scans `url`, types the PIN shown and accepts.
+    pub async fn wallet_accepts(&self, url: &str) {
+        self.wallet.open(url).await.unwrap();
+        let pin = self.text("#pin").await;
+        let request_id = url.rsplit('/').next().unwrap();
+        assert!(self.wallet.enter_pin(request_id, &pin).await.unwrap().accepted);
+        self.wallet.accept(request_id).await.unwrap();
     }
 
     /// The PIN the service received for `request_url`'s request.

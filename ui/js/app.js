@@ -5,10 +5,11 @@ import { byId, showError } from "./dom.js";
 import * as home from "./home.js";
 import * as recipient from "./recipient.js";
 import * as flow from "./flow.js";
+import * as photo from "./photo.js";
 import * as history from "./history.js";
 import * as settings from "./settings.js";
 
-const screens = { home, recipient, flow, history, settings };
+const screens = { home, recipient, photo, flow, history, settings };
 let current = null;
 let info = { sandbox: false, templates: [], resultResetSecs: 15, openInWallet: false };
 
@@ -19,7 +20,7 @@ export function go(name, args = {}) {
     section.hidden = section.dataset.screen !== name;
   }
   for (const button of document.querySelectorAll("nav [data-go]")) {
-    const here = button.dataset.go === name || (button.dataset.go === "home" && ["recipient", "flow", "result"].includes(name));
+    const here = button.dataset.go === name || (button.dataset.go === "home" && ["recipient", "photo", "flow", "result"].includes(name));
     if (here) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
   }
@@ -49,6 +50,7 @@ async function start() {
   home.init();
   recipient.init();
   flow.init();
+  photo.init();
   history.init();
   settings.init();
   go("home");

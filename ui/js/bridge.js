@@ -21,6 +21,14 @@ export function call(command, args = {}) {
   });
 }
 
+/**
+ * The address of a resource the station serves on its own `scheme` (the
+ * camera preview); null outside the station.
+ */
+export function stationUrl(scheme, path) {
+  return connected ? internals.convertFileSrc(path, scheme) : null;
+}
+
 /** Listens to a station event; resolves to a function that stops listening. */
 export async function listen(event, onPayload) {
   if (!connected) throw notConnected;

@@ -29,7 +29,8 @@ export function init() {
   byId("result-retry").addEventListener("click", () => {
     const again = lastStart;
     finish();
-    if (again) go("flow", again);
+    // A photo is used once: a new request takes a new one.
+    if (again) go(again.template.photo ? "photo" : "flow", again);
   });
 }
 

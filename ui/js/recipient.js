@@ -20,7 +20,7 @@ export function init() {
       byId(`claim-${problems[0].claim}`)?.focus();
       return;
     }
-    go("flow", { template, claims: values() });
+    go(template.photo ? "photo" : "flow", { template, claims: values() });
   });
   byId("claim-fields").addEventListener("input", (event) => {
     event.target.dataset.touched = "yes";

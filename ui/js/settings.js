@@ -33,6 +33,12 @@ export async function show() {
     const s = view.settings;
     form.service.value = s.useSandbox ? "sandbox" : "entra";
     for (const name of textFields) form[name].value = s[name] || "";
+    await showCameras(form, s.cameraDevice);
+    const resolution = `${s.cameraWidth}x${s.cameraHeight}`;
+    if (![...form.cameraResolution.options].some((o) => o.value === resolution)) {
+      form.cameraResolution.append(el("option", { value: resolution }, `${s.cameraWidth} × ${s.cameraHeight}`));
+    }
+    form.cameraResolution.value = resolution;
     form.kiosk.checked = s.kiosk;
     form.resultResetSecs.value = s.resultResetSecs;
     form.clientSecret.value = "";
@@ -42,6 +48,17 @@ export async function show() {
   } catch (error) {
     message(error.message, true);
   }
+}
+
+/** The attached cameras, plus the saved one if it is unplugged now. */
+async function showCameras(form, saved) {
+  const cameras = await call("list_cameras");
+  const names = cameras.map((camera) => camera.name);
+  const options = [el("option", { value: "" }, "Default: the first camera found (or the config's pictures)")];
+  for (const name of names) options.push(el("option", { value: name }, name));
+  if (saved && !names.includes(saved)) options.push(el("option", { value: saved }, `${saved} (not connected)`));
+  form.cameraDevice.replaceChildren(...options);
+  form.cameraDevice.value = saved || "";
 }
 
 function updateEntraFields() {
@@ -55,7 +72,9 @@ async function save() {
     useSandbox: form.service.value !== "entra",
     kiosk: form.kiosk.checked,
     resultResetSecs: Number(form.resultResetSecs.value) || 15,
+    cameraDevice: form.cameraDevice.value,
   };
+  [settings.cameraWidth, settings.cameraHeight] = form.cameraResolution.value.split("x").map(Number);
   for (const name of textFields) settings[name] = form[name].value.trim();
   try {
     const info = await call("save_settings", { change: { settings, clientSecret: form.clientSecret.value || null } });

@@ -115,6 +115,8 @@ pub struct StationConfig {
     pub flow: FlowTiming,
     pub services: BTreeMap<String, ServiceConfig>,
     pub templates: BTreeMap<String, Template>,
+    /// Where photos come from.
+    pub camera: CameraConfig,
 }
 
 /// How this station presents itself, whatever service it uses.
@@ -141,6 +143,35 @@ impl Default for StationOptions {
             open_in_wallet: false,
         }
     }
+}
+
+/// The camera for the photo step, and the size and rate asked of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CameraConfig {
+    pub source: CameraSource,
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+}
+
+impl Default for CameraConfig {
+    fn default() -> Self {
+        CameraConfig {
+            source: CameraSource::Device(None),
+            width: 1280,
+            height: 720,
+            fps: 25,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CameraSource {
+    /// A webcam by the name it gives itself; `None`: the first one found.
+    Device(Option<String>),
+    /// The synthetic camera: an image file, or a folder of PNG/JPEG files
+    /// played in name order.
+    Pictures(PathBuf),
 }
 
 #[derive(Debug, Clone)]
@@ -320,6 +351,17 @@ struct RawConfig {
     services: BTreeMap<String, RawService>,
     #[serde(default)]
     templates: BTreeMap<String, RawTemplate>,
+    camera: Option<RawCamera>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCamera {
+    device: Option<String>,
+    pictures: Option<String>,
+    width: Option<u32>,
+    height: Option<u32>,
+    fps: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -526,12 +568,58 @@ impl Validator<'_> {
             let template = self.template(&name, template, &services)?;
             templates.insert(name, template);
         }
+        let camera = raw
+            .camera
+            .map(|c| self.camera(c))
+            .transpose()?
+            .unwrap_or_default();
         Ok(StationConfig {
             station,
             callback,
             flow,
             services,
             templates,
+            camera,
+        })
+    }
+
+    fn camera(&self, raw: RawCamera) -> Result<CameraConfig, ConfigError> {
+        let defaults = CameraConfig::default();
+        let (width, height, fps) = (
+            raw.width.unwrap_or(defaults.width),
+            raw.height.unwrap_or(defaults.height),
+            raw.fps.unwrap_or(defaults.fps),
+        );
+        let source = match (raw.device, raw.pictures) {
+            (Some(_), Some(_)) => {
+                return Err(self.invalid(
+                    "camera.device",
+                    "is set together with `camera.pictures`".to_owned(),
+                    "keep `device` for a webcam or `pictures` for the synthetic camera, not both",
+                ))
+            }
+            (_, Some(pictures)) => CameraSource::Pictures(PathBuf::from(pictures)),
+            (device, None) => CameraSource::Device(device.filter(|name| !name.trim().is_empty())),
+        };
+        if !(320..=3840).contains(&width) || !(240..=2160).contains(&height) {
+            return Err(self.invalid(
+                "camera.width/height",
+                format!("is {width}×{height}"),
+                "use a camera resolution such as 1280×720",
+            ));
+        }
+        if !(1..=60).contains(&fps) {
+            return Err(self.invalid(
+                "camera.fps",
+                format!("is {fps}"),
+                "use 1 to 60 frames per second, e.g. 25",
+            ));
+        }
+        Ok(CameraConfig {
+            source,
+            width,
+            height,
+            fps,
         })
     }
 

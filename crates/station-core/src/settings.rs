@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml_edit::{value, DocumentMut, Item, Table};
 
-use crate::config::{ConfigError, ServiceKind, StationConfig, StationOptions, Template};
+use crate::config::{CameraSource, ConfigError, ServiceKind, StationConfig, StationOptions, Template};
 
 /// The service the Settings screen manages.
 pub const SETTINGS_SERVICE: &str = "entra";
@@ -26,6 +26,11 @@ pub struct StationSettings {
     pub callback_public_url: String,
     pub kiosk: bool,
     pub result_reset_secs: u32,
+    /// The webcam by name; empty: the first one found (or, if the config
+    /// plays pictures, the synthetic camera, which is kept).
+    pub camera_device: String,
+    pub camera_width: u32,
+    pub camera_height: u32,
 }
 
 impl StationSettings {
@@ -35,6 +40,11 @@ impl StationSettings {
             use_sandbox: true,
             ..StationOptions::default()
         });
+        let camera = config.map(|c| c.camera.clone()).unwrap_or_default();
+        let mut camera_device = String::new();
+        if let CameraSource::Device(Some(name)) = &camera.source {
+            camera_device = name.clone();
+        }
         let mut settings = StationSettings {
             use_sandbox: options.use_sandbox,
             tenant: String::new(),
@@ -45,6 +55,9 @@ impl StationSettings {
             callback_public_url: String::new(),
             kiosk: options.kiosk,
             result_reset_secs: options.result_reset_secs,
+            camera_device,
+            camera_width: camera.width,
+            camera_height: camera.height,
         };
         let Some(config) = config else { return settings };
         if let Some(service) = config.services.get(SETTINGS_SERVICE) {
@@ -106,6 +119,19 @@ impl StationSettings {
         station["use_sandbox"] = value(self.use_sandbox);
         station["kiosk"] = value(self.kiosk);
         station["result_reset_secs"] = value(i64::from(self.result_reset_secs));
+
+        let camera = table(document.as_table_mut(), "camera");
+        match self.camera_device.trim() {
+            "" => {
+                camera.remove("device");
+            }
+            name => {
+                camera.remove("pictures");
+                camera["device"] = value(name);
+            }
+        }
+        camera["width"] = value(i64::from(self.camera_width));
+        camera["height"] = value(i64::from(self.camera_height));
 
         let callback = table(document.as_table_mut(), "callback");
         match self.callback_public_url.trim() {

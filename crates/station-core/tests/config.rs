@@ -1,6 +1,8 @@
 //! Config errors name the file, the field and the fix.
 
-use station_core::config::{ConstraintRule, EntraApiShape, ServiceKind, StationConfig, Template};
+use station_core::config::{
+    CameraSource, ConstraintRule, EntraApiShape, ServiceKind, StationConfig, Template,
+};
 use station_core::error::ErrorCode;
 
 const VALID: &str = r#"
@@ -222,4 +224,45 @@ fn a_photo_claim_must_not_also_be_typed_in() {
         message.contains("`templates.expert.photo_claim` 'given_name' is also a typed-in claim"),
         "{message}"
     );
+}
+
+#[test]
+fn a_camera_plays_pictures_at_a_sane_rate() {
+    let config =
+        StationConfig::from_toml(&format!("{VALID}\n[camera]\npictures = \"/srv/faces\"\n"), "t").unwrap();
+    let camera = config.camera;
+    assert_eq!(camera.source, CameraSource::Pictures("/srv/faces".into()));
+    assert_eq!((camera.width, camera.height, camera.fps), (1280, 720, 25));
+    let message = error_for(&format!(
+        "{VALID}\n[camera]\npictures = \"/srv/faces\"\nfps = 0\n"
+    ));
+    assert!(
+        message.contains("`camera.fps` is 0. Fix: use 1 to 60"),
+        "{message}"
+    );
+}
+
+#[test]
+fn without_a_camera_section_the_first_webcam_is_used() {
+    let config = StationConfig::from_toml(VALID, "t").unwrap();
+    assert_eq!(config.camera.source, CameraSource::Device(None));
+    let named = StationConfig::from_toml(
+        &format!("{VALID}\n[camera]\ndevice = \"Desk cam\"\nwidth = 640\nheight = 480\n"),
+        "t",
+    )
+    .unwrap();
+    assert_eq!(named.camera.source, CameraSource::Device(Some("Desk cam".into())));
+    assert_eq!((named.camera.width, named.camera.height), (640, 480));
+}
+
+#[test]
+fn a_webcam_and_pictures_together_are_refused() {
+    let message = error_for(&format!(
+        "{VALID}\n[camera]\ndevice = \"Desk cam\"\npictures = \"/srv/faces\"\n"
+    ));
+    assert!(
+        message.contains("`camera.device` is set together with `camera.pictures`"),
+        "{message}"
+    );
+    assert!(message.contains("not both"), "{message}");
 }

@@ -1,7 +1,7 @@
 //! The Settings screen's edits land in the config file without disturbing
 //! the rest of it, and only when the result is valid.
 
-use station_core::config::StationConfig;
+use station_core::config::{CameraSource, StationConfig};
 use station_core::settings::StationSettings;
 
 fn entra_settings() -> StationSettings {
@@ -17,6 +17,9 @@ fn entra_settings() -> StationSettings {
         callback_public_url: "https://desk.contoso.com".into(),
         kiosk: true,
         result_reset_secs: 20,
+        camera_device: "Logitech BRIO".into(),
+        camera_width: 1920,
+        camera_height: 1080,
     }
 }
 
@@ -114,9 +117,54 @@ fn choosing_the_sandbox_needs_no_entra_details() {
         callback_public_url: String::new(),
         kiosk: false,
         result_reset_secs: 15,
+        camera_device: String::new(),
+        camera_width: 1280,
+        camera_height: 720,
     };
     let config = sandbox.save(&path).unwrap();
     assert!(config.station.use_sandbox);
     assert!(config.services.is_empty());
     assert!(StationSettings::from_config(None).use_sandbox);
+}
+
+#[test]
+fn the_chosen_camera_is_remembered_and_replaces_played_pictures() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("station.toml");
+    std::fs::write(
+        &path,
+        "[camera]\npictures = \"/srv/faces\"  # demo faces\nfps = 30\n",
+    )
+    .unwrap();
+    let config = entra_settings().save(&path).unwrap();
+    assert_eq!(
+        config.camera.source,
+        CameraSource::Device(Some("Logitech BRIO".into()))
+    );
+    assert_eq!(
+        (config.camera.width, config.camera.height, config.camera.fps),
+        (1920, 1080, 30)
+    );
+
+    // "First camera found" forgets the name; pictures, once replaced, stay gone.
+    let first = StationSettings {
+        camera_device: String::new(),
+        ..entra_settings()
+    };
+    let config = first.save(&path).unwrap();
+    assert_eq!(config.camera.source, CameraSource::Device(None));
+}
+
+#[test]
+fn settings_keep_the_synthetic_camera_when_no_webcam_is_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("station.toml");
+    std::fs::write(&path, "[camera]\npictures = \"/srv/faces\"\n").unwrap();
+    let no_webcam = StationSettings {
+        camera_device: String::new(),
+        ..entra_settings()
+    };
+    let config = no_webcam.save(&path).unwrap();
+    assert_eq!(config.camera.source, CameraSource::Pictures("/srv/faces".into()));
+    assert_eq!(StationSettings::from_config(Some(&config)).camera_device, "");
 }
