@@ -8,7 +8,10 @@
 //!   and the page (`performance.timeOrigin`);
 //! - start → Home ready: from asking WebDriver for a session (which starts
 //!   the app) to the Home screen listing templates (target ≤ 1 s); includes
-//!   WebKitWebDriver's own start, so it is an upper bound.
+//!   WebKitWebDriver's own start, so it is an upper bound;
+//! - camera preview: frames shown per second in the photo step with the
+//!   synthetic camera at 1280×720 (target ≥ 25 fps), and the CPU share of
+//!   the app and its WebKit processes meanwhile (of all cores).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -97,7 +100,50 @@ async fn main() {
     window.close().await;
     tokio::time::sleep(Duration::from_millis(100)).await;
 
+    let mut previews = Vec::new();
+    for source_fps in [30, 60] {
+        previews.push((source_fps, preview(source_fps).await));
+    }
+
     println!("Issuance Station window benchmark (release build, Xvfb, WebKitGTK)");
     report("callback -> PIN visible", latencies);
     report("session start -> Home ready", starts);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    for (source_fps, (fps, cpu)) in previews {
+        println!(
+            "camera preview 1280x720      source {source_fps} fps: shown {fps:.1} fps, CPU {:.0}% of one core ({:.0}% of {cores} cores)",
+            cpu * 100.0,
+            cpu * 100.0 / cores
+        );
+    }
+}
+
+/// Frames per second shown in the photo step over 10 s, and the CPU
+/// (in cores) the window's processes used meanwhile.
+async fn preview(source_fps: u32) -> (f64, f64) {
+    const SECONDS: f64 = 10.0;
+    let window = Window::open(Setup {
+        camera_fps: source_fps,
+        ..Setup::default()
+    })
+    .await;
+    window.click("[data-template=staff]").await;
+    window.type_into("#claim-given_name", "Megan").await;
+    window
+        .wait_until("document.getElementById('claim-given_name').getAttribute('aria-invalid') === 'false'")
+        .await;
+    window.click("#create-request").await;
+    let frames = "Number(document.getElementById('preview').dataset.frames || 0)";
+    window.wait_until(&format!("{frames} >= 10")).await;
+    let (first, cpu_before) = (
+        window.wait_until(frames).await.as_f64().unwrap(),
+        window.cpu_seconds(),
+    );
+    tokio::time::sleep(Duration::from_secs_f64(SECONDS)).await;
+    let (last, cpu_after) = (
+        window.wait_until(frames).await.as_f64().unwrap(),
+        window.cpu_seconds(),
+    );
+    window.close().await;
+    ((last - first) / SECONDS, (cpu_after - cpu_before) / SECONDS)
 }

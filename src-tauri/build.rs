@@ -16,7 +16,7 @@ const COMMANDS: &[&str] = &[
     "test_connection",
     "wallet_action",
     "camera_start",
-    "camera_status",
+    "camera_frame_shown",
     "list_cameras",
     "camera_stop",
     "capture_photo",

@@ -2,12 +2,14 @@
 //! and a capture checked by the engine before it is accepted. The accepted
 //! photo waits here (in memory only) for the issuance that uses it.
 //!
-//! The preview is pulled, not pushed: the window asks for
-//! `camera://localhost/preview` again each time it has shown a frame, and
-//! the answer is the next frame the camera delivers. A busy window thus
-//! asks less often and skips frames; nothing queues anywhere.
+//! Preview frames are pushed over a channel as JPEG bytes, one at a time:
+//! the next frame goes only when the window says it showed the last (or
+//! after a second), so a busy window skips frames and nothing queues.
+//! Measured against a custom `camera://` scheme the window pulls from, the
+//! cost was the same (95% of a core at 30 fps, 960 px frames); the channel
+//! also carries the camera's status, so it stayed (numbers in the README).
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -15,17 +17,14 @@ use station_core::camera::preview::preview_jpeg;
 use station_core::camera::{CameraError, CameraStatus, CameraStream, Frame};
 use station_core::config::CameraConfig;
 use station_core::photo::{self, Photo, PhotoPolicy};
-use tauri::http::{Request, Response, StatusCode};
-use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
+use tauri::ipc::{Channel, InvokeResponseBody};
+use tokio::sync::{watch, Notify};
 
 use crate::error::AppError;
 
-/// The scheme the preview is served on.
-pub const PREVIEW_SCHEME: &str = "camera";
-
-/// How long a preview request waits for a frame before the window is told
-/// to ask for the camera's status.
-const FRAME_WAIT: Duration = Duration::from_secs(2);
+/// How long a preview frame may go unacknowledged before the next is sent
+/// anyway (a frame the window could not decode is never acknowledged).
+const SHOWN_WAIT: Duration = Duration::from_secs(1);
 
 /// How long starting a camera may take before the step shows "starting".
 const START_WAIT: Duration = Duration::from_secs(5);
@@ -34,7 +33,9 @@ const START_WAIT: Duration = Duration::from_secs(5);
 pub struct PhotoDesk {
     camera: Mutex<Option<CameraStream>>,
     /// The frame the window was last given: what "Take photo" captures.
-    shown: Mutex<Option<Frame>>,
+    shown: Arc<Mutex<Option<Frame>>>,
+    /// The window showed the frame it was given.
+    frame_shown: Arc<Notify>,
     accepted: Mutex<Option<Photo>>,
 }
 
@@ -52,61 +53,43 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl PhotoDesk {
-    /// Starts the configured camera (restarting it if it runs) and waits
-    /// until it delivers frames or says why it cannot.
-    pub async fn start(&self, config: &CameraConfig) -> Result<CameraView, AppError> {
+    /// Starts the configured camera (restarting it if it runs), waits
+    /// until it delivers frames or says why it cannot, and streams the
+    /// preview to `preview` until the camera stops.
+    pub async fn start(
+        &self,
+        config: &CameraConfig,
+        preview: Channel<InvokeResponseBody>,
+    ) -> Result<CameraView, AppError> {
         let stream = CameraStream::open(config)?;
         let mut status = stream.status();
+        let frames = stream.frames();
         *lock(&self.camera) = Some(stream);
         let _ = tokio::time::timeout(START_WAIT, status.wait_for(|s| *s != CameraStatus::Starting)).await;
+        tauri::async_runtime::spawn(send_preview(
+            frames,
+            status,
+            Arc::clone(&self.shown),
+            Arc::clone(&self.frame_shown),
+            preview,
+        ));
         Ok(self.view())
     }
 
     pub fn view(&self) -> CameraView {
         let status = lock(&self.camera).as_ref().map(|c| c.status().borrow().clone());
-        match status {
-            Some(CameraStatus::Live { name }) => CameraView {
-                name: Some(name),
-                problem: None,
-            },
-            Some(CameraStatus::Starting) => CameraView {
-                name: None,
-                problem: None,
-            },
-            Some(CameraStatus::Failed(problem)) => CameraView {
-                name: None,
-                problem: Some(problem.into()),
-            },
-            None => CameraView {
-                name: None,
-                problem: Some(CameraError::Stopped.into()),
-            },
-        }
+        view_of(status)
     }
 
-    /// Stops the camera and forgets the frames it showed.
+    /// The window showed the last preview frame: the next may go.
+    pub fn frame_shown(&self) {
+        self.frame_shown.notify_one();
+    }
+
+    /// Stops the camera (which ends its preview) and forgets its frames.
     pub fn stop(&self) {
         lock(&self.camera).take();
         lock(&self.shown).take();
-    }
-
-    /// The next frame after the one last shown, as a preview JPEG.
-    async fn next_preview(&self) -> Result<Vec<u8>, CameraError> {
-        let mut frames = lock(&self.camera).as_ref().ok_or(CameraError::Stopped)?.frames();
-        let last_shown = lock(&self.shown).as_ref().map_or(0, |f| f.sequence);
-        let frame = tokio::time::timeout(
-            FRAME_WAIT,
-            frames.wait_for(|f| f.as_ref().is_some_and(|f| f.sequence > last_shown)),
-        )
-        .await
-        .map_err(|_| CameraError::Stopped)?
-        .map_err(|_| CameraError::Stopped)?
-        .clone()
-        .ok_or(CameraError::Stopped)?;
-        *lock(&self.shown) = Some(frame.clone());
-        tauri::async_runtime::spawn_blocking(move || preview_jpeg(&frame.image))
-            .await
-            .map_err(|_| CameraError::Stopped)
     }
 
     /// Checks the frame on screen; an accepted photo is kept for the issuance.
@@ -141,26 +124,64 @@ impl PhotoDesk {
     }
 }
 
-/// Answers `camera://localhost/preview` with the next preview frame, or
-/// 503 when there is none (the window then asks for the camera's status).
-pub fn serve_preview<R: Runtime>(
-    context: UriSchemeContext<'_, R>,
-    _request: Request<Vec<u8>>,
-    responder: UriSchemeResponder,
+fn view_of(status: Option<CameraStatus>) -> CameraView {
+    match status {
+        Some(CameraStatus::Live { name }) => CameraView {
+            name: Some(name),
+            problem: None,
+        },
+        Some(CameraStatus::Starting) => CameraView {
+            name: None,
+            problem: None,
+        },
+        Some(CameraStatus::Failed(problem)) => CameraView {
+            name: None,
+            problem: Some(problem.into()),
+        },
+        None => CameraView {
+            name: None,
+            problem: Some(CameraError::Stopped.into()),
+        },
+    }
+}
+
+/// Sends the newest frame (JPEG bytes) whenever the window has shown the
+/// last one, and every change of the camera's status (a JSON
+/// [`CameraView`]); ends when the camera stops or the window is gone.
+async fn send_preview(
+    mut frames: watch::Receiver<Option<Frame>>,
+    mut status: watch::Receiver<CameraStatus>,
+    shown: Arc<Mutex<Option<Frame>>>,
+    frame_shown: Arc<Notify>,
+    preview: Channel<InvokeResponseBody>,
 ) {
-    let app = context.app_handle().clone();
-    tauri::async_runtime::spawn(async move {
-        let frame = app.state::<PhotoDesk>().next_preview().await;
-        let response = match frame {
-            Ok(jpeg) => Response::builder()
-                .header("Content-Type", "image/jpeg")
-                .header("Cache-Control", "no-store")
-                .body(jpeg),
-            Err(_) => Response::builder()
-                .status(StatusCode::SERVICE_UNAVAILABLE)
-                .header("Cache-Control", "no-store")
-                .body(Vec::new()),
+    loop {
+        let message = tokio::select! {
+            changed = frames.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let Some(frame) = frames.borrow_and_update().clone() else { continue };
+                *lock(&shown) = Some(frame.clone());
+                let Ok(jpeg) = tauri::async_runtime::spawn_blocking(move || preview_jpeg(&frame.image)).await else {
+                    return;
+                };
+                InvokeResponseBody::Raw(jpeg)
+            }
+            changed = status.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let view = view_of(Some(status.borrow_and_update().clone()));
+                InvokeResponseBody::Json(serde_json::to_string(&view).expect("a view serialises"))
+            }
         };
-        responder.respond(response.expect("a response of fixed, valid headers"));
-    });
+        let is_frame = matches!(message, InvokeResponseBody::Raw(_));
+        if preview.send(message).is_err() {
+            return;
+        }
+        if is_frame {
+            let _ = tokio::time::timeout(SHOWN_WAIT, frame_shown.notified()).await;
+        }
+    }
 }

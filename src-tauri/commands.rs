@@ -11,6 +11,7 @@ use station_core::provider::Claims;
 use station_core::secrets::{KeyringStore, Secret, SecretStore};
 use station_core::settings::{StationSettings, SETTINGS_SERVICE};
 use station_core::store::{FlowSummary, TimelineEntry};
+use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::camera::{CameraView, PhotoDesk};
@@ -273,14 +274,16 @@ pub async fn wallet_action(
 pub async fn camera_start(
     state: State<'_, AppState>,
     photos: State<'_, PhotoDesk>,
+    preview: Channel<InvokeResponseBody>,
 ) -> Result<CameraView, AppError> {
     let camera = state.station()?.engine.config().camera.clone();
-    photos.start(&camera).await
+    photos.start(&camera, preview).await
 }
 
+/// The window showed the last preview frame.
 #[tauri::command]
-pub fn camera_status(photos: State<'_, PhotoDesk>) -> CameraView {
-    photos.view()
+pub fn camera_frame_shown(photos: State<'_, PhotoDesk>) {
+    photos.frame_shown();
 }
 
 /// The webcams attached now, for Settings.

@@ -48,7 +48,6 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
     builder
         .manage(state)
         .manage(camera::PhotoDesk::default())
-        .register_asynchronous_uri_scheme_protocol(camera::PREVIEW_SCHEME, camera::serve_preview)
         .invoke_handler(tauri::generate_handler![
             commands::station_info,
             commands::check_claims,
@@ -64,7 +63,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::test_connection,
             commands::wallet_action,
             commands::camera_start,
-            commands::camera_status,
+            commands::camera_frame_shown,
             commands::list_cameras,
             commands::camera_stop,
             commands::capture_photo,

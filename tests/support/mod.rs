@@ -25,8 +25,9 @@ pub struct Setup {
     pub request_lifetime: Duration,
     pub result_reset_secs: u32,
     pub switch_back_secs: u64,
-    /// What the synthetic camera plays.
+    /// What the synthetic camera plays, and how fast.
     pub camera_pictures: PathBuf,
+    pub camera_fps: u32,
 }
 
 impl Default for Setup {
@@ -36,6 +37,7 @@ impl Default for Setup {
             result_reset_secs: 60,
             switch_back_secs: 10,
             camera_pictures: photo_fixture("astronaut.png"),
+            camera_fps: 25,
         }
     }
 }
@@ -88,7 +90,7 @@ claims = [
 
 [camera]
 pictures = "{pictures}"
-fps = 25
+fps = {fps}
 
 [templates.staff]
 display_name = "Staff badge"
@@ -120,6 +122,7 @@ accepted_issuers = ["did:web:issuer.example"]
         reset = setup.result_reset_secs,
         switch_back = setup.switch_back_secs,
         pictures = setup.camera_pictures.display(),
+        fps = setup.camera_fps,
     )
 }
 
@@ -290,6 +293,29 @@ impl Window {
             .find(|(id, _)| request_url.ends_with(id))
             .expect("the sandbox received the request shown");
         body["pin"]["value"].as_str().unwrap().to_owned()
+    }
+
+    /// CPU seconds used so far by everything this window runs: the driver,
+    /// WebKitWebDriver, the app and its WebKit processes (one process group).
+    pub fn cpu_seconds(&self) -> f64 {
+        let group = self.driver.id().to_string();
+        let ticks: u64 = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
+            .filter_map(|stat| {
+                // After the command name: state ppid pgrp … utime(12th) stime(13th).
+                let fields: Vec<&str> = stat.rsplit_once(") ")?.1.split_whitespace().collect();
+                (fields.get(2)? == &group.as_str())
+                    .then(|| {
+                        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+                    })
+                    .flatten()
+            })
+            .sum();
+        // The kernel counts in USER_HZ, 100 on Linux.
+        ticks as f64 / 100.0
     }
 
     pub async fn close(self) {

@@ -22,11 +22,25 @@ export function call(command, args = {}) {
 }
 
 /**
- * The address of a resource the station serves on its own `scheme` (the
- * camera preview); null outside the station.
+ * A channel the station streams messages into, delivered in order; pass it
+ * as a command argument. The station ends it.
  */
-export function stationUrl(scheme, path) {
-  return connected ? internals.convertFileSrc(path, scheme) : null;
+export function channel(onMessage) {
+  if (!connected) throw notConnected;
+  const early = new Map();
+  let next = 0;
+  const id = internals.transformCallback((raw) => {
+    if ("end" in raw) return internals.unregisterCallback(id);
+    early.set(raw.index, raw.message);
+    while (early.has(next)) {
+      const message = early.get(next);
+      early.delete(next);
+      next += 1;
+      onMessage(message);
+    }
+  });
+  const reference = `__CHANNEL__:${id}`;
+  return { toJSON: () => reference, __TAURI_TO_IPC_KEY__: () => reference };
 }
 
 /** Listens to a station event; resolves to a function that stops listening. */

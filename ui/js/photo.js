@@ -3,22 +3,21 @@
 // Retake / Use. The photo stays in the station's memory, never in the page
 // after this screen.
 //
-// The preview pulls frames: each shown frame asks for the next, so a busy
-// screen skips frames instead of queueing them. `data-frames` on the image
-// counts frames shown (the preview benchmark reads it).
+// The station pushes one preview frame at a time and sends the next when
+// this screen says it showed the last, so a busy screen skips frames
+// instead of queueing them. `data-frames` on the image counts frames shown
+// (the preview benchmark reads it).
 
-import { call, stationUrl } from "./bridge.js";
+import { call, channel } from "./bridge.js";
 import { byId, showError } from "./dom.js";
 import { go } from "./app.js";
 
 const LOOK_HERE = "Look at the camera, inside the oval. Press Space or Take photo.";
-const RETRY_MS = 1000;
 
 let pending = null;
 let streaming = false;
 let captured = false;
 let framesShown = 0;
-let retryTimer = null;
 
 export function init() {
   const preview = byId("preview");
@@ -26,11 +25,7 @@ export function init() {
     if (!streaming || captured) return;
     framesShown += 1;
     preview.dataset.frames = String(framesShown);
-    byId("photo-error").hidden = true;
-    requestFrame();
-  });
-  preview.addEventListener("error", () => {
-    if (streaming && !captured) cameraTrouble();
+    call("camera_frame_shown").catch(() => {});
   });
   byId("take-photo").addEventListener("click", take);
   byId("retake-photo").addEventListener("click", retake);
@@ -56,14 +51,12 @@ export async function show(args) {
   setButtons();
   byId("photo-error").hidden = true;
   byId("photo-status").textContent = "Starting the camera…";
-  const preview = byId("preview");
-  preview.classList.add("mirrored");
-  preview.parentElement.classList.remove("captured");
+  byId("preview").classList.add("mirrored");
+  byId("preview").parentElement.classList.remove("captured");
   try {
-    const camera = await call("camera_start");
     streaming = true;
-    describe(camera);
-    requestFrame();
+    const preview = channel(showPreview);
+    describe(await call("camera_start", { preview }));
   } catch (error) {
     byId("photo-status").textContent = "";
     showError(byId("photo-error"), error);
@@ -79,25 +72,25 @@ export function leave() {
 
 function stopCamera() {
   streaming = false;
-  clearTimeout(retryTimer);
+  const shown = byId("preview").src;
+  if (shown.startsWith("blob:")) URL.revokeObjectURL(shown);
   byId("preview").removeAttribute("src");
   call("camera_stop").catch(() => {});
 }
 
-function requestFrame() {
-  if (!streaming || captured) return;
-  byId("preview").src = `${stationUrl("camera", "preview")}?n=${framesShown}`;
-}
-
-/** No frame came: show why (unplugged, busy, …) and try again shortly. */
-async function cameraTrouble() {
-  try {
-    describe(await call("camera_status"));
-  } catch (error) {
-    showError(byId("photo-error"), error);
-  }
-  clearTimeout(retryTimer);
-  retryTimer = setTimeout(requestFrame, RETRY_MS);
+/**
+ * A frame, or news of the camera (unplugged, busy, back again). While a
+ * captured photo is on screen frames are not acknowledged, which slows the
+ * station's preview to one a second.
+ */
+function showPreview(message) {
+  if (!streaming) return;
+  if (!(message instanceof ArrayBuffer)) return describe(message);
+  if (captured) return;
+  const preview = byId("preview");
+  const shown = preview.src;
+  preview.src = URL.createObjectURL(new Blob([message], { type: "image/jpeg" }));
+  if (shown.startsWith("blob:")) URL.revokeObjectURL(shown);
 }
 
 function describe(camera) {
@@ -138,7 +131,7 @@ function retake() {
   preview.classList.add("mirrored");
   byId("photo-status").textContent = LOOK_HERE;
   setButtons();
-  requestFrame();
+  call("camera_frame_shown").catch(() => {});
 }
 
 function setButtons() {

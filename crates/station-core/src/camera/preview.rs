@@ -7,7 +7,7 @@ use image::imageops::FilterType;
 use image::RgbImage;
 
 /// Wide enough for a sharp preview on a desk screen.
-pub const PREVIEW_WIDTH: u32 = 960;
+pub const PREVIEW_WIDTH: u32 = 640;
 
 const PREVIEW_QUALITY: u8 = 70;
 
