@@ -127,13 +127,8 @@ async fn preview(source_fps: u32) -> (f64, f64) {
         ..Setup::default()
     })
     .await;
-    window.click("[data-template=staff]").await;
-    window.type_into("#claim-given_name", "Megan").await;
-    window
-        .wait_until("document.getElementById('claim-given_name').getAttribute('aria-invalid') === 'false'")
-        .await;
-    window.click("#create-request").await;
-    let frames = "Number(document.getElementById('preview').dataset.frames || 0)";
+    window.open_photo_step("Megan").await;
+    let frames = support::PREVIEW_FRAMES_SHOWN;
     window.wait_until(&format!("{frames} >= 10")).await;
     let (first, cpu_before) = (
         window.wait_until(frames).await.as_f64().unwrap(),

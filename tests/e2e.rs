@@ -9,7 +9,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{Setup, Window};
+use support::{Setup, Window, PREVIEW_FRAMES_SHOWN};
 
 fn decode_qr(png: &[u8], url: &str) -> bool {
     let image = image::load_from_memory(png).unwrap().to_luma8();
@@ -204,17 +204,10 @@ async fn the_form_names_missing_fields_and_the_wallet_panel_issues_and_verifies(
 #[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
 async fn the_camera_photo_is_checked_and_travels_as_a_jpeg_claim() {
     let window = Window::open(Setup::default()).await;
-    window.click("[data-template=staff]").await;
-    window.type_into("#claim-given_name", "Megan").await;
-    window
-        .wait_until("document.getElementById('claim-given_name').getAttribute('aria-invalid') === 'false'")
-        .await;
-    window.click("#create-request").await;
+    window.open_photo_step("Megan").await;
 
     // A live, mirrored preview from the synthetic camera: frames keep coming.
-    window
-        .wait_until("Number(document.getElementById('preview').dataset.frames || 0) >= 5")
-        .await;
+    window.wait_until(&format!("{PREVIEW_FRAMES_SHOWN} >= 5")).await;
     assert!(
         window
             .wait_until("document.getElementById('preview').classList.contains('mirrored')")
@@ -242,12 +235,7 @@ async fn the_camera_photo_is_checked_and_travels_as_a_jpeg_claim() {
             == true
     );
     window.click("#use-photo").await;
-    let url = window
-        .wait_until("document.querySelector('#qr').dataset.url")
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let url = window.request_url().await;
 
     let (_, body) = window
         .sandbox
@@ -284,15 +272,7 @@ async fn a_picture_without_a_face_is_refused_with_the_reason() {
         ..Setup::default()
     })
     .await;
-    window.click("[data-template=staff]").await;
-    window.type_into("#claim-given_name", "Megan").await;
-    window
-        .wait_until("document.getElementById('claim-given_name').getAttribute('aria-invalid') === 'false'")
-        .await;
-    window.click("#create-request").await;
-    window
-        .wait_until("Number(document.getElementById('preview').dataset.frames || 0) >= 1")
-        .await;
+    window.open_photo_step("Megan").await;
     window.click("#take-photo").await;
     let error = window.text("#photo-error").await;
     assert!(error.starts_with("no face was found"), "{error}");
@@ -305,6 +285,13 @@ async fn a_picture_without_a_face_is_refused_with_the_reason() {
     window.close().await;
 }
 
+/// Starts the door check and has the wallet open it.
+async fn check_at_the_door(window: &Window) -> station_sandbox::OpenedRequest {
+    window.click("[data-template=door]").await;
+    let door = window.request_url().await;
+    window.wallet.open(&door).await.unwrap()
+}
+
 #[tokio::test]
 #[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
 async fn a_door_check_with_constraints_and_face_check_passes_then_fails_on_the_score() {
@@ -315,14 +302,7 @@ async fn a_door_check_with_constraints_and_face_check_passes_then_fails_on_the_s
     window.click("#result-done").await;
 
     // The wallet's selfie matches (the sandbox scores 95 by default).
-    window.click("[data-template=door]").await;
-    let door = window
-        .wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let opened = window.wallet.open(&door).await.unwrap();
+    let opened = check_at_the_door(&window).await;
     window.wallet.present(&opened.request_id).await.unwrap();
     assert_eq!(window.text("#result-title").await, "Verified");
     assert!(
@@ -340,14 +320,7 @@ async fn a_door_check_with_constraints_and_face_check_passes_then_fails_on_the_s
 
     // Someone else holds the badge up: the score falls under 70.
     window.sandbox.set_face_check_score(40.0);
-    window.click("[data-template=door]").await;
-    let door = window
-        .wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let opened = window.wallet.open(&door).await.unwrap();
+    let opened = check_at_the_door(&window).await;
     window.wallet.present(&opened.request_id).await.unwrap();
     assert_eq!(window.text("#result-title").await, "Not completed");
     assert!(
@@ -370,14 +343,7 @@ async fn a_badge_outside_the_door_constraint_is_not_presented() {
     assert_eq!(window.text("#result-title").await, "Issued");
     window.click("#result-done").await;
 
-    window.click("[data-template=door]").await;
-    let door = window
-        .wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let opened = window.wallet.open(&door).await.unwrap();
+    let opened = check_at_the_door(&window).await;
     let _ = window.wallet.present(&opened.request_id).await;
     assert_eq!(window.text("#result-title").await, "Not completed");
     let detail = window.text("#result-detail").await;

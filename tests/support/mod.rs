@@ -126,6 +126,9 @@ accepted_issuers = ["did:web:issuer.example"]
     )
 }
 
+/// How many preview frames the photo step has shown (a JS expression).
+pub const PREVIEW_FRAMES_SHOWN: &str = "Number(document.getElementById('preview').dataset.frames || 0)";
+
 impl Window {
     /// Starts a sandbox, the app (through tauri-driver) and a WebDriver
     /// session; waits for the Home screen.
@@ -244,16 +247,12 @@ impl Window {
         )
         .await;
         self.click("#create-request").await;
-        self.wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
-            .await
-            .as_str()
-            .unwrap()
-            .to_owned()
+        self.request_url().await
     }
 
-    /// Fills in the staff badge for `given`, takes the camera's photo and
-    /// uses it; returns the URL of the request shown.
-    pub async fn request_staff_badge(&self, given: &str) -> String {
+    /// Fills in the staff badge for `given` and goes on to the photo step;
+    /// returns once the preview shows frames.
+    pub async fn open_photo_step(&self, given: &str) {
         self.click("[data-template=staff]").await;
         self.type_into("#claim-given_name", given).await;
         self.wait_until(
@@ -261,12 +260,22 @@ impl Window {
         )
         .await;
         self.click("#create-request").await;
-        self.wait_until("Number(document.getElementById('preview').dataset.frames || 0) >= 1")
-            .await;
+        self.wait_until(PREVIEW_FRAMES_SHOWN).await;
+    }
+
+    /// The staff badge for `given` with the camera's photo; returns the URL
+    /// of the request shown.
+    pub async fn request_staff_badge(&self, given: &str) -> String {
+        self.open_photo_step(given).await;
         self.click("#take-photo").await;
         self.wait_until("document.getElementById('photo-status').textContent.startsWith('Photo accepted')")
             .await;
         self.click("#use-photo").await;
+        self.request_url().await
+    }
+
+    /// The URL of the request whose QR code is on screen.
+    pub async fn request_url(&self) -> String {
         self.wait_until("document.querySelector('#qr svg') && document.querySelector('#qr').dataset.url")
             .await
             .as_str()

@@ -18,6 +18,7 @@ let pending = null;
 let streaming = false;
 let captured = false;
 let framesShown = 0;
+let checking = false;
 
 export function init() {
   const preview = byId("preview");
@@ -94,6 +95,9 @@ function showPreview(message) {
 }
 
 function describe(camera) {
+  // The answer to camera_start can arrive after the first frames, even
+  // after a capture: it must not cover what the capture said.
+  if (checking || captured) return;
   if (camera.problem) {
     showError(byId("photo-error"), camera.problem);
     byId("photo-status").textContent = "";
@@ -107,6 +111,7 @@ async function take() {
   if (!streaming) return;
   byId("photo-error").hidden = true;
   byId("photo-status").textContent = "Checking the photo…";
+  checking = true;
   try {
     const photo = await call("capture_photo");
     captured = true;
@@ -120,6 +125,7 @@ async function take() {
     byId("photo-status").textContent = "";
     showError(byId("photo-error"), error);
   }
+  checking = false;
   setButtons();
 }
 
