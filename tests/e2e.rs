@@ -224,10 +224,7 @@ async fn the_camera_photo_is_checked_and_travels_as_a_jpeg_claim() {
         )
         .await
         .unwrap();
-    // The check runs in the engine (a debug build takes a moment).
-    window
-        .wait_until("document.getElementById('photo-status').textContent.startsWith('Photo accepted')")
-        .await;
+    assert_eq!(window.photo_verdict().await, "accepted");
     assert!(
         window
             .wait_until("!document.getElementById('preview').classList.contains('mirrored')")
@@ -274,7 +271,7 @@ async fn a_picture_without_a_face_is_refused_with_the_reason() {
     .await;
     window.open_photo_step("Megan").await;
     window.click("#take-photo").await;
-    let error = window.text("#photo-error").await;
+    let error = window.photo_verdict().await;
     assert!(error.starts_with("no face was found"), "{error}");
     assert!(
         window

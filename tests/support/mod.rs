@@ -186,7 +186,11 @@ impl Window {
 
     /// Waits until `script` (a JS expression) is truthy; returns its value.
     pub async fn wait_until(&self, script: &str) -> serde_json::Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_until_within(script, Duration::from_secs(20)).await
+    }
+
+    pub async fn wait_until_within(&self, script: &str, limit: Duration) -> serde_json::Value {
+        let deadline = Instant::now() + limit;
         loop {
             // WebKitWebDriver cannot return `undefined`.
             let wrapped = format!("const value = ({script}); return value === undefined ? null : value;");
@@ -268,10 +272,23 @@ impl Window {
     pub async fn request_staff_badge(&self, given: &str) -> String {
         self.open_photo_step(given).await;
         self.click("#take-photo").await;
-        self.wait_until("document.getElementById('photo-status').textContent.startsWith('Photo accepted')")
-            .await;
+        assert_eq!(self.photo_verdict().await, "accepted");
         self.click("#use-photo").await;
         self.request_url().await
+    }
+
+    /// Waits for the engine's verdict on the photo taken: "accepted", or
+    /// the reason shown. A debug build on a busy 2-core machine takes a while.
+    pub async fn photo_verdict(&self) -> String {
+        self
+            .wait_until_within(
+                "(() => { const status = document.getElementById('photo-status').textContent; const error = document.getElementById('photo-error'); return status.startsWith('Photo accepted') ? 'accepted' : (!error.hidden && error.textContent); })()",
+                Duration::from_secs(90),
+            )
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The URL of the request whose QR code is on screen.

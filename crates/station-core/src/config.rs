@@ -29,6 +29,8 @@ pub const ENTRA_SCOPE: &str = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
 /// The preview API's permission (seed 002).
 pub const ENTRA_PREVIEW_SCOPE: &str = "bbb94529-53a3-4be5-a069-7eaf2712b826/.default";
 const DEFAULT_CALLBACK_BIND: &str = "127.0.0.1:47381";
+const DEFAULT_POLL_INTERVAL_MS: u64 = 1000;
+const DEFAULT_OFFER_LIFETIME_SECS: u64 = 600;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -222,6 +224,58 @@ pub struct ServiceConfig {
 #[derive(Debug, Clone)]
 pub enum ServiceKind {
     Entra(EntraConfig),
+    Orchestration(OrchestrationConfig),
+    Oid4vci(Oid4vciConfig),
+}
+
+/// Verified Orchestration's GraphQL API (seed 000), signed in with OAuth2
+/// client credentials like Entra.
+#[derive(Debug, Clone)]
+pub struct OrchestrationConfig {
+    pub api_url: Url,
+    /// Where subscriptions are served (graphql-transport-ws).
+    pub ws_url: Url,
+    pub token_url: Url,
+    pub client_id: String,
+    pub scope: String,
+    pub events: OrchestrationEvents,
+}
+
+/// How a Verified Orchestration request's events reach the station.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrchestrationEvents {
+    /// The `issuanceEvent` subscription: no public callback URL needed.
+    Subscription,
+    /// The service calls the station's callback listener, as Entra does.
+    Callback,
+}
+
+/// An OID4VCI issuer's admin API (seed 004), with an API key. Offer
+/// statuses are polled: the issuer's webhooks are sent once, never retried.
+#[derive(Debug, Clone)]
+pub struct Oid4vciConfig {
+    pub api_base: Url,
+    pub poll_interval: Duration,
+    /// How long an offer is shown before a new one replaces it.
+    pub offer_lifetime: Duration,
+    pub url_scheme: OfferScheme,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferScheme {
+    /// `openid-credential-offer://`
+    CredentialOffer,
+    /// `haip://`
+    Haip,
+}
+
+impl OfferScheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferScheme::CredentialOffer => "openid-credential-offer://",
+            OfferScheme::Haip => "haip://",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,9 +310,8 @@ pub struct IssuanceTemplate {
     pub display_name: String,
     pub service: String,
     pub credential_type: String,
-    pub manifest: Url,
-    pub authority: String,
-    pub client_name: String,
+    /// What the service needs to know which credential to issue.
+    pub target: IssuanceTarget,
     /// `None`: no PIN.
     pub pin_length: Option<u8>,
     pub pin_hashed: bool,
@@ -266,6 +319,31 @@ pub struct IssuanceTemplate {
     /// The claim that carries the recipient's photo (a JPEG, base64url), if
     /// the credential has one; a photo is then required to issue it.
     pub photo_claim: Option<String>,
+}
+
+/// The service-specific half of an issuance template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuanceTarget {
+    /// The contract's manifest and the issuer's DID.
+    Entra {
+        manifest: Url,
+        authority: String,
+        client_name: String,
+    },
+    /// The contract, by its id.
+    Orchestration { contract_id: String },
+    /// The issuer's credential definition, and whether the credential is
+    /// ready at once or its claims are supplied later.
+    Oid4vci {
+        credential_definition_id: String,
+        mode: Oid4vciMode,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Oid4vciMode {
+    InTime,
+    Deferred,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -403,6 +481,15 @@ struct RawService {
     authority_host: Option<String>,
     api_base: Option<String>,
     scope: Option<String>,
+    // Verified Orchestration
+    api_url: Option<String>,
+    ws_url: Option<String>,
+    token_url: Option<String>,
+    events: Option<String>,
+    // OID4VCI
+    poll_interval_ms: Option<u64>,
+    offer_lifetime_secs: Option<u64>,
+    url_scheme: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -417,6 +504,9 @@ struct RawTemplate {
     client_name: Option<String>,
     // issuance
     manifest: Option<String>,
+    contract_id: Option<String>,
+    credential_definition_id: Option<String>,
+    issuance_mode: Option<String>,
     pin_length: Option<u8>,
     pin_hashed: Option<bool>,
     #[serde(default)]
@@ -434,12 +524,50 @@ struct RawTemplate {
     face_check: Option<RawFaceCheck>,
 }
 
+impl RawService {
+    /// The names of the optional fields that are set.
+    fn fields_set(&self) -> Vec<&'static str> {
+        [
+            ("tenant", self.tenant.is_some()),
+            ("client_id", self.client_id.is_some()),
+            ("authority_host", self.authority_host.is_some()),
+            ("api_base", self.api_base.is_some()),
+            ("scope", self.scope.is_some()),
+            ("api_url", self.api_url.is_some()),
+            ("ws_url", self.ws_url.is_some()),
+            ("token_url", self.token_url.is_some()),
+            ("events", self.events.is_some()),
+            ("poll_interval_ms", self.poll_interval_ms.is_some()),
+            ("offer_lifetime_secs", self.offer_lifetime_secs.is_some()),
+            ("url_scheme", self.url_scheme.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+}
+
+/// The WebSocket address of a GraphQL endpoint served over HTTP(S).
+fn websocket_url(api_url: &Url) -> Url {
+    let mut ws = api_url.clone();
+    let scheme = if api_url.scheme() == "https" { "wss" } else { "ws" };
+    // Both schemes are special and of the same kind, so this cannot fail.
+    let _ = ws.set_scheme(scheme);
+    ws
+}
+
 impl RawTemplate {
     /// The first field set that only the other kind of template uses: a
     /// misplaced setting would otherwise be silently ignored.
     fn fields_of_the_other_kind(&self) -> Option<&'static str> {
         let issuance_only = [
             ("manifest", self.manifest.is_some()),
+            ("contract_id", self.contract_id.is_some()),
+            (
+                "credential_definition_id",
+                self.credential_definition_id.is_some(),
+            ),
+            ("issuance_mode", self.issuance_mode.is_some()),
             ("pin_length", self.pin_length.is_some()),
             ("pin_hashed", self.pin_hashed.is_some()),
             ("claims", !self.claims.is_empty()),
@@ -461,6 +589,16 @@ impl RawTemplate {
         };
         other.iter().find(|(_, set)| *set).map(|(name, _)| *name)
     }
+}
+
+/// The fields of a raw template that only some services use.
+struct IssuanceTargetFields {
+    manifest: Option<String>,
+    authority: Option<String>,
+    client_name: String,
+    contract_id: Option<String>,
+    credential_definition_id: Option<String>,
+    issuance_mode: Option<String>,
 }
 
 fn default_template_kind() -> String {
@@ -683,19 +821,55 @@ impl Validator<'_> {
 
     fn service(&self, name: &str, raw: RawService) -> Result<ServiceConfig, ConfigError> {
         let field = |f: &str| format!("services.{name}.{f}");
-        let api_shape = match raw.kind.as_str() {
-            "entra" => EntraApiShape::Current,
-            "entra-preview" => EntraApiShape::Preview,
+        let (kind_name, allowed): (&str, &[&str]) = match raw.kind.as_str() {
+            "entra" | "entra-preview" => (
+                "an Entra",
+                &["tenant", "client_id", "authority_host", "api_base", "scope"],
+            ),
+            "orchestration" => (
+                "a Verified Orchestration",
+                &["client_id", "scope", "api_url", "ws_url", "token_url", "events"],
+            ),
+            "oid4vci" => (
+                "an OID4VCI",
+                &["api_base", "poll_interval_ms", "offer_lifetime_secs", "url_scheme"],
+            ),
             other => {
                 return Err(self.invalid(
                     field("kind"),
                     format!("is '{other}', which this station does not know"),
-                    "use \"entra\" (or \"entra-preview\" for the older preview API)",
+                    "use \"entra\" (or \"entra-preview\" for the older preview API), \"orchestration\" or \"oid4vci\"",
                 ))
             }
         };
+        if let Some(stray) = raw.fields_set().into_iter().find(|f| !allowed.contains(f)) {
+            return Err(self.invalid(
+                field(stray),
+                format!("does not apply to {kind_name} service"),
+                format!("remove it; {kind_name} service takes {}", allowed.join(", ")),
+            ));
+        }
+        let kind = match raw.kind.as_str() {
+            "orchestration" => ServiceKind::Orchestration(self.orchestration(name, &raw)?),
+            "oid4vci" => ServiceKind::Oid4vci(self.oid4vci(name, &raw)?),
+            _ => ServiceKind::Entra(self.entra(name, raw.kind == "entra-preview", &raw)?),
+        };
+        Ok(ServiceConfig {
+            name: name.to_owned(),
+            sandbox: raw.sandbox,
+            kind,
+        })
+    }
+
+    fn entra(&self, name: &str, preview: bool, raw: &RawService) -> Result<EntraConfig, ConfigError> {
+        let field = |f: &str| format!("services.{name}.{f}");
+        let api_shape = if preview {
+            EntraApiShape::Preview
+        } else {
+            EntraApiShape::Current
+        };
         let tenant = self.required(
-            raw.tenant,
+            raw.tenant.clone(),
             &field("tenant"),
             "set your Entra tenant ID (a GUID) or tenant name",
         )?;
@@ -711,7 +885,7 @@ impl Validator<'_> {
             ));
         }
         let client_id = self.required(
-            raw.client_id,
+            raw.client_id.clone(),
             &field("client_id"),
             "set the application (client) ID of your app registration",
         )?;
@@ -731,17 +905,120 @@ impl Validator<'_> {
             EntraApiShape::Current => ENTRA_SCOPE,
             EntraApiShape::Preview => ENTRA_PREVIEW_SCOPE,
         };
-        Ok(ServiceConfig {
-            name: name.to_owned(),
-            sandbox: raw.sandbox,
-            kind: ServiceKind::Entra(EntraConfig {
-                tenant,
-                client_id,
-                authority_host,
-                api_base,
-                api_shape,
-                scope: raw.scope.unwrap_or_else(|| default_scope.to_owned()),
-            }),
+        Ok(EntraConfig {
+            tenant,
+            client_id,
+            authority_host,
+            api_base,
+            api_shape,
+            scope: raw.scope.clone().unwrap_or_else(|| default_scope.to_owned()),
+        })
+    }
+
+    fn orchestration(&self, name: &str, raw: &RawService) -> Result<OrchestrationConfig, ConfigError> {
+        let field = |f: &str| format!("services.{name}.{f}");
+        let api_url = self.http_url(
+            &self.required(
+                raw.api_url.clone(),
+                &field("api_url"),
+                "set the GraphQL endpoint of your Verified Orchestration instance",
+            )?,
+            &field("api_url"),
+        )?;
+        let ws_url = match &raw.ws_url {
+            Some(url) => Url::parse(url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "ws" | "wss"))
+                .ok_or_else(|| {
+                    self.invalid(
+                        field("ws_url"),
+                        format!("'{url}' is not a ws:// or wss:// URL"),
+                        "give the WebSocket address of the GraphQL endpoint",
+                    )
+                })?,
+            None => websocket_url(&api_url),
+        };
+        let token_url = self.http_url(
+            &self.required(
+                raw.token_url.clone(),
+                &field("token_url"),
+                "set the OAuth2 token endpoint, e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token",
+            )?,
+            &field("token_url"),
+        )?;
+        let client_id = self.required(
+            raw.client_id.clone(),
+            &field("client_id"),
+            "set the client ID the instance gave this station",
+        )?;
+        let scope = self.required(
+            raw.scope.clone(),
+            &field("scope"),
+            "set the API scope of your instance, e.g. api://<instance>/.default",
+        )?;
+        let events = match raw.events.as_deref() {
+            None | Some("subscription") => OrchestrationEvents::Subscription,
+            Some("callback") => OrchestrationEvents::Callback,
+            Some(other) => {
+                return Err(self.invalid(
+                    field("events"),
+                    format!("is '{other}'"),
+                    "use \"subscription\" (no public URL needed) or \"callback\"",
+                ))
+            }
+        };
+        Ok(OrchestrationConfig {
+            api_url,
+            ws_url,
+            token_url,
+            client_id,
+            scope,
+            events,
+        })
+    }
+
+    fn oid4vci(&self, name: &str, raw: &RawService) -> Result<Oid4vciConfig, ConfigError> {
+        let field = |f: &str| format!("services.{name}.{f}");
+        let api_base = self.http_url(
+            &self.required(
+                raw.api_base.clone(),
+                &field("api_base"),
+                "set the base URL of the issuer's admin API",
+            )?,
+            &field("api_base"),
+        )?;
+        let poll_interval_ms = raw.poll_interval_ms.unwrap_or(DEFAULT_POLL_INTERVAL_MS);
+        if !(200..=10_000).contains(&poll_interval_ms) {
+            return Err(self.invalid(
+                field("poll_interval_ms"),
+                format!("is {poll_interval_ms}"),
+                "use 200 to 10000 ms; 1000 shows the PIN within a second of the scan",
+            ));
+        }
+        let offer_lifetime_secs = raw.offer_lifetime_secs.unwrap_or(DEFAULT_OFFER_LIFETIME_SECS);
+        if !(30..=86_400).contains(&offer_lifetime_secs) {
+            return Err(self.invalid(
+                field("offer_lifetime_secs"),
+                format!("is {offer_lifetime_secs}"),
+                "use 30 to 86400 seconds, no longer than the issuer keeps a pre-authorized code",
+            ));
+        }
+        let url_scheme = match raw.url_scheme.as_deref() {
+            None | Some("openid-credential-offer://") => OfferScheme::CredentialOffer,
+            Some("haip://") => OfferScheme::Haip,
+            Some(other) => {
+                return Err(self.invalid(
+                    field("url_scheme"),
+                    format!("is '{other}'"),
+                    "use \"openid-credential-offer://\" or \"haip://\"",
+                ))
+            }
+        };
+        Ok(Oid4vciConfig {
+            api_base,
+            poll_interval: Duration::from_millis(poll_interval_ms),
+            offer_lifetime: Duration::from_secs(offer_lifetime_secs),
+            url_scheme,
         })
     }
 
@@ -781,16 +1058,22 @@ impl Validator<'_> {
             &field("credential_type"),
             "set the credential type from the contract, e.g. VerifiedEmployee",
         )?;
-        let authority = self.did(raw.authority, &field("authority"))?;
         let client_name = raw.client_name.unwrap_or_else(|| "Issuance Station".to_owned());
+        let kind = &services[&service].kind;
         match raw.kind.as_str() {
             "issuance" => {
-                let manifest_text = self.required(
-                    raw.manifest,
-                    &field("manifest"),
-                    "set the contract's manifest URL from the Verified ID portal",
+                let target = self.issuance_target(
+                    name,
+                    kind,
+                    IssuanceTargetFields {
+                        manifest: raw.manifest,
+                        authority: raw.authority,
+                        client_name,
+                        contract_id: raw.contract_id,
+                        credential_definition_id: raw.credential_definition_id,
+                        issuance_mode: raw.issuance_mode,
+                    },
                 )?;
-                let manifest = self.http_url(&manifest_text, &field("manifest"))?;
                 let pin_length = match raw.pin_length.unwrap_or(DEFAULT_PIN_LENGTH) {
                     0 => None,
                     n if (MIN_PIN_LENGTH..=MAX_PIN_LENGTH).contains(&n) => Some(n),
@@ -812,9 +1095,7 @@ impl Validator<'_> {
                     display_name,
                     service,
                     credential_type,
-                    manifest,
-                    authority,
-                    client_name,
+                    target,
                     pin_length,
                     pin_hashed: raw.pin_hashed.unwrap_or(false),
                     claims,
@@ -822,6 +1103,14 @@ impl Validator<'_> {
                 }))
             }
             "presentation" => {
+                if !matches!(kind, ServiceKind::Entra(_)) {
+                    return Err(self.invalid(
+                        field("service"),
+                        format!("names '{service}', which cannot ask a wallet to present"),
+                        "verify with a Microsoft Entra Verified ID service",
+                    ));
+                }
+                let authority = self.did(raw.authority, &field("authority"))?;
                 let constraints = raw
                     .constraints
                     .into_iter()
@@ -853,6 +1142,81 @@ impl Validator<'_> {
                 format!("is '{other}'"),
                 "use \"issuance\" or \"presentation\"",
             )),
+        }
+    }
+
+    /// The service-specific fields of an issuance template: each service
+    /// needs its own, and refuses the others' (they would be ignored).
+    fn issuance_target(
+        &self,
+        template: &str,
+        kind: &ServiceKind,
+        raw: IssuanceTargetFields,
+    ) -> Result<IssuanceTarget, ConfigError> {
+        let field = |f: &str| format!("templates.{template}.{f}");
+        let (service_kind, allowed): (&str, &[&str]) = match kind {
+            ServiceKind::Entra(_) => ("an Entra", &["manifest", "authority"]),
+            ServiceKind::Orchestration(_) => ("a Verified Orchestration", &["contract_id"]),
+            ServiceKind::Oid4vci(_) => ("an OID4VCI", &["credential_definition_id", "issuance_mode"]),
+        };
+        let set = [
+            ("manifest", raw.manifest.is_some()),
+            ("authority", raw.authority.is_some()),
+            ("contract_id", raw.contract_id.is_some()),
+            ("credential_definition_id", raw.credential_definition_id.is_some()),
+            ("issuance_mode", raw.issuance_mode.is_some()),
+        ];
+        if let Some((stray, _)) = set
+            .iter()
+            .find(|(name, is_set)| *is_set && !allowed.contains(name))
+        {
+            return Err(self.invalid(
+                field(stray),
+                format!("does not apply to {service_kind} service"),
+                format!("remove it; {service_kind} template uses {}", allowed.join(", ")),
+            ));
+        }
+        match kind {
+            ServiceKind::Entra(_) => {
+                let manifest_text = self.required(
+                    raw.manifest,
+                    &field("manifest"),
+                    "set the contract's manifest URL from the Verified ID portal",
+                )?;
+                Ok(IssuanceTarget::Entra {
+                    manifest: self.http_url(&manifest_text, &field("manifest"))?,
+                    authority: self.did(raw.authority, &field("authority"))?,
+                    client_name: raw.client_name,
+                })
+            }
+            ServiceKind::Orchestration(_) => Ok(IssuanceTarget::Orchestration {
+                contract_id: self.required(
+                    raw.contract_id,
+                    &field("contract_id"),
+                    "set the contract's id from the Verified Orchestration portal",
+                )?,
+            }),
+            ServiceKind::Oid4vci(_) => {
+                let mode = match raw.issuance_mode.as_deref() {
+                    None | Some("in_time") => Oid4vciMode::InTime,
+                    Some("deferred") => Oid4vciMode::Deferred,
+                    Some(other) => {
+                        return Err(self.invalid(
+                            field("issuance_mode"),
+                            format!("is '{other}'"),
+                            "use \"in_time\" (issued at once) or \"deferred\" (claims supplied later)",
+                        ))
+                    }
+                };
+                Ok(IssuanceTarget::Oid4vci {
+                    credential_definition_id: self.required(
+                        raw.credential_definition_id,
+                        &field("credential_definition_id"),
+                        "set the issuer's credential definition id",
+                    )?,
+                    mode,
+                })
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::config::ServiceKind;
+use crate::config::{OrchestrationEvents, ServiceKind};
 use crate::engine::Engine;
 use crate::events::{event_channel, FlowEvent};
 
@@ -46,18 +46,25 @@ pub async fn run(engine: &Engine) -> Vec<Check> {
         let Some(provider) = engine.provider(name) else {
             continue;
         };
-        let ServiceKind::Entra(entra) = &service.kind;
-        let label = format!(
-            "service '{name}': credentials and token from {}",
-            entra.authority_host
-        );
+        let (signs_in_at, service_url, calls_back) = match &service.kind {
+            ServiceKind::Entra(entra) => (entra.authority_host.to_string(), &entra.api_base, true),
+            ServiceKind::Orchestration(vo) => (
+                vo.token_url.to_string(),
+                &vo.api_url,
+                vo.events == OrchestrationEvents::Callback,
+            ),
+            ServiceKind::Oid4vci(issuer) => {
+                (format!("{} (API key)", issuer.api_base), &issuer.api_base, false)
+            }
+        };
+        let label = format!("service '{name}': credentials and token from {signs_in_at}");
         checks.push(match provider.check_access().await {
             Ok(()) => Check::pass(label, "access token obtained"),
             Err(error) => Check::fail(label, error.to_string()),
         });
         // A service on this machine (the sandbox) reaches a loopback
         // listener; any other needs a public callback URL.
-        if config.callback.public_url.is_none() && !is_on_this_machine(&entra.api_base) {
+        if calls_back && config.callback.public_url.is_none() && !is_on_this_machine(service_url) {
             checks.push(Check::fail(
                 format!("service '{name}': callback URL"),
                 format!(

@@ -14,6 +14,8 @@ use crate::events::{CallbackListener, ListenerError};
 use crate::flow::{self, FlowContext, FlowHandle, FlowRequest};
 use crate::photo::Photo;
 use crate::provider::entra::EntraProvider;
+use crate::provider::oid4vci::Oid4vciProvider;
+use crate::provider::orchestration::OrchestrationProvider;
 use crate::provider::retry::RetryPolicy;
 use crate::provider::{Claims, Provider, ProviderError};
 use crate::secrets::SecretStore;
@@ -151,16 +153,28 @@ impl Engine {
             })?;
         let mut providers: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
         for (name, service) in &config.services {
-            let provider = match &service.kind {
-                ServiceKind::Entra(entra) => EntraProvider::new(
+            let provider: Arc<dyn Provider> = match &service.kind {
+                ServiceKind::Entra(entra) => Arc::new(EntraProvider::new(
                     name,
                     entra.clone(),
                     http.clone(),
                     Arc::clone(&secrets),
                     RetryPolicy::default(),
-                )?,
+                )?),
+                ServiceKind::Oid4vci(issuer) => Arc::new(Oid4vciProvider::new(
+                    name,
+                    issuer.clone(),
+                    http.clone(),
+                    Arc::clone(&secrets),
+                )),
+                ServiceKind::Orchestration(vo) => Arc::new(OrchestrationProvider::new(
+                    name,
+                    vo.clone(),
+                    http.clone(),
+                    Arc::clone(&secrets),
+                )),
             };
-            providers.insert(name.clone(), Arc::new(provider));
+            providers.insert(name.clone(), provider);
         }
         let listener = CallbackListener::bind(&config.callback).await?;
         let history = History::open(data_dir)?;

@@ -7,7 +7,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml_edit::{value, DocumentMut, Item, Table};
 
-use crate::config::{CameraSource, ConfigError, ServiceKind, StationConfig, StationOptions, Template};
+use crate::config::{
+    CameraSource, ConfigError, IssuanceTarget, ServiceKind, StationConfig, StationOptions, Template,
+};
 
 /// The service the Settings screen manages.
 pub const SETTINGS_SERVICE: &str = "entra";
@@ -60,8 +62,7 @@ impl StationSettings {
             camera_height: camera.height,
         };
         let Some(config) = config else { return settings };
-        if let Some(service) = config.services.get(SETTINGS_SERVICE) {
-            let ServiceKind::Entra(entra) = &service.kind;
+        if let Some(ServiceKind::Entra(entra)) = config.services.get(SETTINGS_SERVICE).map(|s| &s.kind) {
             settings.tenant = entra.tenant.clone();
             settings.client_id = entra.client_id.clone();
         }
@@ -70,9 +71,14 @@ impl StationSettings {
             _ => None,
         });
         if let Some(template) = template {
-            settings.authority = template.authority.clone();
             settings.credential_type = template.credential_type.clone();
-            settings.manifest = template.manifest.to_string();
+            if let IssuanceTarget::Entra {
+                manifest, authority, ..
+            } = &template.target
+            {
+                settings.authority = authority.clone();
+                settings.manifest = manifest.to_string();
+            }
         }
         settings.callback_public_url = config
             .callback

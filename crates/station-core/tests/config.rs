@@ -1,7 +1,8 @@
 //! Config errors name the file, the field and the fix.
 
 use station_core::config::{
-    CameraSource, ConstraintRule, EntraApiShape, ServiceKind, StationConfig, Template,
+    CameraSource, ConstraintRule, EntraApiShape, IssuanceTarget, OfferScheme, Oid4vciMode,
+    OrchestrationEvents, ServiceKind, StationConfig, Template,
 };
 use station_core::error::ErrorCode;
 
@@ -38,7 +39,9 @@ fn error_for(text: &str) -> String {
 #[test]
 fn a_valid_config_gets_microsoft_defaults() {
     let config = StationConfig::from_toml(VALID, "test").unwrap();
-    let ServiceKind::Entra(entra) = &config.services["contoso"].kind;
+    let ServiceKind::Entra(entra) = &config.services["contoso"].kind else {
+        panic!("an Entra service")
+    };
     assert_eq!(
         entra.authority_host.as_str(),
         "https://login.microsoftonline.com/"
@@ -192,7 +195,9 @@ fn the_preview_shape_defaults_to_the_preview_host() {
         "t",
     )
     .unwrap();
-    let ServiceKind::Entra(entra) = &config.services["contoso"].kind;
+    let ServiceKind::Entra(entra) = &config.services["contoso"].kind else {
+        panic!("an Entra service")
+    };
     assert_eq!(entra.api_base.as_str(), "https://beta.did.msidentity.com/");
     assert_eq!(entra.scope, "bbb94529-53a3-4be5-a069-7eaf2712b826/.default");
 }
@@ -265,4 +270,97 @@ fn a_webcam_and_pictures_together_are_refused() {
         "{message}"
     );
     assert!(message.contains("not both"), "{message}");
+}
+
+const ISSUER_AND_ORCHESTRATION: &str = r#"
+[services.issuer]
+kind = "oid4vci"
+api_base = "https://issuer.example/admin"
+poll_interval_ms = 500
+
+[services.vo]
+kind = "orchestration"
+api_url = "https://instance.api.verifiedorchestration.com/graphql"
+token_url = "https://login.microsoftonline.com/t/oauth2/v2.0/token"
+client_id = "desk"
+scope = "api://instance/.default"
+
+[templates.pass]
+service = "issuer"
+credential_type = "EventPass"
+credential_definition_id = "EventBadge"
+issuance_mode = "deferred"
+claims = [ { name = "given_name", required = true } ]
+
+[templates.member]
+service = "vo"
+credential_type = "Membership"
+contract_id = "c-123"
+claims = [ { name = "given_name", required = true } ]
+"#;
+
+#[test]
+fn oid4vci_and_orchestration_services_take_their_own_fields() {
+    let config = StationConfig::from_toml(ISSUER_AND_ORCHESTRATION, "t").unwrap();
+    let ServiceKind::Oid4vci(issuer) = &config.services["issuer"].kind else {
+        panic!("an OID4VCI service")
+    };
+    assert_eq!(issuer.poll_interval, std::time::Duration::from_millis(500));
+    assert_eq!(issuer.url_scheme, OfferScheme::CredentialOffer);
+    let ServiceKind::Orchestration(vo) = &config.services["vo"].kind else {
+        panic!("a Verified Orchestration service")
+    };
+    assert_eq!(
+        vo.ws_url.as_str(),
+        "wss://instance.api.verifiedorchestration.com/graphql"
+    );
+    assert_eq!(vo.events, OrchestrationEvents::Subscription);
+    let Template::Issuance(pass) = &config.templates["pass"] else {
+        panic!()
+    };
+    assert_eq!(
+        pass.target,
+        IssuanceTarget::Oid4vci {
+            credential_definition_id: "EventBadge".into(),
+            mode: Oid4vciMode::Deferred
+        }
+    );
+    let Template::Issuance(member) = &config.templates["member"] else {
+        panic!()
+    };
+    assert_eq!(
+        member.target,
+        IssuanceTarget::Orchestration {
+            contract_id: "c-123".into()
+        }
+    );
+}
+
+#[test]
+fn a_field_of_another_service_is_named_with_what_that_service_takes() {
+    let message = error_for(&ISSUER_AND_ORCHESTRATION.replace(
+        "credential_definition_id = \"EventBadge\"",
+        "credential_definition_id = \"EventBadge\"\nmanifest = \"https://x.example/m\"",
+    ));
+    assert!(
+        message.contains("`templates.pass.manifest` does not apply to an OID4VCI service"),
+        "{message}"
+    );
+    assert!(
+        message.contains("credential_definition_id, issuance_mode"),
+        "{message}"
+    );
+    let message = error_for(&ISSUER_AND_ORCHESTRATION.replace("poll_interval_ms = 500", "tenant = \"t\""));
+    assert!(
+        message.contains("`services.issuer.tenant` does not apply to an OID4VCI service"),
+        "{message}"
+    );
+    let message = error_for(&ISSUER_AND_ORCHESTRATION.replace("contract_id = \"c-123\"\n", ""));
+    assert!(message.contains("`templates.member.contract_id`"), "{message}");
+    let message =
+        error_for(&ISSUER_AND_ORCHESTRATION.replace("poll_interval_ms = 500", "poll_interval_ms = 50"));
+    assert!(
+        message.contains("`services.issuer.poll_interval_ms` is 50"),
+        "{message}"
+    );
 }

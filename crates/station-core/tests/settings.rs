@@ -80,7 +80,10 @@ authority = "did:web:verifier.example.com"
         panic!()
     };
     assert_eq!(visitor.credential_type, "VerifiedEmployee");
-    assert_eq!(visitor.authority, "did:web:contoso.com");
+    let station_core::config::IssuanceTarget::Entra { authority, .. } = &visitor.target else {
+        panic!("{:?}", visitor.target)
+    };
+    assert_eq!(authority, "did:web:contoso.com");
 }
 
 #[test]

@@ -122,10 +122,16 @@ pub async fn start(
 /// A configured service marked `sandbox = true` (a standalone `station
 /// sandbox`) has a simulated wallet at its API base.
 fn sandbox_service_wallet(config: &StationConfig) -> Option<WalletClient> {
-    config.services.values().find(|s| s.sandbox).map(|service| {
-        let station_core::config::ServiceKind::Entra(entra) = &service.kind;
-        WalletClient::new(entra.api_base.as_str().trim_end_matches('/'))
-    })
+    config
+        .services
+        .values()
+        .filter(|s| s.sandbox)
+        .find_map(|service| match &service.kind {
+            station_core::config::ServiceKind::Entra(entra) => {
+                Some(WalletClient::new(entra.api_base.as_str().trim_end_matches('/')))
+            }
+            _ => None,
+        })
 }
 
 pub fn default_sandbox_url() -> String {

@@ -18,6 +18,9 @@ pub struct CallbackBody {
     /// Current API; the preview API called it `code`.
     #[serde(alias = "code")]
     pub request_status: String,
+    /// Absent in Verified Orchestration's subscription events of requests
+    /// created without a callback.
+    #[serde(default)]
     pub state: String,
     pub error: Option<CallbackError>,
     pub subject: Option<String>,

@@ -1,5 +1,5 @@
-//! How service events reach a flow. Every source — the callback listener
-//! today; a GraphQL subscription or a status poller for other services —
+//! How service events reach a flow. Every source — the callback listener,
+//! a GraphQL subscription, a status poller ([`EventFeed`]) —
 //! turns what it hears into a [`FlowEvent`] and sends it down the flow's one
 //! [`EventSink`]. The flow does not know which source spoke.
 
@@ -84,6 +84,23 @@ impl EventSink {
 }
 
 pub type EventStream = mpsc::UnboundedReceiver<SourcedEvent>;
+
+/// A running event source for one request (a subscription, a poller),
+/// started by its provider. Dropping it stops the source.
+#[derive(Debug)]
+pub struct EventFeed(tokio::task::JoinHandle<()>);
+
+impl EventFeed {
+    pub fn spawn(source: impl std::future::Future<Output = ()> + Send + 'static) -> EventFeed {
+        EventFeed(tokio::spawn(source))
+    }
+}
+
+impl Drop for EventFeed {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 pub fn event_channel() -> (EventSink, EventStream) {
     let (tx, rx) = mpsc::unbounded_channel();

@@ -16,7 +16,7 @@ pub use state::{FlowKind, FlowState, ShownRequest};
 use crate::config::{FlowTiming, IssuanceTemplate, PresentationTemplate};
 use crate::error::UiError;
 use crate::events::{
-    event_channel, CallbackListener, EventSink, EventStream, FlowEvent, RouteGuard, SourcedEvent,
+    event_channel, CallbackListener, EventFeed, EventSink, EventStream, FlowEvent, RouteGuard, SourcedEvent,
 };
 use crate::photo::Photo;
 use crate::pin::Pin;
@@ -158,6 +158,8 @@ struct Flow {
     /// so late callbacks for replaced requests arrive here and are judged
     /// (ignored, or a switch back) by the flow rather than refused.
     routes: Vec<RouteGuard>,
+    /// The same for the providers' own event sources.
+    feeds: Vec<EventFeed>,
 }
 
 enum Creation {
@@ -182,6 +184,7 @@ impl Flow {
             sink,
             events,
             routes: Vec::new(),
+            feeds: Vec::new(),
         }
     }
 
@@ -394,6 +397,8 @@ impl Flow {
         // Only a request that exists gets a route; a failed attempt's closes now.
         route.bind_request(&created.request_id);
         self.routes.push(route);
+        self.feeds
+            .extend(self.context.provider.follow(&created, self.sink.clone()));
         let service_latency = started.elapsed();
         self.context.history.record(Record::RequestCreated {
             flow_id: self.context.id.clone(),

@@ -4,6 +4,9 @@
 //! event source.
 
 pub mod entra;
+pub mod oauth;
+pub mod oid4vci;
+pub mod orchestration;
 pub mod retry;
 
 use std::collections::BTreeMap;
@@ -14,6 +17,7 @@ use url::Url;
 
 use crate::config::{IssuanceTemplate, PresentationTemplate};
 use crate::error::ErrorCode;
+use crate::events::{EventFeed, EventSink};
 use crate::photo::Photo;
 use crate::pin::Pin;
 use crate::secrets::{Secret, SecretError};
@@ -70,6 +74,13 @@ pub trait Provider: Send + Sync {
     /// Obtains a service credential (e.g. an OAuth2 token) without creating
     /// anything, so `station doctor` can prove the configuration works.
     async fn check_access(&self) -> Result<(), ProviderError>;
+
+    /// Starts the event source `created` needs besides the callback
+    /// listener (a subscription, a poller), feeding `events`. Services that
+    /// call back need none.
+    fn follow(&self, _created: &CreatedRequest, _events: EventSink) -> Option<EventFeed> {
+        None
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -150,4 +161,12 @@ impl ErrorCode for ProviderError {
 pub fn system_time_from_unix(seconds: i64) -> SystemTime {
     let clamped = u64::try_from(seconds).unwrap_or(0);
     SystemTime::UNIX_EPOCH + Duration::from_secs(clamped)
+}
+
+/// `path` under a service's base URL, whether or not the base ends in `/`.
+pub(crate) fn endpoint(base: &Url, path: &str) -> Result<Url, ProviderError> {
+    let joined = format!("{}/{}", base.as_str().trim_end_matches('/'), path);
+    Url::parse(&joined).map_err(|e| ProviderError::Protocol {
+        detail: format!("cannot build endpoint URL '{joined}': {e}"),
+    })
 }

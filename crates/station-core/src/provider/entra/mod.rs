@@ -3,7 +3,6 @@
 //! The same code talks to Microsoft and to the sandbox: only the authority
 //! host and API base differ.
 
-mod token;
 pub mod wire;
 
 use std::sync::Arc;
@@ -16,14 +15,15 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use url::Url;
 
-pub use token::{ClientCredential, TokenSource};
+use super::oauth::{ClientCredential, TokenSource};
 
+use super::endpoint;
 use super::retry::{is_transient, retry_after, RetryPolicy};
 use super::{
     system_time_from_unix, CallbackTicket, CreatedRequest, IssuanceSpec, PresentationSpec, Provider,
     ProviderError,
 };
-use crate::config::{EntraApiShape, EntraConfig};
+use crate::config::{EntraApiShape, EntraConfig, IssuanceTarget};
 use crate::secrets::SecretStore;
 
 pub struct EntraProvider {
@@ -163,13 +163,6 @@ impl EntraProvider {
     }
 }
 
-fn endpoint(base: &Url, path: &str) -> Result<Url, ProviderError> {
-    let joined = format!("{}/{}", base.as_str().trim_end_matches('/'), path);
-    Url::parse(&joined).map_err(|e| ProviderError::Protocol {
-        detail: format!("cannot build endpoint URL '{joined}': {e}"),
-    })
-}
-
 fn parse_created(bytes: &[u8], headers: &HeaderMap) -> Result<CreatedRequest, ProviderError> {
     let created: wire::CreatedResponse =
         serde_json::from_slice(bytes).map_err(|e| ProviderError::Protocol {
@@ -236,9 +229,22 @@ impl Provider for EntraProvider {
         callback: &CallbackTicket,
     ) -> Result<CreatedRequest, ProviderError> {
         let template = spec.template;
+        let IssuanceTarget::Entra {
+            manifest,
+            authority,
+            client_name,
+        } = &template.target
+        else {
+            return Err(ProviderError::Unsupported {
+                what: format!(
+                    "template '{}', which is for another kind of service",
+                    template.name
+                ),
+            });
+        };
         let pin = spec.pin.map(|pin| pin.to_payload(template.pin_hashed));
         let registration = wire::Registration {
-            client_name: &template.client_name,
+            client_name,
             purpose: None,
         };
         let url = self.issuance_endpoint()?;
@@ -252,10 +258,10 @@ impl Provider for EntraProvider {
                 let body = wire::IssuanceRequest {
                     include_qr_code: false,
                     callback: wire::Callback::from_ticket(callback),
-                    authority: &template.authority,
+                    authority,
                     registration,
                     credential_type: &template.credential_type,
-                    manifest: template.manifest.as_str(),
+                    manifest: manifest.as_str(),
                     claims: &claims,
                     pin,
                 };
@@ -265,11 +271,11 @@ impl Provider for EntraProvider {
                 let body = wire::PreviewIssuanceRequest {
                     include_qr_code: false,
                     callback: wire::Callback::from_ticket(callback),
-                    authority: &template.authority,
+                    authority,
                     registration,
                     issuance: wire::PreviewIssuance {
                         credential_type: &template.credential_type,
-                        manifest: template.manifest.as_str(),
+                        manifest: manifest.as_str(),
                         pin,
                         claims: &claims,
                     },

@@ -219,17 +219,3 @@ pub struct InnerError {
     pub message: Option<String>,
     pub target: Option<String>,
 }
-
-/// Azure AD's token endpoint answers.
-#[derive(Deserialize)]
-pub struct TokenResponse {
-    pub access_token: String,
-    pub expires_in: u64,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct TokenErrorResponse {
-    pub error: String,
-    #[serde(default)]
-    pub error_description: String,
-}

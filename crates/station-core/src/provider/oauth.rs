@@ -1,4 +1,5 @@
-//! OAuth2 client-credentials tokens for the Request Service: fetched once,
+//! OAuth2 client-credentials tokens (Entra's Request Service, Verified
+//! Orchestration): fetched once,
 //! shared by every request, renewed shortly before expiry, and dropped when
 //! the service says it is no longer good (401).
 
@@ -8,9 +9,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 use url::Url;
 
-use super::wire::{TokenErrorResponse, TokenResponse};
 use crate::provider::ProviderError;
 use crate::secrets::{self, Secret, SecretStore};
+use serde::Deserialize;
 
 /// Renew this long before the token expires, so a request never leaves with
 /// a token that dies in flight.
@@ -143,4 +144,18 @@ impl TokenSource {
             renew_at: Instant::now() + lifetime - margin,
         })
     }
+}
+
+/// Azure AD's token endpoint answers.
+#[derive(Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub expires_in: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenErrorResponse {
+    pub error: String,
+    #[serde(default)]
+    pub error_description: String,
 }
