@@ -17,6 +17,8 @@ if [ "${1:-}" = "--test" ]; then
     dbus dbus-bin gnome-keyring      # the keyring test's Secret Service
     xvfb xauth webkit2gtk-driver     # the window under a virtual display, driven by WebDriver
   )
+  # The interop tests' third-party clients (tests/interop) run on Node.js.
+  command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 fi
 
 missing=()
@@ -38,4 +40,9 @@ if [ "${1:-}" = "--test" ]; then
   fi
   # tauri-driver bridges WebDriver clients to WebKitWebDriver for Tauri apps.
   command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --locked --version "^2"
+  # @sd-jwt and graphql-ws need Node.js 20 or later (Debian 12's own is 18).
+  node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
+    || echo "warning: Node.js $(node --version) is older than 20, which tests/interop needs" >&2
+  # The third-party wallet and GraphQL client, at the versions in the lock file.
+  npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 fi

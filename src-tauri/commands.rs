@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use station_core::camera::CameraInfo;
-use station_core::config::{ClaimField, Template};
+use station_core::config::{ClaimField, StationConfig, Template};
 use station_core::doctor::{self, Check};
 use station_core::engine::{validate_claims, ClaimProblem};
 use station_core::error::UiError;
@@ -40,6 +40,8 @@ pub struct TemplateInfo {
     credential_type: String,
     /// The issuance needs the recipient's photo.
     photo: bool,
+    /// Which kind of service issues or verifies it.
+    service: &'static str,
     claims: Vec<ClaimInfo>,
 }
 
@@ -61,7 +63,8 @@ impl From<&ClaimField> for ClaimInfo {
     }
 }
 
-fn template_info(template: &Template) -> TemplateInfo {
+fn template_info(template: &Template, config: &StationConfig) -> TemplateInfo {
+    let service = |name: &str| config.services.get(name).map_or("", |s| s.kind.display_name());
     match template {
         Template::Issuance(t) => TemplateInfo {
             name: t.name.clone(),
@@ -69,6 +72,7 @@ fn template_info(template: &Template) -> TemplateInfo {
             kind: "issuance",
             credential_type: t.credential_type.clone(),
             photo: t.photo_claim.is_some(),
+            service: service(&t.service),
             claims: t.claims.iter().map(ClaimInfo::from).collect(),
         },
         Template::Presentation(t) => TemplateInfo {
@@ -77,6 +81,7 @@ fn template_info(template: &Template) -> TemplateInfo {
             kind: "presentation",
             credential_type: t.credential_type.clone(),
             photo: false,
+            service: service(&t.service),
             claims: Vec::new(),
         },
     }
@@ -90,7 +95,14 @@ pub fn station_info(state: State<'_, AppState>) -> StationInfo {
         sandbox: station.as_ref().is_some_and(|s| s.is_sandbox()),
         templates: station
             .as_ref()
-            .map(|s| s.engine.config().templates.values().map(template_info).collect())
+            .map(|s| {
+                let config = s.engine.config();
+                config
+                    .templates
+                    .values()
+                    .map(|t| template_info(t, config))
+                    .collect()
+            })
             .unwrap_or_default(),
         kiosk: options.kiosk,
         result_reset_secs: options.result_reset_secs,

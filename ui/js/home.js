@@ -16,14 +16,15 @@ export function render(info) {
   byId("issue-templates").replaceChildren(
     ...issue.map((template) =>
       el("li", {}, el("button", { type: "button", "data-template": template.name, onclick: () => go("recipient", { template }) },
-        template.displayName, el("small", { text: `${template.claims.length} field${template.claims.length === 1 ? "" : "s"}` }))),
+        template.displayName,
+        el("small", { text: `${template.service} · ${template.claims.length} field${template.claims.length === 1 ? "" : "s"}` }))),
     ),
   );
   byId("verify-title").hidden = verify.length === 0;
   byId("verify-templates").replaceChildren(
     ...verify.map((template) =>
       el("li", {}, el("button", { type: "button", "data-template": template.name, onclick: () => go("flow", { template }) },
-        template.displayName, el("small", { text: "Ask a wallet to present it" }))),
+        template.displayName, el("small", { text: `${template.service} · ask a wallet to present it` }))),
     ),
   );
 }

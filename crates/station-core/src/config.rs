@@ -228,6 +228,17 @@ pub enum ServiceKind {
     Oid4vci(Oid4vciConfig),
 }
 
+impl ServiceKind {
+    /// The service's name as staff know it.
+    pub fn display_name(&self) -> &'static str {
+        match self {
+            ServiceKind::Entra(_) => "Microsoft Entra Verified ID",
+            ServiceKind::Orchestration(_) => "Verified Orchestration",
+            ServiceKind::Oid4vci(_) => "OID4VCI issuer",
+        }
+    }
+}
+
 /// Verified Orchestration's GraphQL API (seed 000), signed in with OAuth2
 /// client credentials like Entra.
 #[derive(Debug, Clone)]

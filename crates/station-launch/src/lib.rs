@@ -20,6 +20,8 @@ pub const DEFAULT_SANDBOX_PORT: u16 = 47380;
 pub const SANDBOX_URL_ENV: &str = "STATION_SANDBOX_URL";
 /// The built-in config's service name.
 pub const SANDBOX_SERVICE: &str = "sandbox";
+const SANDBOX_ORCHESTRATION_SERVICE: &str = "sandbox-orchestration";
+const SANDBOX_OID4VCI_SERVICE: &str = "sandbox-oid4vci";
 
 const SANDBOX_CONFIG: &str = include_str!("sandbox_config.toml");
 
@@ -164,15 +166,23 @@ pub fn sandbox_station_config(sandbox: &Sandbox) -> (StationConfig, MemoryStore)
     let text = SANDBOX_CONFIG
         .replace("{base_url}", &sandbox.base_url())
         .replace("{tenant}", &settings.tenant_id)
-        .replace("{client_id}", &settings.client_id);
+        .replace("{client_id}", &settings.client_id)
+        .replace("{orchestration_scope}", station_sandbox::ORCHESTRATION_SCOPE);
     let config = match StationConfig::from_toml(&text, "built-in sandbox config") {
         Ok(config) => config,
         Err(error) => unreachable!("the built-in sandbox config is tested: {error}"),
     };
     let secrets = MemoryStore::default();
     // The sandbox's well-known secret is not a real credential.
-    if let Err(error) = secrets.set(SANDBOX_SERVICE, &Secret::new(settings.client_secret.clone())) {
-        unreachable!("the sandbox secret is not empty: {error}");
+    let well_known = [
+        (SANDBOX_SERVICE, &settings.client_secret),
+        (SANDBOX_ORCHESTRATION_SERVICE, &settings.client_secret),
+        (SANDBOX_OID4VCI_SERVICE, &settings.oid4vci_api_key),
+    ];
+    for (service, secret) in well_known {
+        if let Err(error) = secrets.set(service, &Secret::new(secret.clone())) {
+            unreachable!("the sandbox's secrets are not empty: {error}");
+        }
     }
     (config, secrets)
 }

@@ -10,12 +10,18 @@
 //! - `POST /v1.0/{tenant}/verifiablecredentials/request` — the preview shape.
 //! - `POST /v1.0/verifiableCredentials/createPresentationRequest`
 //! - `/wallet/…` — the simulated wallet, driven by [`WalletClient`].
+//! - `/oid4vci/…`, `/.well-known/…/oid4vci`, `/v2/config/…` — an OID4VCI issuer
+//!   and its admin API; see [`oid4vci`].
+//! - `/orchestration/…` — the Verified Orchestration GraphQL API (HTTP and
+//!   WebSocket), built on the Request Service above; see [`Sandbox::orchestration_url`].
 
 mod callbacks;
 mod clock;
 mod error;
 mod error_body;
 mod faults;
+pub mod oid4vci;
+mod orchestration;
 mod photo;
 mod pin;
 mod presentation;
@@ -42,8 +48,9 @@ use tokio::task::JoinHandle;
 
 pub use error::SandboxError;
 pub use faults::{Endpoint, Fault};
+pub use orchestration::SentNotification;
 pub use spec::RequestKind;
-pub use token::{CURRENT_SCOPE, PREVIEW_SCOPE};
+pub use token::{CURRENT_SCOPE, ORCHESTRATION_SCOPE, PREVIEW_SCOPE};
 pub use wallet_api::{HeldCredential, OpenedRequest, PendingRequest, PinOutcome, WalletActionOutcome};
 pub use wallet_client::WalletClient;
 
@@ -82,6 +89,13 @@ pub struct SandboxConfig {
     /// threshold (default 95); see [`Sandbox::set_face_check_score`].
     #[serde(default = "default_face_check_score")]
     pub face_check_score: f64,
+    /// The admin API key of the OID4VCI issuer (`Authorization: ApiKey <key>`).
+    #[serde(default = "default_oid4vci_api_key")]
+    pub oid4vci_api_key: String,
+    /// How long an OID4VCI offer's pre-authorized code can be redeemed
+    /// (default 10 minutes).
+    #[serde(default = "default_oid4vci_code_lifetime")]
+    pub oid4vci_code_lifetime: Duration,
 }
 
 fn default_retention() -> Duration {
@@ -90,6 +104,14 @@ fn default_retention() -> Duration {
 
 fn default_face_check_score() -> f64 {
     DEFAULT_FACE_CHECK_SCORE
+}
+
+fn default_oid4vci_api_key() -> String {
+    oid4vci::DEFAULT_API_KEY.to_owned()
+}
+
+fn default_oid4vci_code_lifetime() -> Duration {
+    oid4vci::DEFAULT_CODE_LIFETIME
 }
 
 impl Default for SandboxConfig {
@@ -103,6 +125,8 @@ impl Default for SandboxConfig {
             token_lifetime: Duration::from_secs(3599),
             retention: DEFAULT_RETENTION,
             face_check_score: DEFAULT_FACE_CHECK_SCORE,
+            oid4vci_api_key: default_oid4vci_api_key(),
+            oid4vci_code_lifetime: default_oid4vci_code_lifetime(),
         }
     }
 }
@@ -204,6 +228,12 @@ impl Sandbox {
         self.state.face_check_score()
     }
 
+    /// The OID4VCI issuer's public key (a P-256 JWK with `kid`), which its
+    /// SD-JWT VCs verify with; also served as `jwt-vc-issuer` metadata.
+    pub fn oid4vci_issuer_jwk(&self) -> Value {
+        self.state.oid4vci.issuer_jwk()
+    }
+
     /// Stops accepting connections and waits (up to 15 s) for in-flight ones.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -255,7 +285,9 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/wallet/present", post(wallet::present))
         .route("/wallet/requests", get(wallet::pending))
         .route("/wallet/credentials", get(wallet::credentials))
-        .with_state(state)
+        .merge(oid4vci::router())
+        .with_state(Arc::clone(&state))
+        .merge(orchestration::router(state))
 }
 
 /// A wildcard bind is reached through loopback.

@@ -21,6 +21,10 @@ pub(crate) struct AppState {
     /// The simulated wallet's holder DID, fixed for the life of the sandbox.
     pub wallet_did: String,
     pub callbacks: CallbackSender,
+    /// The OID4VCI issuer, with its own key and memory.
+    pub oid4vci: crate::oid4vci::Issuer,
+    /// The Verified Orchestration emulation's records and event channels.
+    pub orchestration: crate::orchestration::Orchestration,
     token_hits: AtomicUsize,
     /// The Face Check score's `f64` bits, so it changes without the lock.
     face_check_score: AtomicU64,
@@ -96,11 +100,14 @@ impl AppState {
         callbacks: CallbackSender,
     ) -> Self {
         let face_check_score = AtomicU64::new(score_in_range(config.face_check_score).to_bits());
+        let oid4vci = crate::oid4vci::Issuer::new(&config, &base_url);
         Self {
             config,
             base_url,
             wallet_did,
             callbacks,
+            oid4vci,
+            orchestration: crate::orchestration::Orchestration::new(),
             token_hits: AtomicUsize::new(0),
             face_check_score,
             inner: Mutex::new(Inner::default()),

@@ -23,6 +23,9 @@ use crate::state::AppState;
 pub const CURRENT_SCOPE: &str = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
 /// The Request Service's application scope in the preview API.
 pub const PREVIEW_SCOPE: &str = "bbb94529-53a3-4be5-a069-7eaf2712b826/.default";
+/// The scope Verified Orchestration's clients ask for; the sandbox's VO
+/// emulation accepts a token of any of these scopes.
+pub const ORCHESTRATION_SCOPE: &str = "https://sandbox.issuance-station.example/orchestration/.default";
 
 /// Form bodies are tiny; this only stops abuse.
 const FORM_LIMIT: usize = 64 * 1024;
@@ -95,7 +98,7 @@ fn check(state: &AppState, tenant: &str, form: &HashMap<String, String>) -> Resu
         ));
     }
     let scope = required(form, "scope")?;
-    if scope != CURRENT_SCOPE && scope != PREVIEW_SCOPE {
+    if ![CURRENT_SCOPE, PREVIEW_SCOPE, ORCHESTRATION_SCOPE].contains(&scope) {
         return Err(AadError::new(
             StatusCode::BAD_REQUEST,
             "invalid_scope",

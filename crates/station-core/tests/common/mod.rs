@@ -20,6 +20,8 @@ pub struct Options {
     pub extra_toml: String,
     /// Where requests go; the sandbox unless a test needs a remote address.
     pub api_base: Option<String>,
+    /// Secrets of services in `extra_toml`, by service name.
+    pub extra_secrets: Vec<(&'static str, String)>,
 }
 
 impl Default for Options {
@@ -32,6 +34,7 @@ impl Default for Options {
             client_secret: "sandbox-secret",
             extra_toml: String::new(),
             api_base: None,
+            extra_secrets: Vec::new(),
         }
     }
 }
@@ -97,10 +100,13 @@ pub async fn station(options: Options) -> Station {
     })
     .await
     .unwrap();
-    let config =
-        StationConfig::from_toml(&config_toml(&sandbox.base_url(), &options), "test config").unwrap();
+    let text = config_toml(&sandbox.base_url(), &options).replace("{base_url}", &sandbox.base_url());
+    let config = StationConfig::from_toml(&text, "test config").unwrap();
     let secrets = MemoryStore::default();
     secrets.set("desk", &Secret::new(options.client_secret)).unwrap();
+    for (service, secret) in &options.extra_secrets {
+        secrets.set(service, &Secret::new(secret.clone())).unwrap();
+    }
     let data_dir = tempfile::tempdir().unwrap();
     let engine = Engine::start(config, Arc::new(secrets), data_dir.path())
         .await

@@ -3,6 +3,7 @@
 //! behind NAT needs no public callback URL. A dropped connection is opened
 //! again until the request ends.
 
+use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -14,7 +15,7 @@ use url::Url;
 
 use super::wire::{IssuanceEventData, ISSUANCE_EVENT};
 use crate::events::callback_body::CallbackBody;
-use crate::events::{EventSink, FlowEvent, SourcedEvent};
+use crate::events::{EventFeed, EventSink, FlowEvent, SourcedEvent};
 use crate::provider::oauth::TokenSource;
 
 /// How long to wait before opening a dropped subscription again.
@@ -73,12 +74,16 @@ async fn listen(
         query: ISSUANCE_EVENT,
         variables: serde_json::json!({ "requestId": request_id }),
     };
-    let mut stream = graphql_ws_client::Client::build(connection)
+    let (client, actor) = graphql_ws_client::Client::build(connection)
         .payload(serde_json::json!({ "Authorization": format!("Bearer {}", token.expose()) }))
         .map_err(|e| e.to_string())?
-        .subscribe(operation)
         .await
         .map_err(|e| e.to_string())?;
+    // The actor carries the connection; it ends with this function.
+    let _connection = EventFeed::spawn(async move {
+        actor.into_future().await;
+    });
+    let mut stream = client.subscribe(operation).await.map_err(|e| e.to_string())?;
     while let Some(item) = stream.next().await {
         let response = item.map_err(|e| e.to_string())?;
         if let Some(errors) = response.get("errors").filter(|e| !e.is_null()) {
@@ -90,7 +95,12 @@ async fn listen(
         let Ok(data) = serde_json::from_value::<IssuanceEventData>(data) else {
             continue;
         };
-        let Some(event) = serde_json::from_value::<CallbackBody>(data.issuance_event.event)
+        let mut event = data.issuance_event.event;
+        // GraphQL sends absent fields (`state` without a callback) as null.
+        if let Some(fields) = event.as_object_mut() {
+            fields.retain(|_, value| !value.is_null());
+        }
+        let Some(event) = serde_json::from_value::<CallbackBody>(event)
             .ok()
             .and_then(|body| body.to_event())
         else {

@@ -1,0 +1,150 @@
+//! Issuance through an OID4VCI issuer's admin API against the sandbox's
+//! real issuer, redeemed by a third-party wallet (npm @openid4vc 0.4.6 in
+//! tests/interop): the station shows the offer, reveals the PIN when the
+//! polled status says the wallet fetched the offer, and reports the
+//! issuance. Needs `npm ci --prefix tests/interop` (scripts/test.sh runs it).
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use common::{megan, shown, station, wait_for, Options, Station};
+use station_core::flow::{FlowHandle, FlowState};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+
+fn issuer_options(mode: &str) -> Options {
+    Options {
+        extra_toml: format!(
+            r#"
+[services.issuer]
+kind = "oid4vci"
+api_base = "{{base_url}}"
+poll_interval_ms = 200
+
+[templates.sd]
+service = "issuer"
+credential_type = "EventBadge"
+credential_definition_id = "EventBadge"
+issuance_mode = "{mode}"
+claims = [
+  {{ name = "given_name", required = true }},
+  {{ name = "family_name", required = true }},
+]
+"#
+        ),
+        extra_secrets: vec![("issuer", station_sandbox::oid4vci::DEFAULT_API_KEY.to_owned())],
+        ..Options::default()
+    }
+}
+
+fn interop_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop");
+    assert!(
+        dir.join("node_modules/@openid4vc/openid4vci").is_dir(),
+        "the third-party wallet is not installed: run `npm ci --prefix tests/interop`"
+    );
+    dir
+}
+
+/// Starts the wallet on `offer`; it resolves the offer, then waits for the
+/// PIN on stdin as a holder waits to read it off the screen.
+async fn scan(offer: &str) -> Child {
+    let dir = interop_dir();
+    let mut wallet = Command::new("node")
+        .arg(dir.join("oid4vci-wallet.mjs"))
+        .args([offer, "-", "--deferred-timeout=20"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let stderr = wallet.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line.contains("offer_resolved") {
+            break;
+        }
+    }
+    wallet
+}
+
+/// Types `pin` into the wallet; returns its one-line JSON result.
+async fn type_pin(mut wallet: Child, pin: &str) -> serde_json::Value {
+    let mut stdin = wallet.stdin.take().unwrap();
+    stdin.write_all(format!("{pin}\n").as_bytes()).await.unwrap();
+    drop(stdin);
+    let output = wallet.wait_with_output().await.unwrap();
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("wallet said: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+async fn offer_and_scan(s: &Station) -> (FlowHandle, Child) {
+    let flow = s.engine.issue("sd", &megan()).unwrap();
+    let offer = shown(&flow).await;
+    assert!(
+        offer
+            .url
+            .starts_with("openid-credential-offer://?credential_offer_uri="),
+        "{}",
+        offer.url
+    );
+    assert!(
+        matches!(flow.state(), FlowState::AwaitingScan { .. }),
+        "no PIN before the scan"
+    );
+    let wallet = scan(&offer.url).await;
+    (flow, wallet)
+}
+
+async fn revealed_pin(flow: &FlowHandle) -> String {
+    let FlowState::Retrieved { pin: Some(pin), .. } =
+        wait_for(flow, |s| matches!(s, FlowState::Retrieved { .. })).await
+    else {
+        panic!("the PIN is revealed once the wallet has the offer")
+    };
+    pin.reveal().to_owned()
+}
+
+#[tokio::test]
+async fn a_third_party_wallet_takes_the_offer_and_the_pin_revealed_after_the_scan() {
+    let s = station(issuer_options("in_time")).await;
+    let (flow, wallet) = offer_and_scan(&s).await;
+    let pin = revealed_pin(&flow).await;
+    let result = type_pin(wallet, &pin).await;
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(result["claims"]["given_name"], "Megan", "{result}");
+    assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+}
+
+#[tokio::test]
+async fn a_wrong_pin_is_refused_by_the_issuer_and_nothing_is_issued() {
+    let s = station(issuer_options("in_time")).await;
+    let (flow, wallet) = offer_and_scan(&s).await;
+    let pin = revealed_pin(&flow).await;
+    let wrong = if pin == "000000" { "111111" } else { "000000" };
+    let result = type_pin(wallet, wrong).await;
+    assert_eq!(
+        (result["ok"].clone(), result["error"].clone()),
+        (false.into(), "invalid_grant".into())
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert!(
+        matches!(flow.state(), FlowState::Retrieved { .. }),
+        "{:?}",
+        flow.state()
+    );
+}
+
+#[tokio::test]
+async fn deferred_claims_reach_the_issuer_only_after_the_scan() {
+    let s = station(issuer_options("deferred")).await;
+    let (flow, wallet) = offer_and_scan(&s).await;
+    let pin = revealed_pin(&flow).await;
+    let result = type_pin(wallet, &pin).await;
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(result["claims"]["family_name"], "Bowen", "{result}");
+    assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+}

@@ -1,0 +1,78 @@
+//! The custom scalars VO's schema uses (`JSONObject`, `DateTime`, `URL`),
+//! so a value of the wrong shape is refused while variables are read, with
+//! a GraphQL error, as VO's own scalars do. The workspace has no date crate:
+//! a `DateTime` is kept as the ISO-8601 text it arrived as.
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use serde_json::{Map, Value as Json};
+
+use crate::clock;
+
+/// Any JSON object: `claims`, callback `headers`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct JsonObject(pub Map<String, Json>);
+
+#[Scalar(name = "JSONObject")]
+impl ScalarType for JsonObject {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value.into_json() {
+            Ok(Json::Object(map)) => Ok(Self(map)),
+            Ok(other) => Err(InputValueError::custom(format!(
+                "JSONObject cannot represent a non-object value: {other}"
+            ))),
+            Err(error) => Err(InputValueError::custom(error)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::from_json(Json::Object(self.0.clone())).unwrap_or(Value::Null)
+    }
+}
+
+/// An ISO-8601 date-time such as `2026-12-31T23:59:59Z`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DateTime(pub String);
+
+impl DateTime {
+    pub(crate) fn from_unix(unix: i64) -> Self {
+        Self(clock::iso8601(unix))
+    }
+}
+
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::String(text) if clock::is_iso8601_date_time(&text) => Ok(Self(text)),
+            Value::String(text) => Err(InputValueError::custom(format!(
+                "Value is not a valid ISO-8601 date-time: {text}"
+            ))),
+            other => Err(InputValueError::expected_type(other)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}
+
+/// An absolute URL, kept as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Url(pub String);
+
+#[Scalar(name = "URL")]
+impl ScalarType for Url {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::String(text) => match url::Url::parse(&text) {
+                Ok(_) => Ok(Self(text)),
+                Err(error) => Err(InputValueError::custom(format!("Invalid URL: {error}"))),
+            },
+            other => Err(InputValueError::expected_type(other)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}

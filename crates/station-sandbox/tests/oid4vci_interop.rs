@@ -1,0 +1,265 @@
+//! Interop: a wallet built on the OpenWallet Foundation's @openid4vc
+//! libraries (`tests/interop/oid4vci-wallet.mjs`, versions pinned in its
+//! package-lock.json) redeems the sandbox issuer's offers and verifies the
+//! SD-JWT VC with @sd-jwt/sd-jwt-vc. Needs Node.js and
+//! `npm ci --prefix tests/interop`; without them these tests fail, saying
+//! so, rather than pass without having run.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use station_sandbox::oid4vci;
+use station_sandbox::{Sandbox, SandboxConfig};
+use tokio::sync::mpsc;
+
+fn interop_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop")
+}
+
+/// The wallet script, once its dependencies are known to be installed.
+fn wallet_script() -> PathBuf {
+    let dir = interop_dir();
+    for package in [
+        "@openid4vc/openid4vci",
+        "@openid4vc/oauth2",
+        "@sd-jwt/sd-jwt-vc",
+        "@sd-jwt/crypto-nodejs",
+    ] {
+        assert!(
+            dir.join("node_modules").join(package).is_dir(),
+            "{} is missing from tests/interop/node_modules: run `npm ci --prefix tests/interop` \
+             from the repository root (needs Node.js 20+ and npm)",
+            package
+        );
+    }
+    dir.join("oid4vci-wallet.mjs")
+}
+
+fn node_command(args: &[&str]) -> Command {
+    let mut command = Command::new("node");
+    command.arg(wallet_script()).args(args).current_dir(interop_dir());
+    command
+}
+
+/// Exit code and the JSON line the wallet printed.
+struct WalletRun {
+    code: Option<i32>,
+    result: Value,
+}
+
+fn finish(output: std::process::Output) -> WalletRun {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    let result = serde_json::from_str(line).unwrap_or_else(|_| {
+        panic!(
+            "the wallet printed no JSON line.\nstdout: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    WalletRun {
+        code: output.status.code(),
+        result,
+    }
+}
+
+fn spawn_failed(error: std::io::Error) -> ! {
+    panic!("cannot run `node` ({error}): install Node.js 20+ (Debian: apt-get install nodejs npm)")
+}
+
+async fn run_wallet(args: &[&str]) -> WalletRun {
+    let mut command = node_command(args);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("wallet thread")
+        .unwrap_or_else(|e| spawn_failed(e));
+    finish(output)
+}
+
+struct Issuer {
+    sandbox: Sandbox,
+    http: reqwest::Client,
+}
+
+impl Issuer {
+    async fn start() -> Issuer {
+        Issuer {
+            sandbox: Sandbox::start(SandboxConfig::default())
+                .await
+                .expect("sandbox starts"),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.sandbox.base_url()))
+            .header(
+                "Authorization",
+                format!("ApiKey {}", self.sandbox.config().oid4vci_api_key),
+            );
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("admin API reachable");
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("JSON");
+        body["credentialHistory"].clone()
+    }
+
+    async fn issue(&self, body: Value) -> (String, String) {
+        let history = self.admin(Method::POST, oid4vci::ISSUE_PATH, Some(body)).await;
+        (
+            history["credentialExchangeId"].as_str().expect("id").to_owned(),
+            history["credentialOffer"].as_str().expect("offer").to_owned(),
+        )
+    }
+
+    async fn history(&self, id: &str) -> Value {
+        self.admin(Method::GET, &oid4vci::history_path(id), None).await
+    }
+}
+
+fn badge(pin: Option<&str>) -> Value {
+    let mut body = json!({
+        "issuanceMode": "InTime",
+        "credentialDefinitionId": "EventBadge",
+        "credential": {"credentialSubject": {"given_name": "Ada", "family_name": "Lovelace", "company": "Analytical Engines"}},
+    });
+    if let Some(pin) = pin {
+        body["userPin"] = json!(pin);
+    }
+    body
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_third_party_wallet_redeems_an_offer_with_a_pin() {
+    let issuer = Issuer::start().await;
+    let (id, offer) = issuer.issue(badge(Some("493817"))).await;
+    let run = run_wallet(&[&offer, "493817"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.result);
+    let result = run.result;
+    assert_eq!(result["ok"], true);
+    assert_eq!(
+        result["spec_version"], "V1",
+        "the library sees an OID4VCI 1.0 issuer"
+    );
+    assert_eq!(
+        result["vct"],
+        "https://sandbox.issuance-station.example/EventBadge"
+    );
+    assert_eq!(result["issuer"], format!("{}/oid4vci", issuer.sandbox.base_url()));
+    assert_eq!(result["kid"], issuer.sandbox.oid4vci_issuer_jwk()["kid"]);
+    assert_eq!(
+        result["claims"],
+        json!({"given_name": "Ada", "family_name": "Lovelace", "company": "Analytical Engines"})
+    );
+    let history = issuer.history(&id).await;
+    assert_eq!(history["status"], "credential_issued");
+    assert!(
+        history["cnf"]["jwk"]["x"].is_string(),
+        "the wallet's key is bound"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_pin_is_refused_as_invalid_grant() {
+    let issuer = Issuer::start().await;
+    let (id, offer) = issuer.issue(badge(Some("493817"))).await;
+    let run = run_wallet(&[&offer, "111111"]).await;
+    assert_eq!(run.code, Some(3), "{}", run.result);
+    assert_eq!(run.result["ok"], false);
+    assert_eq!(run.result["error"], "invalid_grant");
+    assert_eq!(run.result["status"], 400);
+    assert_eq!(issuer.history(&id).await["status"], "offer_received");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_wallet_notifies_acceptance_of_a_haip_offer_without_pin() {
+    let issuer = Issuer::start().await;
+    let mut body = badge(None);
+    body["urlScheme"] = json!("haip://");
+    let (id, offer) = issuer.issue(body).await;
+    assert!(offer.starts_with("haip://"));
+    let run = run_wallet(&[&offer, "--notify"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.result);
+    assert_eq!(run.result["notified"], "credential_accepted");
+    let history = issuer.history(&id).await;
+    assert_eq!(history["status"], "credential_accepted");
+    let statuses: Vec<&str> = history["statusHistory"]
+        .as_array()
+        .expect("statusHistory")
+        .iter()
+        .filter_map(|entry| entry["status"].as_str())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "offer_sent",
+            "offer_received",
+            "credential_issued",
+            "credential_acked",
+            "credential_accepted"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_wallet_waits_for_a_deferred_credential() {
+    let issuer = Issuer::start().await;
+    let (id, offer) = issuer
+        .issue(json!({"issuanceMode": "Deferred", "credentialDefinitionId": "StaffId", "userPin": "8080"}))
+        .await;
+    let mut child = node_command(&[&offer, "8080", "--deferred-timeout=60"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| spawn_failed(e));
+    let stderr = child.stderr.take().expect("stderr piped");
+    let (lines_tx, mut lines) = mpsc::unbounded_channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deferred = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.recv().await {
+            if serde_json::from_str::<Value>(&line).is_ok_and(|event| event["event"] == "deferred") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(deferred, Ok(true), "the wallet reports a deferred credential");
+    assert_eq!(issuer.history(&id).await["credentialStatus"], "pending");
+
+    let claims = json!({"credential": {"credentialSubject": {"given_name": "Grace", "family_name": "Hopper", "photo": "aGVsbG8"}}});
+    let updated = issuer
+        .admin(Method::PUT, &oid4vci::history_path(&id), Some(claims))
+        .await;
+    assert_eq!(updated["credentialStatus"], "ready");
+
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("wallet thread")
+        .expect("wallet exits");
+    let run = finish(output);
+    assert_eq!(run.code, Some(0), "{}", run.result);
+    assert_eq!(run.result["deferred"], true);
+    assert_eq!(
+        run.result["vct"],
+        "https://sandbox.issuance-station.example/StaffId"
+    );
+    assert_eq!(
+        run.result["claims"],
+        json!({"given_name": "Grace", "family_name": "Hopper", "photo": "aGVsbG8"})
+    );
+    assert_eq!(issuer.history(&id).await["status"], "credential_issued");
+}

@@ -1,0 +1,239 @@
+//! Helpers for the Verified Orchestration tests: GraphQL over HTTP, a
+//! graphql-transport-ws client (graphql-ws-client over tokio-tungstenite,
+//! as a Rust caller would use), request inputs and photos.
+
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::future::IntoFuture;
+use std::time::Duration;
+
+use async_graphql::futures_util::StreamExt;
+use graphql_ws_client::graphql::GraphqlOperation;
+use graphql_ws_client::{Client, Subscription};
+use serde_json::{json, Value};
+use station_sandbox::{Sandbox, SandboxConfig, ORCHESTRATION_SCOPE};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+
+/// How long a test waits for an event before failing.
+pub const EVENT_WAIT: Duration = Duration::from_secs(10);
+
+pub async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox starts")
+}
+
+/// A token for VO's own scope, from the sandbox's token endpoint.
+pub async fn token(sandbox: &Sandbox) -> String {
+    token_for_scope(sandbox, ORCHESTRATION_SCOPE).await
+}
+
+pub async fn token_for_scope(sandbox: &Sandbox, scope: &str) -> String {
+    let config = sandbox.config();
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            sandbox.base_url(),
+            config.tenant_id
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", config.client_id.as_str()),
+            ("client_secret", config.client_secret.as_str()),
+            ("scope", scope),
+        ])
+        .send()
+        .await
+        .expect("token endpoint reachable");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("token JSON");
+    body["access_token"].as_str().expect("access_token").to_owned()
+}
+
+/// POSTs a GraphQL operation; returns the whole `{data, errors}` body.
+pub async fn graphql(sandbox: &Sandbox, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(sandbox.orchestration_url())
+        .json(&json!({"query": query, "variables": variables}));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("sandbox reachable");
+    assert_eq!(response.status(), 200, "GraphQL answers HTTP 200");
+    response.json().await.expect("GraphQL JSON")
+}
+
+/// Runs `query` and returns `data.{field}`, failing on GraphQL errors.
+pub async fn data(sandbox: &Sandbox, token: &str, query: &str, variables: Value, field: &str) -> Value {
+    let body = graphql(sandbox, Some(token), query, variables).await;
+    assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+    body["data"][field].clone()
+}
+
+pub const CREATE_ISSUANCE: &str = r#"
+mutation CreateIssuanceRequest($request: IssuanceRequestInput!) {
+  createIssuanceRequest(request: $request) {
+    __typename
+    ... on IssuanceResponse { requestId url qrCode expiry postIssuanceRedirectUrl }
+    ... on RequestErrorResponse {
+      requestId date
+      error { code message innererror { code message target } }
+    }
+  }
+}"#;
+
+pub const ISSUANCE_EVENT: &str = r#"
+subscription IssuanceEvent($where: IssuanceEventWhere) {
+  issuanceEvent(where: $where) {
+    event { requestId requestStatus state error { code message } }
+    issuance { id contractId identityId issuedAt expiresAt hasFaceCheckPhoto }
+  }
+}"#;
+
+/// `createIssuanceRequest`'s answer, either union member.
+pub async fn create_issuance(sandbox: &Sandbox, token: &str, request: Value) -> Value {
+    data(
+        sandbox,
+        token,
+        CREATE_ISSUANCE,
+        json!({"request": request}),
+        "createIssuanceRequest",
+    )
+    .await
+}
+
+/// Creates an issuance that must succeed; returns `(requestId, url)`.
+pub async fn issue(sandbox: &Sandbox, token: &str, request: Value) -> (String, String) {
+    let created = create_issuance(sandbox, token, request).await;
+    assert_eq!(created["__typename"], "IssuanceResponse", "{created}");
+    (
+        created["requestId"].as_str().expect("requestId").to_owned(),
+        created["url"].as_str().expect("url").to_owned(),
+    )
+}
+
+/// An `EventBadge` issuance to Megan: the simplest valid input.
+pub fn badge_request() -> Value {
+    json!({
+        "contractId": "EventBadge",
+        "identityId": "identity-megan",
+        "claims": {"given_name": "Megan", "family_name": "Bowen", "company": "Contoso"}
+    })
+}
+
+/// A `StaffId` issuance to Megan, still without its photo.
+pub fn staff_request() -> Value {
+    json!({
+        "contractId": "StaffId",
+        "identityId": "identity-megan",
+        "claims": {"given_name": "Megan", "family_name": "Bowen"}
+    })
+}
+
+/// A real JPEG of a colour gradient.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    use image::codecs::jpeg::JpegEncoder;
+    use image::{ExtendedColorType, ImageEncoder, Rgb, RgbImage};
+
+    let gradient = RgbImage::from_fn(width, height, |x, y| {
+        Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 160])
+    });
+    let mut bytes = Vec::new();
+    JpegEncoder::new_with_quality(&mut bytes, 85)
+        .write_image(gradient.as_raw(), width, height, ExtendedColorType::Rgb8)
+        .expect("JPEG encodes");
+    bytes
+}
+
+/// `data:image/jpeg;base64,…` (standard, padded base64, as browsers write it).
+pub fn data_url(bytes: &[u8]) -> String {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    format!("data:image/jpeg;base64,{}", STANDARD.encode(bytes))
+}
+
+pub fn base64url(bytes: &[u8]) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A GraphQL operation for graphql-ws-client, answered as raw JSON.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Operation {
+    pub query: String,
+    pub variables: Value,
+}
+
+impl GraphqlOperation for Operation {
+    type Response = Value;
+    type Error = serde_json::Error;
+
+    fn decode(&self, data: Value) -> Result<Value, serde_json::Error> {
+        Ok(data)
+    }
+}
+
+/// An open subscription; the client is kept so the connection stays up.
+pub struct Subscribed {
+    pub client: Client,
+    pub stream: Subscription<Operation>,
+}
+
+impl Subscribed {
+    /// The next `{data, errors}` payload, failing the test after [`EVENT_WAIT`].
+    pub async fn next(&mut self) -> Value {
+        match tokio::time::timeout(EVENT_WAIT, self.stream.next()).await {
+            Ok(Some(Ok(payload))) => payload,
+            Ok(Some(Err(error))) => panic!("subscription failed: {error}"),
+            Ok(None) => panic!("subscription ended"),
+            Err(_) => panic!("no event within {EVENT_WAIT:?}"),
+        }
+    }
+}
+
+/// Connects with `graphql-transport-ws` and the token in `connection_init`.
+pub async fn connect(sandbox: &Sandbox, token: &str) -> Result<Client, graphql_ws_client::Error> {
+    let mut request = sandbox
+        .orchestration_ws_url()
+        .into_client_request()
+        .expect("a WebSocket URL");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (connection, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("WebSocket handshake");
+    let (client, actor) = Client::build(connection)
+        .payload(json!({"Authorization": format!("Bearer {token}")}))?
+        .await?;
+    tokio::spawn(actor.into_future());
+    Ok(client)
+}
+
+/// Subscribes, and waits until the server has set the subscription up, so
+/// that whatever the test does next is seen.
+pub async fn subscribe(sandbox: &Sandbox, token: &str, query: &str, variables: Value) -> Subscribed {
+    let before = sandbox.orchestration_subscriptions();
+    let client = connect(sandbox, token).await.expect("connection accepted");
+    let operation = Operation {
+        query: query.to_owned(),
+        variables,
+    };
+    let stream = client.subscribe(operation).await.expect("subscribes");
+    wait_for_subscriptions(sandbox, before + 1).await;
+    Subscribed { client, stream }
+}
+
+pub async fn wait_for_subscriptions(sandbox: &Sandbox, count: usize) {
+    let deadline = tokio::time::Instant::now() + EVENT_WAIT;
+    while sandbox.orchestration_subscriptions() < count {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the subscription was not set up within {EVENT_WAIT:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
