@@ -9,15 +9,22 @@ mod support;
 
 use std::time::Duration;
 
+use support::interop::ThirdPartyWallet;
 use support::{Setup, Window, PREVIEW_FRAMES_SHOWN};
 
-fn decode_qr(png: &[u8], url: &str) -> bool {
+/// What the QR codes in a screenshot say.
+fn qr_codes(png: &[u8]) -> Vec<String> {
     let image = image::load_from_memory(png).unwrap().to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(image);
     prepared
         .detect_grids()
         .iter()
-        .any(|grid| grid.decode().is_ok_and(|(_, content)| content == url))
+        .filter_map(|grid| grid.decode().ok().map(|(_, content)| content))
+        .collect()
+}
+
+fn decode_qr(png: &[u8], url: &str) -> bool {
+    qr_codes(png).iter().any(|content| content == url)
 }
 
 fn save_screenshot(name: &str, png: &[u8]) {
@@ -345,5 +352,47 @@ async fn a_badge_outside_the_door_constraint_is_not_presented() {
     assert_eq!(window.text("#result-title").await, "Not completed");
     let detail = window.text("#result-detail").await;
     assert!(detail.contains("no credential that matches"), "{detail}");
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn verified_orchestration_reveals_the_pin_when_its_subscription_reports_the_scan() {
+    let window = Window::open(Setup::default()).await;
+    let url = window
+        .issue(
+            "vo-badge",
+            &[("given_name", "Megan"), ("family_name", "Bowen"), ("company", "Contoso")],
+        )
+        .await;
+    assert!(url.starts_with("openid-vc://"), "{url}");
+    assert!(!window.pin_in_page().await);
+    // The station listens before the wallet scans: the service does not
+    // replay a scan to a late subscriber.
+    window.wait_until_service(|sandbox| sandbox.orchestration_subscriptions() >= 1).await;
+    window.wallet_accepts(&url).await;
+    assert_eq!(window.text("#result-title").await, "Issued");
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn a_third_party_wallet_redeems_the_oid4vci_offer_read_off_the_screen() {
+    let window = Window::open(Setup::default()).await;
+    let url = window
+        .issue("sd-badge", &[("given_name", "Megan"), ("family_name", "Bowen")])
+        .await;
+    let on_screen = qr_codes(&window.client.screenshot().await.unwrap());
+    assert_eq!(on_screen, vec![url.clone()], "the QR code carries the offer");
+    assert!(url.starts_with("openid-credential-offer://?credential_offer_uri="), "{url}");
+    assert!(!window.pin_in_page().await);
+
+    let wallet = ThirdPartyWallet::scan(&on_screen[0]).await;
+    // The poll sees `offer_received`; the PIN appears for the holder to type.
+    let pin = window.text("#pin").await;
+    let result = wallet.type_pin(&pin).await;
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(result["claims"]["given_name"], "Megan", "{result}");
+    assert_eq!(window.text("#result-title").await, "Issued");
     window.close().await;
 }

@@ -3,6 +3,8 @@
 //! and play the wallet from outside, as a phone would).
 #![allow(dead_code)] // the tests and the window benchmark use different parts
 
+pub mod interop;
+
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -76,6 +78,41 @@ client_id = "sandbox-client"
 authority_host = "{base_url}"
 api_base = "{base_url}"
 
+[services.vo]
+kind = "orchestration"
+sandbox = true
+api_url = "{base_url}/orchestration/graphql"
+token_url = "{base_url}/sandbox-tenant/oauth2/v2.0/token"
+client_id = "sandbox-client"
+scope = "{orchestration_scope}"
+
+[services.issuer]
+kind = "oid4vci"
+sandbox = true
+api_base = "{base_url}"
+poll_interval_ms = 200
+
+[templates.vo-badge]
+display_name = "Member card"
+service = "vo"
+credential_type = "EventBadge"
+contract_id = "EventBadge"
+claims = [
+  {{ name = "given_name", label = "First name", required = true }},
+  {{ name = "family_name", label = "Last name", required = true }},
+  {{ name = "company", label = "Company", required = true }},
+]
+
+[templates.sd-badge]
+display_name = "SD-JWT badge"
+service = "issuer"
+credential_type = "EventBadge"
+credential_definition_id = "EventBadge"
+claims = [
+  {{ name = "given_name", label = "First name", required = true }},
+  {{ name = "family_name", label = "Last name", required = true }},
+]
+
 [templates.badge]
 display_name = "Event badge"
 service = "desk"
@@ -122,6 +159,7 @@ accepted_issuers = ["did:web:issuer.example"]
         reset = setup.result_reset_secs,
         switch_back = setup.switch_back_secs,
         pictures = setup.camera_pictures.display(),
+        orchestration_scope = station_sandbox::ORCHESTRATION_SCOPE,
         fps = setup.camera_fps,
     )
 }
@@ -154,6 +192,8 @@ impl Window {
             .env("STATION_CONFIG", &config_path)
             .env("STATION_DATA_DIR", data.path())
             .env("STATION_SECRET_DESK", "sandbox-secret")
+            .env("STATION_SECRET_VO", "sandbox-secret")
+            .env("STATION_SECRET_ISSUER", station_sandbox::oid4vci::DEFAULT_API_KEY)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             // Its own process group, so the app and WebKitWebDriver go with it.
@@ -243,12 +283,20 @@ impl Window {
     /// Home → badge → recipient form → QR code on screen; returns the URL
     /// the QR code shows.
     pub async fn issue_badge(&self, given: &str, family: &str) -> String {
-        self.click("[data-template=badge]").await;
-        self.type_into("#claim-given_name", given).await;
-        self.type_into("#claim-family_name", family).await;
-        self.wait_until(
-            "document.getElementById('claim-family_name').getAttribute('aria-invalid') === 'false'",
-        )
+        self.issue("badge", &[("given_name", given), ("family_name", family)]).await
+    }
+
+    /// Fills in `template`'s form with `claims` and creates the request;
+    /// returns the URL of the request shown.
+    pub async fn issue(&self, template: &str, claims: &[(&str, &str)]) -> String {
+        self.click(&format!("[data-template={template}]")).await;
+        for (name, value) in claims {
+            self.type_into(&format!("#claim-{name}"), value).await;
+        }
+        let last = claims.last().map_or("", |(name, _)| name);
+        self.wait_until(&format!(
+            "document.getElementById('claim-{last}').getAttribute('aria-invalid') === 'false'"
+        ))
         .await;
         self.click("#create-request").await;
         self.request_url().await
@@ -298,6 +346,15 @@ impl Window {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// Waits (bounded) until the sandbox's state satisfies `ready`.
+    pub async fn wait_until_service(&self, ready: impl Fn(&Sandbox) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !ready(&self.sandbox) {
+            assert!(Instant::now() < deadline, "the service never got ready");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// The wallet scans `url`, types the PIN shown and accepts.

@@ -5,14 +5,12 @@
 //! issuance. Needs `npm ci --prefix tests/interop` (scripts/test.sh runs it).
 
 mod common;
-
-use std::path::PathBuf;
-use std::process::Stdio;
+#[path = "../../../tests/support/interop.rs"]
+mod interop;
 
 use common::{megan, shown, station, wait_for, Options, Station};
+use interop::ThirdPartyWallet;
 use station_core::flow::{FlowHandle, FlowState};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, Command};
 
 fn issuer_options(mode: &str) -> Options {
     Options {
@@ -39,49 +37,7 @@ claims = [
     }
 }
 
-fn interop_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop");
-    assert!(
-        dir.join("node_modules/@openid4vc/openid4vci").is_dir(),
-        "the third-party wallet is not installed: run `npm ci --prefix tests/interop`"
-    );
-    dir
-}
-
-/// Starts the wallet on `offer`; it resolves the offer, then waits for the
-/// PIN on stdin as a holder waits to read it off the screen.
-async fn scan(offer: &str) -> Child {
-    let dir = interop_dir();
-    let mut wallet = Command::new("node")
-        .arg(dir.join("oid4vci-wallet.mjs"))
-        .args([offer, "-", "--deferred-timeout=20"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node runs");
-    let stderr = wallet.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if line.contains("offer_resolved") {
-            break;
-        }
-    }
-    wallet
-}
-
-/// Types `pin` into the wallet; returns its one-line JSON result.
-async fn type_pin(mut wallet: Child, pin: &str) -> serde_json::Value {
-    let mut stdin = wallet.stdin.take().unwrap();
-    stdin.write_all(format!("{pin}\n").as_bytes()).await.unwrap();
-    drop(stdin);
-    let output = wallet.wait_with_output().await.unwrap();
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("wallet said: {}", String::from_utf8_lossy(&output.stdout)))
-}
-
-async fn offer_and_scan(s: &Station) -> (FlowHandle, Child) {
+async fn offer_and_scan(s: &Station) -> (FlowHandle, ThirdPartyWallet) {
     let flow = s.engine.issue("sd", &megan()).unwrap();
     let offer = shown(&flow).await;
     assert!(
@@ -95,7 +51,7 @@ async fn offer_and_scan(s: &Station) -> (FlowHandle, Child) {
         matches!(flow.state(), FlowState::AwaitingScan { .. }),
         "no PIN before the scan"
     );
-    let wallet = scan(&offer.url).await;
+    let wallet = ThirdPartyWallet::scan(&offer.url).await;
     (flow, wallet)
 }
 
@@ -113,7 +69,7 @@ async fn a_third_party_wallet_takes_the_offer_and_the_pin_revealed_after_the_sca
     let s = station(issuer_options("in_time")).await;
     let (flow, wallet) = offer_and_scan(&s).await;
     let pin = revealed_pin(&flow).await;
-    let result = type_pin(wallet, &pin).await;
+    let result = wallet.type_pin(&pin).await;
     assert_eq!(result["ok"], true, "{result}");
     assert_eq!(result["claims"]["given_name"], "Megan", "{result}");
     assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
@@ -125,7 +81,7 @@ async fn a_wrong_pin_is_refused_by_the_issuer_and_nothing_is_issued() {
     let (flow, wallet) = offer_and_scan(&s).await;
     let pin = revealed_pin(&flow).await;
     let wrong = if pin == "000000" { "111111" } else { "000000" };
-    let result = type_pin(wallet, wrong).await;
+    let result = wallet.type_pin(wrong).await;
     assert_eq!(
         (result["ok"].clone(), result["error"].clone()),
         (false.into(), "invalid_grant".into())
@@ -143,7 +99,7 @@ async fn deferred_claims_reach_the_issuer_only_after_the_scan() {
     let s = station(issuer_options("deferred")).await;
     let (flow, wallet) = offer_and_scan(&s).await;
     let pin = revealed_pin(&flow).await;
-    let result = type_pin(wallet, &pin).await;
+    let result = wallet.type_pin(&pin).await;
     assert_eq!(result["ok"], true, "{result}");
     assert_eq!(result["claims"]["family_name"], "Bowen", "{result}");
     assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
