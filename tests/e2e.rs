@@ -362,14 +362,20 @@ async fn verified_orchestration_reveals_the_pin_when_its_subscription_reports_th
     let url = window
         .issue(
             "vo-badge",
-            &[("given_name", "Megan"), ("family_name", "Bowen"), ("company", "Contoso")],
+            &[
+                ("given_name", "Megan"),
+                ("family_name", "Bowen"),
+                ("company", "Contoso"),
+            ],
         )
         .await;
     assert!(url.starts_with("openid-vc://"), "{url}");
     assert!(!window.pin_in_page().await);
     // The station listens before the wallet scans: the service does not
     // replay a scan to a late subscriber.
-    window.wait_until_service(|sandbox| sandbox.orchestration_subscriptions() >= 1).await;
+    window
+        .wait_until_service(|sandbox| sandbox.orchestration_subscriptions() >= 1)
+        .await;
     window.wallet_accepts(&url).await;
     assert_eq!(window.text("#result-title").await, "Issued");
     window.close().await;
@@ -384,7 +390,10 @@ async fn a_third_party_wallet_redeems_the_oid4vci_offer_read_off_the_screen() {
         .await;
     let on_screen = qr_codes(&window.client.screenshot().await.unwrap());
     assert_eq!(on_screen, vec![url.clone()], "the QR code carries the offer");
-    assert!(url.starts_with("openid-credential-offer://?credential_offer_uri="), "{url}");
+    assert!(
+        url.starts_with("openid-credential-offer://?credential_offer_uri="),
+        "{url}"
+    );
     assert!(!window.pin_in_page().await);
 
     let wallet = ThirdPartyWallet::scan(&on_screen[0]).await;

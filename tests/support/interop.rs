@@ -50,7 +50,10 @@ impl ThirdPartyWallet {
     /// Types `pin`; returns the wallet's one-line JSON result.
     pub async fn type_pin(mut self, pin: &str) -> serde_json::Value {
         let mut stdin = self.0.stdin.take().expect("piped");
-        stdin.write_all(format!("{pin}\n").as_bytes()).await.expect("wallet reads");
+        stdin
+            .write_all(format!("{pin}\n").as_bytes())
+            .await
+            .expect("wallet reads");
         drop(stdin);
         let output = self.0.wait_with_output().await.expect("wallet ends");
         serde_json::from_slice(&output.stdout)

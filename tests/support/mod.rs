@@ -283,7 +283,8 @@ impl Window {
     /// Home → badge → recipient form → QR code on screen; returns the URL
     /// the QR code shows.
     pub async fn issue_badge(&self, given: &str, family: &str) -> String {
-        self.issue("badge", &[("given_name", given), ("family_name", family)]).await
+        self.issue("badge", &[("given_name", given), ("family_name", family)])
+            .await
     }
 
     /// Fills in `template`'s form with `claims` and creates the request;
