@@ -314,6 +314,10 @@ impl Window {
         .await;
         self.click("#create-request").await;
         self.wait_until(PREVIEW_FRAMES_SHOWN).await;
+        // The camera's name arrives with the answer to camera_start, which
+        // may come after the first frames; the step is settled once it has.
+        self.wait_until("document.getElementById('photo-status').textContent.includes('Look at the camera')")
+            .await;
     }
 
     /// The staff badge for `given` with the camera's photo; returns the URL

@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde::{Serialize, Serializer};
 
-use crate::config::{ConfigError, ServiceKind, StationConfig, Template};
+use crate::config::{ConfigError, IssuanceTemplate, ServiceKind, StationConfig, Template};
 use crate::error::{ErrorCode, UiError};
 use crate::events::{CallbackListener, ListenerError};
 use crate::flow::{self, FlowContext, FlowHandle, FlowRequest};
@@ -17,9 +17,12 @@ use crate::provider::entra::EntraProvider;
 use crate::provider::oid4vci::Oid4vciProvider;
 use crate::provider::orchestration::OrchestrationProvider;
 use crate::provider::retry::RetryPolicy;
-use crate::provider::{Claims, Provider, ProviderError};
+use crate::provider::{
+    Claims, InvalidContact, Provider, ProviderError, RemoteContact, RemoteExpiry, RemoteIssuance,
+    RemoteIssuanceSpec, RemoteStatus,
+};
 use crate::secrets::SecretStore;
-use crate::store::{History, StoreError};
+use crate::store::{FlowSummary, History, Record, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -31,6 +34,8 @@ pub enum EngineError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Provider(#[from] ProviderError),
+    #[error(transparent)]
+    Contact(#[from] InvalidContact),
     #[error("there is no template '{name}'; choose one of: {known}")]
     UnknownTemplate { name: String, known: String },
     #[error("template '{name}' is for {actual}, not {wanted}")]
@@ -54,6 +59,7 @@ impl ErrorCode for EngineError {
             EngineError::Listener(e) => e.code(),
             EngineError::Store(e) => e.code(),
             EngineError::Provider(e) => e.code(),
+            EngineError::Contact(e) => e.code(),
             EngineError::UnknownTemplate { .. } => "engine.unknown_template",
             EngineError::WrongTemplateKind { .. } => "engine.wrong_template_kind",
             EngineError::Claims(_) => "engine.invalid_claims",
@@ -125,6 +131,10 @@ pub fn validate_claims(
         Err(problems)
     }
 }
+
+/// The history's `kind` of a remote issuance (desk flows are `issuance`
+/// and `presentation`).
+pub const REMOTE_ISSUANCE_KIND: &str = "remote_issuance";
 
 pub struct Engine {
     config: Arc<StationConfig>,
@@ -218,7 +228,7 @@ impl Engine {
             })
     }
 
-    fn start_flow(&self, service: &str, request: FlowRequest) -> Result<FlowHandle, EngineError> {
+    fn adapter(&self, service: &str) -> Result<Arc<dyn Provider>, EngineError> {
         let provider = self
             .providers
             .get(service)
@@ -229,6 +239,11 @@ impl Engine {
                 problem: format!("'{service}' has no adapter"),
                 fix: "configure the service under [services]".into(),
             })?;
+        Ok(provider)
+    }
+
+    fn start_flow(&self, service: &str, request: FlowRequest) -> Result<FlowHandle, EngineError> {
+        let provider = self.adapter(service)?;
         Ok(flow::spawn(FlowContext {
             runtime: self.runtime.clone(),
             id: uuid::Uuid::new_v4().to_string(),
@@ -253,27 +268,7 @@ impl Engine {
         claims: &Claims,
         photo: Option<Photo>,
     ) -> Result<FlowHandle, EngineError> {
-        let Template::Issuance(template) = self.template(template)? else {
-            return Err(EngineError::WrongTemplateKind {
-                name: template.to_owned(),
-                actual: "verification",
-                wanted: "issuance",
-            });
-        };
-        let claims = validate_claims(template, claims).map_err(EngineError::Claims)?;
-        match (&template.photo_claim, &photo) {
-            (Some(_), None) => {
-                return Err(EngineError::PhotoRequired {
-                    template: template.name.clone(),
-                })
-            }
-            (None, Some(_)) => {
-                return Err(EngineError::PhotoNotUsed {
-                    template: template.name.clone(),
-                })
-            }
-            _ => {}
-        }
+        let (template, claims) = self.checked_issuance(template, claims, photo.as_ref())?;
         self.start_flow(
             &template.service,
             FlowRequest::Issuance {
@@ -282,6 +277,136 @@ impl Engine {
                 photo,
             },
         )
+    }
+
+    fn issuance_template(&self, name: &str) -> Result<&IssuanceTemplate, EngineError> {
+        let Template::Issuance(template) = self.template(name)? else {
+            return Err(EngineError::WrongTemplateKind {
+                name: name.to_owned(),
+                actual: "verification",
+                wanted: "issuance",
+            });
+        };
+        Ok(template)
+    }
+
+    /// The issuance template `name` and the recipient's claims checked
+    /// against it, with a photo exactly when it has a photo claim: what an
+    /// issuance at the desk and a remote one must both pass.
+    fn checked_issuance(
+        &self,
+        name: &str,
+        claims: &Claims,
+        photo: Option<&Photo>,
+    ) -> Result<(&IssuanceTemplate, Claims), EngineError> {
+        let template = self.issuance_template(name)?;
+        let claims = validate_claims(template, claims).map_err(EngineError::Claims)?;
+        match (&template.photo_claim, photo) {
+            (Some(_), None) => Err(EngineError::PhotoRequired {
+                template: template.name.clone(),
+            }),
+            (None, Some(_)) => Err(EngineError::PhotoNotUsed {
+                template: template.name.clone(),
+            }),
+            _ => Ok((template, claims)),
+        }
+    }
+
+    /// Asks the template's service to send the recipient a link (by email
+    /// or SMS) to claim the credential before `expiry`. Nothing waits for a
+    /// wallet: follow it with [`Engine::remote_issuance_status`]. Everything
+    /// is checked before the service is asked, so a refusal here sent no
+    /// message to anyone.
+    pub async fn issue_remotely(
+        &self,
+        template: &str,
+        claims: &Claims,
+        contact: RemoteContact,
+        expiry: RemoteExpiry,
+        photo: Option<Photo>,
+    ) -> Result<RemoteIssuance, EngineError> {
+        let (template, claims) = self.checked_issuance(template, claims, photo.as_ref())?;
+        let contact = contact.checked()?;
+        let provider = self.adapter(&template.service)?;
+        let at = SystemTime::now();
+        let remote = provider
+            .create_remote_issuance(&RemoteIssuanceSpec {
+                template,
+                claims: &claims,
+                contact,
+                expiry,
+                photo: photo.as_ref(),
+            })
+            .await?;
+        self.record_remote_start(template, &claims, &remote, expiry, at);
+        Ok(remote)
+    }
+
+    /// Where remote issuance `id` (of `template`'s service) stands. The
+    /// first final answer also closes it in the history.
+    pub async fn remote_issuance_status(
+        &self,
+        template: &str,
+        id: &str,
+    ) -> Result<RemoteStatus, EngineError> {
+        let template = self.issuance_template(template)?;
+        let status = self
+            .adapter(&template.service)?
+            .remote_issuance_status(id)
+            .await?;
+        if status.is_final() {
+            self.record_remote_end(id, &status);
+        }
+        Ok(status)
+    }
+
+    /// A remote issuance is kept as a flow of its own kind, with the
+    /// service's id as both flow and request id, so the history lists it
+    /// beside desk issuances and a later status check can close it without
+    /// a lookup table. The contact is not kept: the service holds it, and
+    /// the history need not hold anyone's email or phone number. The request
+    /// has no URL because the link goes to the recipient only.
+    fn record_remote_start(
+        &self,
+        template: &IssuanceTemplate,
+        claims: &Claims,
+        remote: &RemoteIssuance,
+        expiry: RemoteExpiry,
+        at: SystemTime,
+    ) {
+        self.history.record(Record::FlowStarted {
+            flow_id: remote.id.clone(),
+            kind: REMOTE_ISSUANCE_KIND,
+            template: template.name.clone(),
+            service: template.service.clone(),
+            claims: serde_json::to_string(claims).unwrap_or_default(),
+            at,
+        });
+        self.history.record(Record::RequestCreated {
+            flow_id: remote.id.clone(),
+            request_id: remote.id.clone(),
+            url: String::new(),
+            at,
+            expires_at: at + expiry.duration(),
+        });
+    }
+
+    fn record_remote_end(&self, id: &str, status: &RemoteStatus) {
+        // A queue asks again and again; only the first final answer ends it.
+        if let Ok(Some(FlowSummary { outcome: Some(_), .. })) = self.history.flow(id) {
+            return;
+        }
+        let message = match status {
+            RemoteStatus::Failed(reason) => Some(reason.clone()),
+            _ => None,
+        };
+        self.history.record(Record::FlowEnded {
+            flow_id: id.to_owned(),
+            outcome: status.name(),
+            code: None,
+            message,
+            at: SystemTime::now(),
+        });
     }
 
     /// Starts asking a wallet to present what `template` describes.

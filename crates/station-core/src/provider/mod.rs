@@ -57,6 +57,173 @@ pub struct CreatedRequest {
     pub expires_at: SystemTime,
 }
 
+/// What to issue to someone who is not at the desk: the service sends them
+/// a link by email or SMS and they claim the credential later.
+pub struct RemoteIssuanceSpec<'a> {
+    pub template: &'a IssuanceTemplate,
+    pub claims: &'a Claims,
+    /// Checked ([`RemoteContact::checked`]) before it gets here.
+    pub contact: RemoteContact,
+    pub expiry: RemoteExpiry,
+    /// Present exactly when the template has a photo claim.
+    pub photo: Option<&'a Photo>,
+}
+
+/// Where the service sends the recipient their link. Serialised as
+/// `{"method": "email"|"sms", "value": ...}`, so a queue can keep it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "method", content = "value", rename_all = "lowercase")]
+pub enum RemoteContact {
+    Email(String),
+    /// International (E.164) format: `+` and 8 to 15 digits.
+    Sms(String),
+}
+
+impl RemoteContact {
+    pub fn email(address: &str) -> Result<RemoteContact, InvalidContact> {
+        RemoteContact::Email(address.to_owned()).checked()
+    }
+
+    pub fn sms(number: &str) -> Result<RemoteContact, InvalidContact> {
+        RemoteContact::Sms(number.to_owned()).checked()
+    }
+
+    /// The contact as the service must receive it, or why it cannot be
+    /// used. A refusal here costs nothing; a refusal by the service comes
+    /// after a round trip, and a wrong address that passes sends the
+    /// recipient's link to a stranger. Spaces and dashes a person types in
+    /// a phone number are dropped.
+    pub fn checked(self) -> Result<RemoteContact, InvalidContact> {
+        match self {
+            RemoteContact::Email(address) => {
+                let address = address.trim();
+                if plausible_email(address) {
+                    Ok(RemoteContact::Email(address.to_owned()))
+                } else {
+                    Err(InvalidContact::Email(address.to_owned()))
+                }
+            }
+            RemoteContact::Sms(number) => {
+                let compact: String = number.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+                if plausible_phone(&compact) {
+                    Ok(RemoteContact::Sms(compact))
+                } else {
+                    Err(InvalidContact::Phone(number.trim().to_owned()))
+                }
+            }
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        match self {
+            RemoteContact::Email(value) | RemoteContact::Sms(value) => value,
+        }
+    }
+}
+
+/// `name@domain.tld`: catches typos and wrong fields, not every invalid address.
+fn plausible_email(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !address.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+        && domain.contains('.')
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+/// E.164: `+`, a country code (never starting with 0), 8 to 15 digits in all.
+fn plausible_phone(number: &str) -> bool {
+    number.strip_prefix('+').is_some_and(|digits| {
+        (8..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidContact {
+    #[error("the recipient's email address '{0}' is not valid: enter it as name@domain, such as megan@example.com")]
+    Email(String),
+    #[error("the recipient's mobile number '{0}' is not valid: enter it in international format, a + then the country code and number (8 to 15 digits), such as +61491570006")]
+    Phone(String),
+}
+
+impl ErrorCode for InvalidContact {
+    fn code(&self) -> &'static str {
+        match self {
+            InvalidContact::Email(_) => "remote.invalid_email",
+            InvalidContact::Phone(_) => "remote.invalid_phone",
+        }
+    }
+}
+
+/// How long the recipient has to claim the credential, in the service's
+/// own steps (serialised with its names, e.g. `oneWeek`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RemoteExpiry {
+    OneDay,
+    ThreeDays,
+    #[default]
+    OneWeek,
+    TwoWeeks,
+    OneMonth,
+    ThreeMonths,
+}
+
+impl RemoteExpiry {
+    /// The length of the step; a month counts as 30 days, as the service
+    /// is not documented to use calendar months.
+    pub fn duration(self) -> Duration {
+        const DAY: u64 = 86_400;
+        Duration::from_secs(match self {
+            RemoteExpiry::OneDay => DAY,
+            RemoteExpiry::ThreeDays => 3 * DAY,
+            RemoteExpiry::OneWeek => 7 * DAY,
+            RemoteExpiry::TwoWeeks => 14 * DAY,
+            RemoteExpiry::OneMonth => 30 * DAY,
+            RemoteExpiry::ThreeMonths => 90 * DAY,
+        })
+    }
+}
+
+/// A remote issuance the service accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteIssuance {
+    pub id: String,
+}
+
+/// Where a remote issuance stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteStatus {
+    /// The recipient has not claimed it yet.
+    Pending,
+    Issued,
+    /// With the service's reason.
+    Failed(String),
+    Expired,
+    Cancelled,
+}
+
+impl RemoteStatus {
+    /// No later status follows.
+    pub fn is_final(&self) -> bool {
+        !matches!(self, RemoteStatus::Pending)
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            RemoteStatus::Pending => "pending",
+            RemoteStatus::Issued => "issued",
+            RemoteStatus::Failed(_) => "failed",
+            RemoteStatus::Expired => "expired",
+            RemoteStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
 #[async_trait]
 pub trait Provider: Send + Sync {
     async fn create_issuance(
@@ -80,6 +247,25 @@ pub trait Provider: Send + Sync {
     /// call back need none.
     fn follow(&self, _created: &CreatedRequest, _events: EventSink) -> Option<EventFeed> {
         None
+    }
+
+    /// Asks the service to send the recipient a link to claim the
+    /// credential later. Only services that notify people themselves can.
+    async fn create_remote_issuance(
+        &self,
+        _spec: &RemoteIssuanceSpec<'_>,
+    ) -> Result<RemoteIssuance, ProviderError> {
+        Err(remote_unsupported())
+    }
+
+    async fn remote_issuance_status(&self, _id: &str) -> Result<RemoteStatus, ProviderError> {
+        Err(remote_unsupported())
+    }
+}
+
+fn remote_unsupported() -> ProviderError {
+    ProviderError::Unsupported {
+        what: "remote issuance (by email or SMS)".into(),
     }
 }
 

@@ -5,6 +5,7 @@
 //! way. Polling is not offered: the service does not keep the
 //! `request_retrieved` event, so a poll could never reveal the PIN.
 
+mod remote;
 mod subscription;
 mod wire;
 
@@ -217,6 +218,17 @@ impl Provider for OrchestrationProvider {
                 events,
             ))
         })
+    }
+
+    async fn create_remote_issuance(
+        &self,
+        spec: &super::RemoteIssuanceSpec<'_>,
+    ) -> Result<super::RemoteIssuance, ProviderError> {
+        remote::create(self, spec).await
+    }
+
+    async fn remote_issuance_status(&self, id: &str) -> Result<super::RemoteStatus, ProviderError> {
+        remote::status(self, id).await
     }
 }
 

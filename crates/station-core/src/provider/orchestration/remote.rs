@@ -1,0 +1,274 @@
+//! Remote ("async") issuance through Verified Orchestration: the service
+//! emails or texts the recipient a link and they claim the credential on
+//! their own, so nothing here waits for a wallet. The station only creates
+//! the request and, later, asks where it stands; that is all an offline
+//! queue needs to hand requests over and reconcile them afterwards.
+//!
+//! The GraphQL documents and shapes use the schema's exact names, as in
+//! [`super::wire`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::wire::Identity;
+use super::{recipient_name, OrchestrationProvider, IDENTITY_ISSUER};
+use crate::config::IssuanceTarget;
+use crate::provider::{
+    ProviderError, RemoteContact, RemoteExpiry, RemoteIssuance, RemoteIssuanceSpec, RemoteStatus,
+};
+
+pub const CREATE_ASYNC_ISSUANCE: &str =
+    "mutation CreateAsyncIssuanceRequest($request: [AsyncIssuanceRequestInput!]!) {
+  createAsyncIssuanceRequest(request: $request) {
+    __typename
+    ... on AsyncIssuanceResponse { asyncIssuanceRequestIds }
+    ... on AsyncIssuanceErrorResponse { errors }
+  }
+}";
+
+pub const ASYNC_ISSUANCE_REQUEST: &str = "query AsyncIssuanceRequest($id: ID!) {
+  asyncIssuanceRequest(id: $id) { id status isStatusFinal failureReason }
+}";
+
+/// `AsyncIssuanceRequestInput`. A walk-in's identity is named inline, as
+/// for a desk issuance; a photo goes as `faceCheckPhoto` (the recipient is
+/// not asked to take one: `photoCapture` is never sent).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AsyncIssuanceRequestInput<'a> {
+    pub contract_id: &'a str,
+    pub identity: Identity<'a>,
+    pub claims: &'a BTreeMap<String, String>,
+    pub contact: AsyncIssuanceContactInput<'a>,
+    pub expiry: RemoteExpiry,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub face_check_photo: Option<String>,
+}
+
+/// Only `notification`: the station has no second channel to offer for
+/// `verification`.
+#[derive(Serialize)]
+pub struct AsyncIssuanceContactInput<'a> {
+    pub notification: ContactInput<'a>,
+}
+
+#[derive(Serialize)]
+pub struct ContactInput<'a> {
+    pub method: ContactMethod,
+    pub value: &'a str,
+}
+
+#[derive(Serialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum ContactMethod {
+    Email,
+    Sms,
+}
+
+impl<'a> From<&'a RemoteContact> for ContactInput<'a> {
+    fn from(contact: &'a RemoteContact) -> Self {
+        let method = match contact {
+            RemoteContact::Email(_) => ContactMethod::Email,
+            RemoteContact::Sms(_) => ContactMethod::Sms,
+        };
+        ContactInput {
+            method,
+            value: contact.value(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAsyncIssuanceData {
+    pub create_async_issuance_request: AsyncIssuanceRequestResponse,
+}
+
+/// The mutation's union result.
+#[derive(Deserialize)]
+#[serde(tag = "__typename")]
+pub enum AsyncIssuanceRequestResponse {
+    #[serde(rename_all = "camelCase")]
+    AsyncIssuanceResponse { async_issuance_request_ids: Vec<String> },
+    /// One entry per input, null for inputs that were fine.
+    AsyncIssuanceErrorResponse { errors: Vec<Option<String>> },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AsyncIssuanceRequestData {
+    pub async_issuance_request: Option<AsyncIssuanceRequest>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AsyncIssuanceRequest {
+    pub status: AsyncIssuanceRequestStatus,
+    pub failure_reason: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AsyncIssuanceRequestStatus {
+    Pending,
+    Issued,
+    Failed,
+    Expired,
+    Cancelled,
+}
+
+/// `createAsyncIssuanceRequest` for one recipient.
+pub(super) async fn create(
+    provider: &OrchestrationProvider,
+    spec: &RemoteIssuanceSpec<'_>,
+) -> Result<RemoteIssuance, ProviderError> {
+    let template = spec.template;
+    let IssuanceTarget::Orchestration { contract_id } = &template.target else {
+        return Err(ProviderError::Unsupported {
+            what: format!(
+                "template '{}', which is for another kind of service",
+                template.name
+            ),
+        });
+    };
+    let name = recipient_name(spec.claims);
+    let identifier = uuid::Uuid::new_v4().to_string();
+    let request = AsyncIssuanceRequestInput {
+        contract_id,
+        identity: Identity {
+            issuer: IDENTITY_ISSUER,
+            identifier: &identifier,
+            name: &name,
+        },
+        claims: spec.claims,
+        contact: AsyncIssuanceContactInput {
+            notification: ContactInput::from(&spec.contact),
+        },
+        expiry: spec.expiry,
+        face_check_photo: spec.photo.map(|photo| photo.to_data_url()),
+    };
+    let data: CreateAsyncIssuanceData = provider
+        .execute(CREATE_ASYNC_ISSUANCE, serde_json::json!({ "request": [request] }))
+        .await?;
+    match data.create_async_issuance_request {
+        AsyncIssuanceRequestResponse::AsyncIssuanceResponse {
+            async_issuance_request_ids,
+        } => async_issuance_request_ids
+            .into_iter()
+            .next()
+            .map(|id| RemoteIssuance { id })
+            .ok_or_else(|| ProviderError::Protocol {
+                detail: "createAsyncIssuanceRequest returned no id".into(),
+            }),
+        AsyncIssuanceRequestResponse::AsyncIssuanceErrorResponse { errors } => {
+            let message = errors
+                .into_iter()
+                .flatten()
+                .next()
+                .unwrap_or_else(|| "no reason given".to_owned());
+            Err(ProviderError::Rejected {
+                status: 200,
+                code: "AsyncIssuanceErrorResponse".into(),
+                message,
+                inner_code: None,
+                target: None,
+            })
+        }
+    }
+}
+
+/// `asyncIssuanceRequest(id)`: where one remote issuance stands.
+pub(super) async fn status(
+    provider: &OrchestrationProvider,
+    id: &str,
+) -> Result<RemoteStatus, ProviderError> {
+    let data: AsyncIssuanceRequestData = provider
+        .execute(ASYNC_ISSUANCE_REQUEST, serde_json::json!({ "id": id }))
+        .await?;
+    let Some(request) = data.async_issuance_request else {
+        return Err(ProviderError::Rejected {
+            status: 200,
+            code: "notFound".into(),
+            message: format!("there is no remote issuance '{id}'"),
+            inner_code: None,
+            target: None,
+        });
+    };
+    Ok(match request.status {
+        AsyncIssuanceRequestStatus::Pending => RemoteStatus::Pending,
+        AsyncIssuanceRequestStatus::Issued => RemoteStatus::Issued,
+        AsyncIssuanceRequestStatus::Failed => RemoteStatus::Failed(
+            request
+                .failure_reason
+                .unwrap_or_else(|| "the service gave no reason".to_owned()),
+        ),
+        AsyncIssuanceRequestStatus::Expired => RemoteStatus::Expired,
+        AsyncIssuanceRequestStatus::Cancelled => RemoteStatus::Cancelled,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_input_uses_the_schema_names() {
+        let claims = BTreeMap::from([("given_name".to_owned(), "Megan".to_owned())]);
+        let contact = RemoteContact::Sms("+61491570006".into());
+        let input = AsyncIssuanceRequestInput {
+            contract_id: "contract-1",
+            identity: Identity {
+                issuer: "Issuance Station",
+                identifier: "id-1",
+                name: "Megan",
+            },
+            claims: &claims,
+            contact: AsyncIssuanceContactInput {
+                notification: ContactInput::from(&contact),
+            },
+            expiry: RemoteExpiry::ThreeMonths,
+            face_check_photo: None,
+        };
+        let sent = serde_json::to_value(&input).unwrap();
+        assert_eq!(
+            sent,
+            serde_json::json!({
+                "contractId": "contract-1",
+                "identity": { "issuer": "Issuance Station", "identifier": "id-1", "name": "Megan" },
+                "claims": { "given_name": "Megan" },
+                "contact": { "notification": { "method": "sms", "value": "+61491570006" } },
+                "expiry": "threeMonths",
+            })
+        );
+    }
+
+    #[test]
+    fn both_halves_of_the_result_union_are_read() {
+        let created: CreateAsyncIssuanceData = serde_json::from_str(
+            r#"{"createAsyncIssuanceRequest":{"__typename":"AsyncIssuanceResponse","asyncIssuanceRequestIds":["a-1"]}}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            created.create_async_issuance_request,
+            AsyncIssuanceRequestResponse::AsyncIssuanceResponse { async_issuance_request_ids } if async_issuance_request_ids == ["a-1"]
+        ));
+        let refused: CreateAsyncIssuanceData = serde_json::from_str(
+            r#"{"createAsyncIssuanceRequest":{"__typename":"AsyncIssuanceErrorResponse","errors":[null,"contact: bad"]}}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            refused.create_async_issuance_request,
+            AsyncIssuanceRequestResponse::AsyncIssuanceErrorResponse { errors } if errors[1].as_deref() == Some("contact: bad")
+        ));
+    }
+
+    #[test]
+    fn every_status_is_read() {
+        for name in ["pending", "issued", "failed", "expired", "cancelled"] {
+            let body = format!(r#"{{"asyncIssuanceRequest":{{"status":"{name}","failureReason":null}}}}"#);
+            let data: AsyncIssuanceRequestData = serde_json::from_str(&body).unwrap();
+            assert!(data.async_issuance_request.is_some(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,483 @@
+//! Remote issuance through Verified Orchestration against the sandbox: the
+//! engine asks the service to send the recipient a link, the recipient
+//! follows it later with their own wallet, and the station learns the
+//! outcome by asking. What the station refuses, it refuses before anyone
+//! is sent anything.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{megan, station, Options, Station};
+use serde_json::{json, Value};
+use station_core::engine::REMOTE_ISSUANCE_KIND;
+use station_core::photo::{accept, Photo, PhotoPolicy};
+use station_core::provider::{
+    Claims, InvalidContact, ProviderError, RemoteContact, RemoteExpiry, RemoteIssuance, RemoteStatus,
+};
+use station_core::{EngineError, UiError};
+
+const VO_TOML: &str = r#"
+[services.vo]
+kind = "orchestration"
+api_url = "{base_url}/orchestration/graphql"
+token_url = "{base_url}/sandbox-tenant/oauth2/v2.0/token"
+client_id = "sandbox-client"
+scope = "SCOPE"
+events = "subscription"
+
+[templates.member]
+service = "vo"
+credential_type = "EventBadge"
+contract_id = "EventBadge"
+claims = [
+  { name = "given_name", required = true },
+  { name = "family_name", required = true },
+  { name = "company", required = true },
+]
+
+[templates.staff]
+service = "vo"
+credential_type = "StaffId"
+contract_id = "StaffId"
+photo_claim = "photo"
+claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
+
+[templates.nowhere]
+service = "vo"
+credential_type = "EventBadge"
+contract_id = "NoSuchContract"
+claims = [ { name = "given_name", required = true } ]
+"#;
+
+async fn vo_station() -> Station {
+    station(Options {
+        extra_toml: VO_TOML.replace("SCOPE", station_sandbox::ORCHESTRATION_SCOPE),
+        extra_secrets: vec![("vo", "sandbox-secret".to_owned())],
+        ..Options::default()
+    })
+    .await
+}
+
+/// The EventBadge contract requires all three.
+fn megan_at_contoso() -> Claims {
+    let mut claims = megan();
+    claims.insert("company".into(), "Contoso".into());
+    claims
+}
+
+fn email(address: &str) -> RemoteContact {
+    RemoteContact::Email(address.to_owned())
+}
+
+async fn issue_to(s: &Station, contact: RemoteContact, expiry: RemoteExpiry) -> RemoteIssuance {
+    s.engine
+        .issue_remotely("member", &megan_at_contoso(), contact, expiry, None)
+        .await
+        .unwrap()
+}
+
+/// What the recipient does: opens the link from the message, then lets
+/// the wallet take the credential (remote issuance has no PIN). Returns
+/// the Request Service request the link created.
+async fn claim_through_link(s: &Station, link: &str) -> String {
+    let redeemed: Value = reqwest::get(link).await.unwrap().json().await.unwrap();
+    assert_eq!(redeemed["status"], "issuanceRequested", "{redeemed}");
+    let request_id = redeemed["requestId"].as_str().unwrap().to_owned();
+    s.wallet.open(redeemed["url"].as_str().unwrap()).await.unwrap();
+    s.wallet.accept(&request_id).await.unwrap();
+    request_id
+}
+
+/// Asks until the status is final (the service learns of the wallet's
+/// answer through a callback of its own).
+async fn final_status(s: &Station, template: &str, id: &str) -> RemoteStatus {
+    for _ in 0..100 {
+        let status = s.engine.remote_issuance_status(template, id).await.unwrap();
+        if status.is_final() {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("remote issuance {id} never reached a final status")
+}
+
+/// What the sandbox itself holds about `id`, asked with a token of its own.
+async fn sandbox_view(s: &Station, id: &str) -> Value {
+    let sandbox = &s.sandbox;
+    let config = sandbox.config();
+    let token: Value = reqwest::Client::new()
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            sandbox.base_url(),
+            config.tenant_id
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", config.client_id.as_str()),
+            ("client_secret", config.client_secret.as_str()),
+            ("scope", station_sandbox::ORCHESTRATION_SCOPE),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let body: Value = reqwest::Client::new()
+        .post(sandbox.orchestration_url())
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .json(&json!({
+            "query": "query($id: ID!) { asyncIssuanceRequest(id: $id) { expiry expiresOn createdAt identity { name } contact { notification { method value } } } }",
+            "variables": { "id": id },
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["asyncIssuanceRequest"].clone()
+}
+
+#[tokio::test]
+async fn by_email_the_recipient_gets_a_link_that_issues_the_credential() {
+    let s = vo_station().await;
+    let remote = issue_to(&s, email("megan@example.com"), RemoteExpiry::OneWeek).await;
+
+    let sent = s.sandbox.orchestration_notifications();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].async_issuance_request_id, remote.id);
+    assert_eq!(
+        (sent[0].method.as_str(), sent[0].to.as_str()),
+        ("email", "megan@example.com")
+    );
+    assert_eq!(
+        sent[0].link,
+        format!(
+            "{}/orchestration/async-issuance/{}",
+            s.sandbox.base_url(),
+            remote.id
+        )
+    );
+    let held = sandbox_view(&s, &remote.id).await;
+    assert_eq!(held["identity"]["name"], "Megan Bowen", "{held}");
+    assert_eq!(
+        s.engine
+            .remote_issuance_status("member", &remote.id)
+            .await
+            .unwrap(),
+        RemoteStatus::Pending
+    );
+
+    let request_id = claim_through_link(&s, &sent[0].link).await;
+    assert_eq!(
+        s.sandbox.received(&request_id).unwrap()["claims"]["company"],
+        "Contoso"
+    );
+    assert_eq!(final_status(&s, "member", &remote.id).await, RemoteStatus::Issued);
+    let credentials = s.wallet.credentials().await.unwrap();
+    assert_eq!(credentials.len(), 1);
+
+    // Kept in the history as a flow of its own kind, closed by the answer.
+    s.engine.history().flush();
+    let flow = s.engine.history().flow(&remote.id).unwrap().unwrap();
+    assert_eq!(flow.kind, REMOTE_ISSUANCE_KIND);
+    assert_eq!((flow.template.as_str(), flow.service.as_str()), ("member", "vo"));
+    assert!(flow.claims.contains("Contoso"), "{}", flow.claims);
+    assert_eq!(flow.outcome.as_deref(), Some("issued"));
+    let timeline = s.engine.history().timeline(&remote.id).unwrap();
+    assert_eq!(timeline.len(), 1);
+    assert_eq!(timeline[0].what, "created");
+    // The database and its write-ahead log.
+    for entry in std::fs::read_dir(s.data_dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let address = b"megan@example.com";
+        assert!(
+            !bytes.windows(address.len()).any(|w| w == address),
+            "the contact is not kept"
+        );
+    }
+}
+
+#[tokio::test]
+async fn by_sms_the_number_goes_in_international_format() {
+    let s = vo_station().await;
+    // As a person types it, with spaces.
+    let remote = issue_to(
+        &s,
+        RemoteContact::Sms("+61 491 570 006".into()),
+        RemoteExpiry::default(),
+    )
+    .await;
+    let sent = s.sandbox.orchestration_notifications();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        (sent[0].method.as_str(), sent[0].to.as_str()),
+        ("sms", "+61491570006")
+    );
+    claim_through_link(&s, &sent[0].link).await;
+    assert_eq!(final_status(&s, "member", &remote.id).await, RemoteStatus::Issued);
+}
+
+#[tokio::test]
+async fn an_invalid_contact_is_refused_before_anything_is_sent() {
+    let s = vo_station().await;
+    for (contact, code, names) in [
+        (
+            email("megan.example.com"),
+            "remote.invalid_email",
+            "email address",
+        ),
+        (email("megan@example"), "remote.invalid_email", "email address"),
+        (
+            email("megan bowen@example.com"),
+            "remote.invalid_email",
+            "email address",
+        ),
+        (
+            RemoteContact::Sms("0491 570 006".into()),
+            "remote.invalid_phone",
+            "mobile number",
+        ),
+        (
+            RemoteContact::Sms("+61 491".into()),
+            "remote.invalid_phone",
+            "mobile number",
+        ),
+    ] {
+        let shown = format!("{contact:?}");
+        let error = s
+            .engine
+            .issue_remotely("member", &megan_at_contoso(), contact, RemoteExpiry::OneDay, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, EngineError::Contact(_)), "{shown}: {error:?}");
+        let ui = UiError::from(&error);
+        assert_eq!(ui.code, code, "{shown}");
+        assert!(ui.message.contains(names), "{}", ui.message);
+        assert!(ui.message.contains("such as"), "the fix: {}", ui.message);
+    }
+    assert!(s.sandbox.orchestration_notifications().is_empty());
+    assert!(s.sandbox.received_requests().is_empty());
+}
+
+#[test]
+fn contacts_are_checked_and_tidied_on_their_own() {
+    assert_eq!(
+        RemoteContact::email("  megan@example.com "),
+        Ok(RemoteContact::Email("megan@example.com".into()))
+    );
+    assert_eq!(
+        RemoteContact::sms("+1 500-555-0109"),
+        Ok(RemoteContact::Sms("+15005550109".into()))
+    );
+    assert_eq!(
+        RemoteContact::email("@example.com"),
+        Err(InvalidContact::Email("@example.com".into()))
+    );
+    assert!(RemoteContact::email("megan@.com").is_err());
+    assert!(RemoteContact::sms("61491570006").is_err(), "no +");
+    assert!(RemoteContact::sms("+1234567").is_err(), "7 digits");
+    assert!(RemoteContact::sms("+1234567890123456").is_err(), "16 digits");
+    assert!(RemoteContact::sms("+6149157000x").is_err());
+    assert_eq!(
+        serde_json::to_value(RemoteContact::Sms("+61491570006".into())).unwrap(),
+        json!({"method": "sms", "value": "+61491570006"})
+    );
+}
+
+#[tokio::test]
+async fn the_recipients_details_are_checked_as_for_the_desk() {
+    let s = vo_station().await;
+    let missing_company = s
+        .engine
+        .issue_remotely(
+            "member",
+            &megan(),
+            email("megan@example.com"),
+            RemoteExpiry::OneDay,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&missing_company, EngineError::Claims(problems) if problems[0].claim == "company"),
+        "{missing_company:?}"
+    );
+    let verification = s
+        .engine
+        .issue_remotely(
+            "checkin",
+            &megan(),
+            email("megan@example.com"),
+            RemoteExpiry::OneDay,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(verification, EngineError::WrongTemplateKind { .. }),
+        "{verification:?}"
+    );
+    let no_photo = s
+        .engine
+        .issue_remotely(
+            "staff",
+            &megan(),
+            email("megan@example.com"),
+            RemoteExpiry::OneDay,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(no_photo, EngineError::PhotoRequired { .. }),
+        "{no_photo:?}"
+    );
+    assert!(s.sandbox.orchestration_notifications().is_empty());
+}
+
+fn astronaut() -> Photo {
+    let path = format!(
+        "{}/tests/fixtures/photos/astronaut.png",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    accept(&image::open(path).unwrap(), &PhotoPolicy::default()).unwrap()
+}
+
+#[tokio::test]
+async fn the_photo_taken_at_the_desk_goes_as_the_face_check_photo() {
+    let s = vo_station().await;
+    let photo = astronaut();
+    let remote = s
+        .engine
+        .issue_remotely(
+            "staff",
+            &megan(),
+            email("megan@example.com"),
+            RemoteExpiry::ThreeDays,
+            Some(photo.clone()),
+        )
+        .await
+        .unwrap();
+    let link = s.sandbox.orchestration_notifications()[0].link.clone();
+    let request_id = claim_through_link(&s, &link).await;
+    assert_eq!(
+        s.sandbox.received(&request_id).unwrap()["claims"]["photo"],
+        photo.to_claim_value()
+    );
+    assert_eq!(final_status(&s, "staff", &remote.id).await, RemoteStatus::Issued);
+}
+
+#[tokio::test]
+async fn an_entra_service_cannot_issue_remotely_and_says_so() {
+    let s = vo_station().await;
+    let error = s
+        .engine
+        .issue_remotely(
+            "expert",
+            &megan(),
+            email("megan@example.com"),
+            RemoteExpiry::OneDay,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, EngineError::Provider(ProviderError::Unsupported { .. })),
+        "{error:?}"
+    );
+    let ui = UiError::from(&error);
+    assert_eq!(ui.code, "provider.unsupported");
+    assert_eq!(
+        ui.message,
+        "this service does not support remote issuance (by email or SMS)"
+    );
+    let status = s
+        .engine
+        .remote_issuance_status("expert", "any-id")
+        .await
+        .unwrap_err();
+    assert_eq!(UiError::from(&status).code, "provider.unsupported");
+    assert!(s.sandbox.received_requests().is_empty());
+}
+
+#[tokio::test]
+async fn the_services_refusal_is_passed_on_with_its_reason() {
+    let s = vo_station().await;
+    let mut claims = Claims::new();
+    claims.insert("given_name".into(), "Megan".into());
+    let error = s
+        .engine
+        .issue_remotely(
+            "nowhere",
+            &claims,
+            email("megan@example.com"),
+            RemoteExpiry::OneDay,
+            None,
+        )
+        .await
+        .unwrap_err();
+    let EngineError::Provider(ProviderError::Rejected { message, .. }) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(message.contains("contractId"), "{message}");
+    assert!(s.sandbox.orchestration_notifications().is_empty());
+
+    let unknown = s
+        .engine
+        .remote_issuance_status("member", "no-such-id")
+        .await
+        .unwrap_err();
+    assert_eq!(UiError::from(&unknown).code, "provider.rejected");
+}
+
+#[tokio::test]
+async fn the_expiry_goes_with_the_schemas_names() {
+    let names = [
+        (RemoteExpiry::OneDay, "oneDay", 1),
+        (RemoteExpiry::ThreeDays, "threeDays", 3),
+        (RemoteExpiry::OneWeek, "oneWeek", 7),
+        (RemoteExpiry::TwoWeeks, "twoWeeks", 14),
+        (RemoteExpiry::OneMonth, "oneMonth", 30),
+        (RemoteExpiry::ThreeMonths, "threeMonths", 90),
+    ];
+    for (expiry, name, days) in names {
+        assert_eq!(serde_json::to_value(expiry).unwrap(), name);
+        assert_eq!(
+            serde_json::from_value::<RemoteExpiry>(json!(name)).unwrap(),
+            expiry
+        );
+        assert_eq!(expiry.duration(), Duration::from_secs(days * 86_400));
+    }
+    assert_eq!(RemoteExpiry::default(), RemoteExpiry::OneWeek);
+
+    // The service reads each name back as sent.
+    let s = vo_station().await;
+    for (expiry, name, _) in [names[0], names[5]] {
+        let remote = issue_to(&s, email("megan@example.com"), expiry).await;
+        assert_eq!(sandbox_view(&s, &remote.id).await["expiry"], name);
+    }
+}
+
+/// Front ends (a Tauri command, a queue's task) run these on any thread.
+#[tokio::test]
+async fn the_calls_can_move_between_threads() {
+    fn send<T: Send>(value: T) -> T {
+        value
+    }
+    let s = vo_station().await;
+    let created = send(s.engine.issue_remotely(
+        "member",
+        &megan_at_contoso(),
+        email("megan@example.com"),
+        RemoteExpiry::OneDay,
+        None,
+    ))
+    .await
+    .unwrap();
+    let status = send(s.engine.remote_issuance_status("member", &created.id)).await;
+    assert_eq!(status.unwrap(), RemoteStatus::Pending);
+}
