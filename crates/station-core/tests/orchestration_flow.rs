@@ -5,7 +5,8 @@
 
 mod common;
 
-use common::{megan, shown, station, wait_for, Options};
+use common::{megan, shown, station, wait_for, Options, Station};
+use station_core::flow::FlowHandle;
 use station_core::flow::FlowState;
 use station_core::provider::Claims;
 
@@ -59,23 +60,39 @@ async fn the_subscription_reveals_the_pin_and_reports_the_issuance() {
         matches!(flow.state(), FlowState::AwaitingScan { .. }),
         "no PIN before the wallet opens the request"
     );
-    // The wallet scans a moment later, as a person would.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    s.wallet.open(&request.url).await.unwrap();
+    wallet_scans_once_the_station_listens(&s, &request.url).await;
+    wallet_types_the_pin_and_accepts(&s, &flow, &request.request_id).await;
+    assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+}
+
+/// The service does not replay a scan to a late subscriber: the wallet
+/// scans once the station's subscription is up, as a person, seconds later.
+async fn wallet_scans_once_the_station_listens(s: &Station, url: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while s.sandbox.orchestration_subscriptions() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the station never subscribed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    s.wallet.open(url).await.unwrap();
+}
+
+async fn wallet_types_the_pin_and_accepts(s: &Station, flow: &FlowHandle, request_id: &str) {
     let FlowState::Retrieved { pin: Some(pin), .. } =
-        wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await
+        wait_for(flow, |s| matches!(s, FlowState::Retrieved { .. })).await
     else {
         panic!("a PIN once retrieved")
     };
     assert!(
         s.wallet
-            .enter_pin(&request.request_id, pin.reveal())
+            .enter_pin(request_id, pin.reveal())
             .await
             .unwrap()
             .accepted
     );
-    s.wallet.accept(&request.request_id).await.unwrap();
-    assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+    s.wallet.accept(request_id).await.unwrap();
 }
 
 #[tokio::test]
@@ -83,8 +100,7 @@ async fn a_wrong_pin_arrives_as_the_documented_error_through_the_subscription() 
     let s = station(options("subscription")).await;
     let flow = s.engine.issue("member", &megan_at_contoso()).unwrap();
     let request = shown(&flow).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    s.wallet.open(&request.url).await.unwrap();
+    wallet_scans_once_the_station_listens(&s, &request.url).await;
     wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await;
     let _ = s.wallet.enter_pin(&request.request_id, "000000").await;
     let FlowState::Failed { code, message } = flow.finished().await else {
@@ -102,19 +118,7 @@ async fn with_callbacks_configured_the_listener_carries_the_events() {
     let flow = s.engine.issue("member", &megan_at_contoso()).unwrap();
     let request = shown(&flow).await;
     s.wallet.open(&request.url).await.unwrap();
-    let FlowState::Retrieved { pin: Some(pin), .. } =
-        wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await
-    else {
-        panic!("a PIN once retrieved")
-    };
-    assert!(
-        s.wallet
-            .enter_pin(&request.request_id, pin.reveal())
-            .await
-            .unwrap()
-            .accepted
-    );
-    s.wallet.accept(&request.request_id).await.unwrap();
+    wallet_types_the_pin_and_accepts(&s, &flow, &request.request_id).await;
     assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
 }
 

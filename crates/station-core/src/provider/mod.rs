@@ -34,6 +34,28 @@ pub struct IssuanceSpec<'a> {
     pub photo: Option<&'a Photo>,
 }
 
+impl IssuanceSpec<'_> {
+    /// The typed-in claims, plus the photo as the template's photo claim
+    /// (a JPEG in base64url, as Entra documents photo claims).
+    pub fn claims_with_photo(&self) -> Claims {
+        let mut claims = self.claims.clone();
+        if let (Some(name), Some(photo)) = (&self.template.photo_claim, self.photo) {
+            claims.insert(name.clone(), photo.to_claim_value());
+        }
+        claims
+    }
+}
+
+/// The error for a template of one service handed to another's adapter.
+pub(crate) fn not_this_service(template: &IssuanceTemplate) -> ProviderError {
+    ProviderError::Unsupported {
+        what: format!(
+            "template '{}', which is for another kind of service",
+            template.name
+        ),
+    }
+}
+
 /// What to ask a wallet to present.
 pub struct PresentationSpec<'a> {
     pub template: &'a PresentationTemplate,
@@ -232,11 +254,17 @@ pub trait Provider: Send + Sync {
         callback: &CallbackTicket,
     ) -> Result<CreatedRequest, ProviderError>;
 
+    /// Only Entra verifies; the others refuse (config keeps presentation
+    /// templates on Entra services).
     async fn create_presentation(
         &self,
-        spec: &PresentationSpec<'_>,
-        callback: &CallbackTicket,
-    ) -> Result<CreatedRequest, ProviderError>;
+        _spec: &PresentationSpec<'_>,
+        _callback: &CallbackTicket,
+    ) -> Result<CreatedRequest, ProviderError> {
+        Err(ProviderError::Unsupported {
+            what: "presentation requests".into(),
+        })
+    }
 
     /// Obtains a service credential (e.g. an OAuth2 token) without creating
     /// anything, so `station doctor` can prove the configuration works.

@@ -15,6 +15,11 @@ use station_sandbox::{Sandbox, SandboxConfig, ORCHESTRATION_SCOPE};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
+#[path = "../common/mod.rs"]
+mod common;
+
+pub use common::token_for_scope;
+
 /// How long a test waits for an event before failing.
 pub const EVENT_WAIT: Duration = Duration::from_secs(10);
 
@@ -27,28 +32,6 @@ pub async fn sandbox() -> Sandbox {
 /// A token for VO's own scope, from the sandbox's token endpoint.
 pub async fn token(sandbox: &Sandbox) -> String {
     token_for_scope(sandbox, ORCHESTRATION_SCOPE).await
-}
-
-pub async fn token_for_scope(sandbox: &Sandbox, scope: &str) -> String {
-    let config = sandbox.config();
-    let response = reqwest::Client::new()
-        .post(format!(
-            "{}/{}/oauth2/v2.0/token",
-            sandbox.base_url(),
-            config.tenant_id
-        ))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", config.client_id.as_str()),
-            ("client_secret", config.client_secret.as_str()),
-            ("scope", scope),
-        ])
-        .send()
-        .await
-        .expect("token endpoint reachable");
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.expect("token JSON");
-    body["access_token"].as_str().expect("access_token").to_owned()
 }
 
 /// POSTs a GraphQL operation; returns the whole `{data, errors}` body.

@@ -17,8 +17,8 @@ use url::Url;
 
 use super::oauth::{ClientCredential, TokenSource};
 
-use super::endpoint;
 use super::retry::{is_transient, retry_after, RetryPolicy};
+use super::{endpoint, not_this_service};
 use super::{
     system_time_from_unix, CallbackTicket, CreatedRequest, IssuanceSpec, PresentationSpec, Provider,
     ProviderError,
@@ -235,12 +235,7 @@ impl Provider for EntraProvider {
             client_name,
         } = &template.target
         else {
-            return Err(ProviderError::Unsupported {
-                what: format!(
-                    "template '{}', which is for another kind of service",
-                    template.name
-                ),
-            });
+            return Err(not_this_service(template));
         };
         let pin = spec.pin.map(|pin| pin.to_payload(template.pin_hashed));
         let registration = wire::Registration {
@@ -249,10 +244,7 @@ impl Provider for EntraProvider {
         };
         let url = self.issuance_endpoint()?;
         // Entra carries the photo as a claim: the JPEG in base64url.
-        let mut claims = spec.claims.clone();
-        if let (Some(name), Some(photo)) = (&template.photo_claim, spec.photo) {
-            claims.insert(name.clone(), photo.to_claim_value());
-        }
+        let claims = spec.claims_with_photo();
         match self.config.api_shape {
             EntraApiShape::Current => {
                 let body = wire::IssuanceRequest {

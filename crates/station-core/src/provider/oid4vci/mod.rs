@@ -19,7 +19,7 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 
 use super::{
-    endpoint, CallbackTicket, Claims, CreatedRequest, IssuanceSpec, PresentationSpec, Provider, ProviderError,
+    endpoint, not_this_service, CallbackTicket, Claims, CreatedRequest, IssuanceSpec, Provider, ProviderError,
 };
 use crate::config::{IssuanceTarget, Oid4vciConfig, Oid4vciMode};
 use crate::events::{EventFeed, EventSink, FlowEvent, SourcedEvent};
@@ -212,12 +212,7 @@ impl Provider for Oid4vciProvider {
             mode,
         } = &template.target
         else {
-            return Err(ProviderError::Unsupported {
-                what: format!(
-                    "template '{}', which is for another kind of service",
-                    template.name
-                ),
-            });
+            return Err(not_this_service(template));
         };
         if template.pin_hashed {
             return Err(ProviderError::Unsupported {
@@ -225,10 +220,7 @@ impl Provider for Oid4vciProvider {
                     .into(),
             });
         }
-        let mut claims = spec.claims.clone();
-        if let (Some(name), Some(photo)) = (&template.photo_claim, spec.photo) {
-            claims.insert(name.clone(), photo.to_claim_value());
-        }
+        let claims = spec.claims_with_photo();
         let in_time = *mode == Oid4vciMode::InTime;
         let body = wire::IssueRequest {
             issuance_mode: if in_time { "InTime" } else { "Deferred" },
@@ -254,16 +246,6 @@ impl Provider for Oid4vciProvider {
             request_id: history.credential_exchange_id,
             url: offer,
             expires_at: SystemTime::now() + self.inner.config.offer_lifetime,
-        })
-    }
-
-    async fn create_presentation(
-        &self,
-        _spec: &PresentationSpec<'_>,
-        _callback: &CallbackTicket,
-    ) -> Result<CreatedRequest, ProviderError> {
-        Err(ProviderError::Unsupported {
-            what: "presentation requests (an OID4VCI issuer only issues)".into(),
         })
     }
 

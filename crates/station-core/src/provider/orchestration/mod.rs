@@ -18,7 +18,7 @@ use reqwest::StatusCode;
 
 use super::oauth::{ClientCredential, TokenSource};
 use super::{
-    system_time_from_unix, CallbackTicket, CreatedRequest, IssuanceSpec, PresentationSpec, Provider,
+    not_this_service, system_time_from_unix, CallbackTicket, CreatedRequest, IssuanceSpec, Provider,
     ProviderError,
 };
 use crate::config::{IssuanceTarget, OrchestrationConfig, OrchestrationEvents};
@@ -128,12 +128,7 @@ impl Provider for OrchestrationProvider {
     ) -> Result<CreatedRequest, ProviderError> {
         let template = spec.template;
         let IssuanceTarget::Orchestration { contract_id } = &template.target else {
-            return Err(ProviderError::Unsupported {
-                what: format!(
-                    "template '{}', which is for another kind of service",
-                    template.name
-                ),
-            });
+            return Err(not_this_service(template));
         };
         if template.pin_hashed {
             return Err(ProviderError::Unsupported {
@@ -193,16 +188,6 @@ impl Provider for OrchestrationProvider {
                 })
             }
         }
-    }
-
-    async fn create_presentation(
-        &self,
-        _spec: &PresentationSpec<'_>,
-        _callback: &CallbackTicket,
-    ) -> Result<CreatedRequest, ProviderError> {
-        Err(ProviderError::Unsupported {
-            what: "presentation requests through Verified Orchestration in this version".into(),
-        })
     }
 
     async fn check_access(&self) -> Result<(), ProviderError> {

@@ -7,6 +7,7 @@
 //! The GraphQL documents and shapes use the schema's exact names, as in
 //! [`super::wire`].
 
+use crate::provider::not_this_service;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -125,12 +126,7 @@ pub(super) async fn create(
 ) -> Result<RemoteIssuance, ProviderError> {
     let template = spec.template;
     let IssuanceTarget::Orchestration { contract_id } = &template.target else {
-        return Err(ProviderError::Unsupported {
-            what: format!(
-                "template '{}', which is for another kind of service",
-                template.name
-            ),
-        });
+        return Err(not_this_service(template));
     };
     let name = recipient_name(spec.claims);
     let identifier = uuid::Uuid::new_v4().to_string();
