@@ -15,10 +15,8 @@ use station_sandbox::{Sandbox, SandboxConfig, ORCHESTRATION_SCOPE};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-#[path = "../common/mod.rs"]
-mod common;
-
-pub use common::token_for_scope;
+// Test binaries that use these helpers also declare `mod common`.
+pub use crate::common::token_for_scope;
 
 /// How long a test waits for an event before failing.
 pub const EVENT_WAIT: Duration = Duration::from_secs(10);
