@@ -269,10 +269,10 @@ pub async fn wallet_action(
     let id = &request.request_id;
     match action.as_str() {
         "open" => wallet.open(&request.url).await.map(|_| ()),
-        "pin" => wallet
-            .enter_pin(id, pin.as_deref().unwrap_or_default())
-            .await
-            .map(|_| ()),
+        "pin" => match wallet.enter_pin(id, pin.as_deref().unwrap_or_default()).await {
+            Ok(outcome) if !outcome.accepted => return Err(AppError::PinRefused),
+            other => other.map(|_| ()),
+        },
         "accept" => wallet.accept(id).await.map(|_| ()),
         "decline" => wallet.decline(id).await.map(|_| ()),
         "present" => wallet.present(id).await.map(|_| ()),

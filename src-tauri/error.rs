@@ -32,6 +32,8 @@ pub enum AppError {
     FlowActive,
     #[error("'{0}' is not a wallet action (open, pin, accept, decline, present)")]
     UnknownWalletAction(String),
+    #[error("the service refused that PIN: type the PIN shown on the station")]
+    PinRefused,
     #[error(transparent)]
     Camera(#[from] station_core::camera::CameraError),
     #[error(transparent)]
@@ -52,6 +54,7 @@ impl ErrorCode for AppError {
             AppError::NoRequest => "app.no_request",
             AppError::FlowActive => "app.flow_active",
             AppError::UnknownWalletAction(_) => "app.unknown_wallet_action",
+            AppError::PinRefused => "app.pin_refused",
             AppError::Camera(e) => e.code(),
             AppError::Photo(e) => e.code(),
         }

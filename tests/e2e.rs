@@ -405,3 +405,31 @@ async fn a_third_party_wallet_redeems_the_oid4vci_offer_read_off_the_screen() {
     assert_eq!(window.text("#result-title").await, "Issued");
     window.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn the_wallet_panel_takes_an_oid4vci_offer_and_says_when_a_pin_is_refused() {
+    let window = Window::open(Setup::default()).await;
+    window
+        .issue("sd-badge", &[("given_name", "Megan"), ("family_name", "Bowen")])
+        .await;
+    window.click("[data-wallet=open]").await;
+    let pin = window.text("#pin").await;
+    let wrong = if pin == "000000" { "111111" } else { "000000" };
+    window.type_into("#wallet-pin", wrong).await;
+    window.click("[data-wallet=pin]").await;
+    assert!(window.text("#wallet-error").await.contains("refused that PIN"));
+    window
+        .client
+        .execute(
+            "document.getElementById('wallet-pin').value = ''; return 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    window.type_into("#wallet-pin", &pin).await;
+    window.click("[data-wallet=pin]").await;
+    window.click("[data-wallet=accept]").await;
+    assert_eq!(window.text("#result-title").await, "Issued");
+    window.close().await;
+}

@@ -55,6 +55,15 @@ async fn offer_and_scan(s: &Station) -> (FlowHandle, ThirdPartyWallet) {
     (flow, wallet)
 }
 
+/// A PIN that is not `pin`.
+fn wrong_pin(pin: &str) -> &'static str {
+    if pin == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
+
 async fn revealed_pin(flow: &FlowHandle) -> String {
     let FlowState::Retrieved { pin: Some(pin), .. } =
         wait_for(flow, |s| matches!(s, FlowState::Retrieved { .. })).await
@@ -80,8 +89,7 @@ async fn a_wrong_pin_is_refused_by_the_issuer_and_nothing_is_issued() {
     let s = station(issuer_options("in_time")).await;
     let (flow, wallet) = offer_and_scan(&s).await;
     let pin = revealed_pin(&flow).await;
-    let wrong = if pin == "000000" { "111111" } else { "000000" };
-    let result = wallet.type_pin(wrong).await;
+    let result = wallet.type_pin(wrong_pin(&pin)).await;
     assert_eq!(
         (result["ok"].clone(), result["error"].clone()),
         (false.into(), "invalid_grant".into())
@@ -103,4 +111,34 @@ async fn deferred_claims_reach_the_issuer_only_after_the_scan() {
     assert_eq!(result["ok"], true, "{result}");
     assert_eq!(result["claims"]["family_name"], "Bowen", "{result}");
     assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+}
+
+#[tokio::test]
+async fn the_sandboxs_simulated_wallet_takes_an_offer_like_a_request() {
+    let s = station(issuer_options("in_time")).await;
+    let flow = s.engine.issue("sd", &megan()).unwrap();
+    let offer = shown(&flow).await;
+    let opened = s.wallet.open(&offer.url).await.unwrap();
+    assert_eq!((opened.pin_required, opened.pin_length), (true, Some(6)));
+    let pin = revealed_pin(&flow).await;
+    assert!(
+        !s.wallet
+            .enter_pin(&opened.request_id, wrong_pin(&pin))
+            .await
+            .unwrap()
+            .accepted
+    );
+    assert!(
+        s.wallet
+            .enter_pin(&opened.request_id, &pin)
+            .await
+            .unwrap()
+            .accepted
+    );
+    s.wallet.accept(&opened.request_id).await.unwrap();
+    assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+    let held = s.wallet.credentials().await.unwrap();
+    assert!(held
+        .iter()
+        .any(|c| c.claims.get("given_name").map(String::as_str) == Some("Megan")));
 }

@@ -23,6 +23,8 @@ pub(crate) struct AppState {
     pub callbacks: CallbackSender,
     /// The OID4VCI issuer, with its own key and memory.
     pub oid4vci: crate::oid4vci::Issuer,
+    /// The simulated wallet's scanned OID4VCI offers.
+    pub holder: crate::oid4vci::holder::Holder,
     /// The Verified Orchestration emulation's records and event channels.
     pub orchestration: crate::orchestration::Orchestration,
     token_hits: AtomicUsize,
@@ -107,6 +109,7 @@ impl AppState {
             wallet_did,
             callbacks,
             oid4vci,
+            holder: Default::default(),
             orchestration: crate::orchestration::Orchestration::new(),
             token_hits: AtomicUsize::new(0),
             face_check_score,

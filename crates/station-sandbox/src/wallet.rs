@@ -15,6 +15,7 @@ use axum::Json;
 use crate::callbacks::{Event, Status};
 use crate::clock;
 use crate::error_body::{WalletError, BAD_OR_MISSING_FIELD};
+use crate::oid4vci::holder::{self, HolderError};
 use crate::presentation;
 use crate::spec::{IssuanceSpec, PresentationSpec, RequestKind, RequestSpec};
 use crate::state::{AppState, Inner, Phase, StoredRequest};
@@ -35,6 +36,9 @@ pub(crate) async fn open(
     body: Result<Json<OpenBody>, JsonRejection>,
 ) -> WalletResult<OpenedRequest> {
     let body = parse(body)?;
+    if holder::is_offer(&body.url) {
+        return open_offer(&state, &body.url).await;
+    }
     let request_id = request_id_from_url(&body.url).ok_or_else(|| {
         WalletError::new(
             StatusCode::BAD_REQUEST,
@@ -67,6 +71,9 @@ pub(crate) async fn enter_pin(
     body: Result<Json<PinBody>, JsonRejection>,
 ) -> WalletResult<PinOutcome> {
     let body = parse(body)?;
+    if state.holder.get(&body.request_id).is_some() {
+        return redeem_offer(&state, &body.request_id, Some(&body.pin)).await;
+    }
     let failure = {
         let mut inner = state.lock();
         let (request, issuance) = open_request::<IssuanceSpec>(&mut inner, &body.request_id)?;
@@ -103,6 +110,28 @@ pub(crate) async fn accept(
     body: Result<Json<RequestIdBody>, JsonRejection>,
 ) -> WalletResult<WalletActionOutcome> {
     let body = parse(body)?;
+    if let Some(offer) = state.holder.get(&body.request_id) {
+        if !offer.is_redeemed() {
+            if offer.pin_length().is_some() {
+                return Err(WalletError::conflict(
+                    "pinRequired",
+                    "Enter the PIN before accepting this credential.",
+                ));
+            }
+            let Json(redeemed) = redeem_offer(&state, &body.request_id, None).await?;
+            if !redeemed.accepted {
+                return Err(offer_failed(HolderError::WrongPin));
+            }
+        }
+        state
+            .holder
+            .notify(&body.request_id, "credential_accepted")
+            .await
+            .map_err(offer_failed)?;
+        return Ok(Json(WalletActionOutcome {
+            callback_status: None,
+        }));
+    }
     let event = {
         let mut inner = state.lock();
         let (request, issuance) = open_request::<IssuanceSpec>(&mut inner, &body.request_id)?;
@@ -125,6 +154,57 @@ pub(crate) async fn accept(
         event
     };
     deliver(&state, event).await
+}
+
+/// Scanning an OID4VCI offer: the wallet fetches it from the issuer.
+async fn open_offer(state: &AppState, url: &str) -> WalletResult<OpenedRequest> {
+    let (id, offer) = state.holder.open(url).await.map_err(offer_failed)?;
+    Ok(Json(OpenedRequest {
+        request_id: id,
+        kind: RequestKind::Issuance,
+        credential_type: offer.configuration().to_owned(),
+        pin_required: offer.pin_length().is_some(),
+        pin_length: offer.pin_length(),
+        callback_status: None,
+    }))
+}
+
+/// Redeeming an offer: a wrong PIN is refused by the issuer, and the offer
+/// stays open for another try, as the issuer allows.
+async fn redeem_offer(state: &AppState, id: &str, pin: Option<&str>) -> WalletResult<PinOutcome> {
+    match state.holder.redeem(id, pin).await {
+        Ok(received) => {
+            let credential = HeldCredential {
+                id: format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+                types: vec![received.vct],
+                issuer: state
+                    .holder
+                    .get(id)
+                    .map(|o| o.issuer().to_owned())
+                    .unwrap_or_default(),
+                claims: received.claims,
+                issued_at: clock::now_unix(),
+            };
+            state.lock().hold(credential);
+            Ok(Json(PinOutcome {
+                accepted: true,
+                callback_status: None,
+            }))
+        }
+        Err(HolderError::WrongPin) => Ok(Json(PinOutcome {
+            accepted: false,
+            callback_status: None,
+        })),
+        Err(error) => Err(offer_failed(error)),
+    }
+}
+
+fn offer_failed(error: HolderError) -> WalletError {
+    let detail = match error {
+        HolderError::WrongPin => "The issuer refused the PIN.".to_owned(),
+        HolderError::Failed(detail) => format!("The issuer refused the offer: {detail}"),
+    };
+    WalletError::new(StatusCode::BAD_GATEWAY, "offerFailed", &detail)
 }
 
 /// `POST /wallet/decline {"requestId"}`: the user says no.

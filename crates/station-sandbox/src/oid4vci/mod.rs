@@ -27,6 +27,7 @@ mod admin;
 mod credential;
 mod definitions;
 mod errors;
+pub(crate) mod holder;
 mod keys;
 mod metadata;
 mod proof;
