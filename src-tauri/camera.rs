@@ -162,10 +162,13 @@ async fn send_preview(
                     return;
                 }
                 let Some(frame) = frames.borrow_and_update().clone() else { continue };
-                *lock(&shown) = Some(frame.clone());
-                let Ok(jpeg) = tauri::async_runtime::spawn_blocking(move || preview_jpeg(&frame.image)).await else {
+                let image = Arc::clone(&frame.image);
+                let Ok(encoded) = tauri::async_runtime::spawn_blocking(move || preview_jpeg(&image)).await else {
                     return;
                 };
+                // A frame the encoder refused is skipped, never shown nor captured.
+                let Some(jpeg) = encoded else { continue };
+                *lock(&shown) = Some(frame);
                 InvokeResponseBody::Raw(jpeg)
             }
             changed = status.changed() => {

@@ -131,7 +131,7 @@ fn a_preview_frame_is_a_smaller_jpeg_of_the_same_picture() {
         .unwrap()
         .start(30);
     std::thread::sleep(Duration::from_millis(100));
-    let jpeg = preview_jpeg(&stream.latest().unwrap().image);
+    let jpeg = preview_jpeg(&stream.latest().unwrap().image).unwrap();
     let decoded = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (PREVIEW_WIDTH, 360));
     assert!(jpeg.len() < 150 * 1024, "{} bytes", jpeg.len());

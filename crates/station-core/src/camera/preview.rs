@@ -11,8 +11,10 @@ pub const PREVIEW_WIDTH: u32 = 640;
 
 const PREVIEW_QUALITY: u8 = 70;
 
-/// `frame` as a JPEG at most [`PREVIEW_WIDTH`] wide.
-pub fn preview_jpeg(frame: &RgbImage) -> Vec<u8> {
+/// `frame` as a JPEG at most [`PREVIEW_WIDTH`] wide; `None` for a frame
+/// the encoder refuses (an empty one from a misbehaving driver), which the
+/// preview skips.
+pub fn preview_jpeg(frame: &RgbImage) -> Option<Vec<u8>> {
     let width = frame.width().clamp(1, PREVIEW_WIDTH);
     let height =
         (u64::from(frame.height()) * u64::from(width) / u64::from(frame.width().max(1))).max(1) as u32;
@@ -26,6 +28,6 @@ pub fn preview_jpeg(frame: &RgbImage) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(64 * 1024);
     image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut bytes), PREVIEW_QUALITY)
         .encode_image(source)
-        .expect("encoding an in-memory RGB image to JPEG cannot fail");
-    bytes
+        .ok()?;
+    Some(bytes)
 }

@@ -329,6 +329,16 @@ pub enum ProviderError {
     Unsupported { what: String },
 }
 
+impl ProviderError {
+    /// For `map_err` on a request to `url` that got no (whole) answer.
+    pub(crate) fn unreachable(url: &Url) -> impl Fn(reqwest::Error) -> ProviderError + '_ {
+        move |error| ProviderError::Unreachable {
+            url: url.to_string(),
+            detail: error.without_url().to_string(),
+        }
+    }
+}
+
 fn busy_message(attempts: u32, code: &str, message: &str, wait_asked: &Option<Duration>) -> String {
     match wait_asked {
         Some(wait) => format!(

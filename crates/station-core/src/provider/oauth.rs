@@ -112,15 +112,12 @@ impl TokenSource {
             .form(&form)
             .send()
             .await
-            .map_err(|e| ProviderError::Unreachable {
-                url: self.token_url.to_string(),
-                detail: e.without_url().to_string(),
-            })?;
+            .map_err(ProviderError::unreachable(&self.token_url))?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| ProviderError::Unreachable {
-            url: self.token_url.to_string(),
-            detail: e.without_url().to_string(),
-        })?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(ProviderError::unreachable(&self.token_url))?;
         if !status.is_success() {
             return Err(match serde_json::from_slice::<TokenErrorResponse>(&body) {
                 Ok(error) => ProviderError::Auth {

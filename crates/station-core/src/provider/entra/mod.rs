@@ -108,18 +108,12 @@ impl EntraProvider {
                             continue;
                         }
                     }
-                    return Err(ProviderError::Unreachable {
-                        url: url.to_string(),
-                        detail: error.without_url().to_string(),
-                    });
+                    return Err(ProviderError::unreachable(&url)(error));
                 }
             };
             let status = response.status();
             let headers = response.headers().clone();
-            let bytes = response.bytes().await.map_err(|e| ProviderError::Unreachable {
-                url: url.to_string(),
-                detail: e.without_url().to_string(),
-            })?;
+            let bytes = response.bytes().await.map_err(ProviderError::unreachable(&url))?;
             if status.is_success() {
                 return parse_created(&bytes, &headers);
             }

@@ -89,15 +89,9 @@ impl Inner {
             })?;
             request = request.header(CONTENT_TYPE, "application/json").body(payload);
         }
-        let response = request.send().await.map_err(|e| ProviderError::Unreachable {
-            url: url.to_string(),
-            detail: e.without_url().to_string(),
-        })?;
+        let response = request.send().await.map_err(ProviderError::unreachable(&url))?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| ProviderError::Unreachable {
-            url: url.to_string(),
-            detail: e.without_url().to_string(),
-        })?;
+        let bytes = response.bytes().await.map_err(ProviderError::unreachable(&url))?;
         if status.is_success() {
             return serde_json::from_slice::<wire::HistoryResponse>(&bytes)
                 .map(|r| r.credential_history)

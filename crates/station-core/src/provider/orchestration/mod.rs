@@ -79,20 +79,14 @@ impl OrchestrationProvider {
                 .json(&body)
                 .send()
                 .await
-                .map_err(|e| ProviderError::Unreachable {
-                    url: url.to_string(),
-                    detail: e.without_url().to_string(),
-                })?;
+                .map_err(ProviderError::unreachable(url))?;
             let status = response.status();
             if status == StatusCode::UNAUTHORIZED && !refreshed {
                 self.tokens.invalidate(&token).await;
                 refreshed = true;
                 continue;
             }
-            let bytes = response.bytes().await.map_err(|e| ProviderError::Unreachable {
-                url: url.to_string(),
-                detail: e.without_url().to_string(),
-            })?;
+            let bytes = response.bytes().await.map_err(ProviderError::unreachable(url))?;
             let parsed: wire::GraphqlResponse<T> =
                 serde_json::from_slice(&bytes).map_err(|e| ProviderError::Protocol {
                     detail: format!("GraphQL answer (HTTP {status}): {e}"),
