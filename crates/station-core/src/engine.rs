@@ -16,6 +16,7 @@ use crate::photo::Photo;
 use crate::provider::entra::EntraProvider;
 use crate::provider::oid4vci::Oid4vciProvider;
 use crate::provider::orchestration::OrchestrationProvider;
+use crate::provider::phone_capture::{self, PhoneCapture, PhoneCaptureProgress, RecipientPhoto};
 use crate::provider::retry::RetryPolicy;
 use crate::provider::{
     Claims, InvalidContact, Provider, ProviderError, RemoteContact, RemoteExpiry, RemoteIssuance,
@@ -50,6 +51,11 @@ pub enum EngineError {
     PhotoRequired { template: String },
     #[error("template '{template}' has no photo claim, so it takes no photo; add photo_claim to the template if the credential carries one")]
     PhotoNotUsed { template: String },
+    #[error("the phone photo was taken for template '{captured_for}', not '{template}'; ask the recipient for a new one")]
+    PhoneCaptureOtherTemplate {
+        template: String,
+        captured_for: String,
+    },
 }
 
 impl ErrorCode for EngineError {
@@ -65,6 +71,7 @@ impl ErrorCode for EngineError {
             EngineError::Claims(_) => "engine.invalid_claims",
             EngineError::PhotoRequired { .. } => "engine.photo_required",
             EngineError::PhotoNotUsed { .. } => "engine.photo_not_used",
+            EngineError::PhoneCaptureOtherTemplate { .. } => "engine.phone_capture_other_template",
         }
     }
 }
@@ -260,15 +267,24 @@ impl Engine {
         self.issue_with_photo(template, claims, None)
     }
 
-    /// Starts issuing a `template` that carries the recipient's photo (one
-    /// accepted by [`crate::photo::accept`]).
+    /// Starts issuing a `template` that carries the recipient's photo: one
+    /// accepted by [`crate::photo::accept`], or one they took on their phone
+    /// ([`Engine::start_phone_capture`]) for this template.
     pub fn issue_with_photo(
         &self,
         template: &str,
         claims: &Claims,
-        photo: Option<Photo>,
+        photo: Option<RecipientPhoto>,
     ) -> Result<FlowHandle, EngineError> {
-        let (template, claims) = self.checked_issuance(template, claims, photo.as_ref())?;
+        let (template, claims) = self.checked_issuance(template, claims, photo.is_some())?;
+        if let Some(RecipientPhoto::Phone(capture)) = &photo {
+            if capture.template != template.name {
+                return Err(EngineError::PhoneCaptureOtherTemplate {
+                    template: template.name.clone(),
+                    captured_for: capture.template.clone(),
+                });
+            }
+        }
         self.start_flow(
             &template.service,
             FlowRequest::Issuance {
@@ -297,19 +313,59 @@ impl Engine {
         &self,
         name: &str,
         claims: &Claims,
-        photo: Option<&Photo>,
+        with_photo: bool,
     ) -> Result<(&IssuanceTemplate, Claims), EngineError> {
         let template = self.issuance_template(name)?;
         let claims = validate_claims(template, claims).map_err(EngineError::Claims)?;
-        match (&template.photo_claim, photo) {
-            (Some(_), None) => Err(EngineError::PhotoRequired {
+        match (&template.photo_claim, with_photo) {
+            (Some(_), false) => Err(EngineError::PhotoRequired {
                 template: template.name.clone(),
             }),
-            (None, Some(_)) => Err(EngineError::PhotoNotUsed {
+            (None, true) => Err(EngineError::PhotoNotUsed {
                 template: template.name.clone(),
             }),
             _ => Ok((template, claims)),
         }
+    }
+
+    /// Whether `template`'s recipients can take their photo on their own
+    /// phone instead of at the station's camera.
+    pub fn takes_phone_photos(&self, template: &str) -> bool {
+        match self.template(template) {
+            Ok(Template::Issuance(template)) => {
+                template.photo_claim.is_some()
+                    && self
+                        .providers
+                        .get(&template.service)
+                        .is_some_and(|provider| provider.takes_phone_photos())
+            }
+            _ => false,
+        }
+    }
+
+    /// Asks `template`'s service for a page where the recipient described
+    /// by `claims` takes their own photo; show its URL as a QR code and
+    /// follow it with [`Engine::follow_phone_capture`].
+    pub async fn start_phone_capture(&self, template: &str, claims: &Claims) -> Result<PhoneCapture, EngineError> {
+        let (template, claims) = self.checked_issuance(template, claims, true)?;
+        let provider = self.adapter(&template.service)?;
+        Ok(provider.create_phone_capture(template, &claims).await?)
+    }
+
+    /// Each change in where `capture` stands, until the photo is complete
+    /// or the receiver is dropped.
+    pub fn follow_phone_capture(
+        &self,
+        capture: &PhoneCapture,
+    ) -> Result<tokio::sync::watch::Receiver<PhoneCaptureProgress>, EngineError> {
+        let template = self.issuance_template(&capture.template)?;
+        let provider = self.adapter(&template.service)?;
+        Ok(phone_capture::follow(
+            &self.runtime,
+            provider,
+            capture.clone(),
+            phone_capture::POLL_INTERVAL,
+        ))
     }
 
     /// Asks the template's service to send the recipient a link (by email
@@ -325,7 +381,7 @@ impl Engine {
         expiry: RemoteExpiry,
         photo: Option<Photo>,
     ) -> Result<RemoteIssuance, EngineError> {
-        let (template, claims) = self.checked_issuance(template, claims, photo.as_ref())?;
+        let (template, claims) = self.checked_issuance(template, claims, photo.is_some())?;
         let contact = contact.checked()?;
         let provider = self.adapter(&template.service)?;
         let at = SystemTime::now();

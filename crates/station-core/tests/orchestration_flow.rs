@@ -8,6 +8,8 @@ mod common;
 use common::{megan, shown, station, wait_for, Options, Station};
 use station_core::flow::FlowHandle;
 use station_core::flow::FlowState;
+use station_core::error::ErrorCode;
+use station_core::provider::phone_capture::{PhoneCaptureProgress, PhoneCaptureStatus, RecipientPhoto};
 use station_core::provider::Claims;
 
 fn orchestration_toml(events: &str) -> String {
@@ -137,4 +139,139 @@ async fn a_refused_request_names_the_field_from_the_error_union() {
     };
     assert_eq!(code, "provider.rejected");
     assert!(message.contains("contractId"), "{message}");
+}
+
+/// A Face Check contract: the photo is required, from the camera or the phone.
+const STAFF_TEMPLATE: &str = r#"
+[templates.staff]
+service = "vo"
+credential_type = "StaffId"
+contract_id = "StaffId"
+photo_claim = "photo"
+claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
+"#;
+
+fn with_staff() -> Options {
+    let mut options = options("subscription");
+    options.extra_toml.push_str(STAFF_TEMPLATE);
+    options
+}
+
+/// A JPEG of a real face, as a phone would send it.
+fn phone_photo() -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/photos/chelsea.png", env!("CARGO_MANIFEST_DIR"));
+    let image = image::open(path).unwrap();
+    let mut jpeg = Vec::new();
+    image
+        .to_rgb8()
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    jpeg
+}
+
+async fn wait_for_capture(
+    progress: &mut tokio::sync::watch::Receiver<PhoneCaptureProgress>,
+    status: PhoneCaptureStatus,
+) {
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        progress.wait_for(|p| p.status == status),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("the capture never reached {status:?}"))
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_photo_taken_on_the_recipients_phone_goes_with_the_issuance_by_reference() {
+    let s = station(with_staff()).await;
+    assert!(s.engine.takes_phone_photos("staff"));
+    assert!(!s.engine.takes_phone_photos("member"), "the template has no photo");
+    let capture = s.engine.start_phone_capture("staff", &megan()).await.unwrap();
+    let mut progress = s.engine.follow_phone_capture(&capture).unwrap();
+    assert_eq!(progress.borrow().status, PhoneCaptureStatus::NotStarted);
+
+    // The recipient opens the link on their phone, then sends the photo.
+    let phone = reqwest::Client::new();
+    phone.get(&capture.url).send().await.unwrap().error_for_status().unwrap();
+    wait_for_capture(&mut progress, PhoneCaptureStatus::Started).await;
+    let jpeg = phone_photo();
+    phone
+        .post(&capture.url)
+        .header("content-type", "image/jpeg")
+        .body(jpeg.clone())
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    wait_for_capture(&mut progress, PhoneCaptureStatus::Complete).await;
+
+    let flow = s
+        .engine
+        .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Phone(capture.clone())))
+        .unwrap();
+    let request = shown(&flow).await;
+    wallet_scans_once_the_station_listens(&s, &request.url).await;
+    wallet_types_the_pin_and_accepts(&s, &flow, &request.request_id).await;
+    assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+    let held = s.wallet.credentials().await.unwrap();
+    let photo_claim = held.last().unwrap().claims["photo"].clone();
+    assert_eq!(
+        base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, photo_claim).unwrap(),
+        jpeg,
+        "the credential carries the photo the phone sent"
+    );
+
+    // The service spent the capture on that issuance.
+    let again = s
+        .engine
+        .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Phone(capture)))
+        .unwrap();
+    let FlowState::Failed { code, message } = again.finished().await else {
+        panic!("{:?}", again.state())
+    };
+    assert_eq!(code, "provider.rejected");
+    assert!(message.contains("photoCaptureRequestId"), "{message}");
+}
+
+#[tokio::test]
+async fn a_phone_capture_serves_only_the_template_it_was_made_for() {
+    let mut options = with_staff();
+    options
+        .extra_toml
+        .push_str(&STAFF_TEMPLATE.replace("[templates.staff]", "[templates.contractor]"));
+    let s = station(options).await;
+    let capture = s.engine.start_phone_capture("staff", &megan()).await.unwrap();
+    let Err(error) = s
+        .engine
+        .issue_with_photo("contractor", &megan(), Some(RecipientPhoto::Phone(capture)))
+    else {
+        panic!("a capture for another template was taken")
+    };
+    assert_eq!(error.code(), "engine.phone_capture_other_template");
+    assert!(error.to_string().contains("'staff'"), "{error}");
+
+    let error = s.engine.start_phone_capture("member", &megan_at_contoso()).await.unwrap_err();
+    assert_eq!(error.code(), "engine.photo_not_used", "{error}");
+
+    // Services that take no phone photos say so, with the way out.
+    let entra = station(Options {
+        extra_toml: r#"
+[templates.entra_staff]
+service = "desk"
+credential_type = "StaffBadge"
+manifest = "https://example.com/manifest"
+authority = "did:web:issuer.example"
+photo_claim = "photo"
+claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
+"#
+        .into(),
+        ..Options::default()
+    })
+    .await;
+    assert!(!entra.engine.takes_phone_photos("entra_staff"));
+    let error = entra.engine.start_phone_capture("entra_staff", &megan()).await.unwrap_err();
+    assert_eq!(error.code(), "provider.unsupported", "{error}");
+    assert!(error.to_string().contains("camera"), "{error}");
 }

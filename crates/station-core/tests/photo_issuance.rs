@@ -6,6 +6,7 @@ mod common;
 use common::{megan, scan_and_accept, shown, station, Options};
 use station_core::flow::FlowState;
 use station_core::photo::{accept, Photo, PhotoPolicy};
+use station_core::provider::phone_capture::RecipientPhoto;
 use station_core::UiError;
 
 const PHOTO_TEMPLATE: &str = r#"
@@ -36,7 +37,7 @@ async fn the_photo_goes_as_a_base64url_jpeg_claim_and_not_into_history() {
     let photo = astronaut();
     let flow = s
         .engine
-        .issue_with_photo("staff", &megan(), Some(photo.clone()))
+        .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Camera(photo.clone())))
         .unwrap();
     let request = shown(&flow).await;
     let sent = s.sandbox.received(&request.request_id).unwrap();
@@ -76,7 +77,7 @@ async fn a_photo_template_needs_a_photo_and_others_take_none() {
     assert_eq!(UiError::from(&missing).code, "engine.photo_required");
     let stray = s
         .engine
-        .issue_with_photo("expert", &megan(), Some(astronaut()))
+        .issue_with_photo("expert", &megan(), Some(RecipientPhoto::Camera(astronaut())))
         .err()
         .unwrap();
     assert_eq!(UiError::from(&stray).code, "engine.photo_not_used");
@@ -102,7 +103,7 @@ async fn face_check_at_the_door_passes_and_fails_on_the_score() {
     .await;
     let flow = s
         .engine
-        .issue_with_photo("staff", &megan(), Some(astronaut()))
+        .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Camera(astronaut())))
         .unwrap();
     let request = shown(&flow).await;
     assert!(matches!(

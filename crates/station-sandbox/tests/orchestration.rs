@@ -496,6 +496,48 @@ async fn an_identity_given_inline_is_created_then_reused() {
     wallet.open(&url).await.unwrap();
 }
 
+const SAVE_IDENTITY: &str = r#"
+mutation SaveIdentity($input: IdentityInput!) {
+  saveIdentity(input: $input) { id issuer identifier name }
+}"#;
+
+#[tokio::test]
+async fn save_identity_creates_then_updates_by_issuer_and_identifier() {
+    let (sandbox, _wallet, token) = setup().await;
+    let save = |name: &'static str| {
+        let (sandbox, token) = (&sandbox, &token);
+        async move {
+            let input = json!({"issuer": "https://desk.example", "identifier": "walk-in-7", "name": name});
+            vo::data(sandbox, token, SAVE_IDENTITY, json!({"input": input}), "saveIdentity").await
+        }
+    };
+    let created = save("Lee Gu").await;
+    let updated = save("Lee Gu-Park").await;
+    assert_eq!(created["id"], updated["id"], "the same issuer and identifier is the same identity");
+    assert_eq!(updated["name"], "Lee Gu-Park");
+
+    // The saved identity can be named by id, as a photo capture needs.
+    let capture = vo::data(
+        &sandbox,
+        &token,
+        CREATE_CAPTURE,
+        json!({"request": {"contractId": "StaffId", "identityId": created["id"]}}),
+        "createPhotoCaptureRequest",
+    )
+    .await;
+    assert!(capture["id"].is_string(), "{capture}");
+
+    let refused = vo::graphql(
+        &sandbox,
+        Some(&token),
+        SAVE_IDENTITY,
+        json!({"input": {"issuer": "i", "identifier": " ", "name": "n"}}),
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("identifier"), "{refused}");
+}
+
 const CREATE_CAPTURE: &str = r#"
 mutation CreatePhotoCaptureRequest($request: PhotoCaptureRequest!) {
   createPhotoCaptureRequest(request: $request) { id photoCaptureUrl photoCaptureQrCode }

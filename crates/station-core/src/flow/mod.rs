@@ -18,8 +18,8 @@ use crate::error::UiError;
 use crate::events::{
     event_channel, CallbackListener, EventFeed, EventSink, EventStream, FlowEvent, RouteGuard, SourcedEvent,
 };
-use crate::photo::Photo;
 use crate::pin::Pin;
+use crate::provider::phone_capture::RecipientPhoto;
 use crate::provider::{Claims, IssuanceSpec, PresentationSpec, Provider};
 use crate::store::{History, Record};
 
@@ -32,7 +32,7 @@ pub enum FlowRequest {
         template: IssuanceTemplate,
         claims: Claims,
         /// Held only until the flow ends; wiped when dropped.
-        photo: Option<Photo>,
+        photo: Option<RecipientPhoto>,
     },
     Presentation {
         template: PresentationTemplate,
@@ -45,6 +45,20 @@ impl FlowRequest {
             FlowRequest::Issuance { .. } => FlowKind::Issuance,
             FlowRequest::Presentation { .. } => FlowKind::Presentation,
         }
+    }
+
+    /// Whether an unopened request can be replaced by a new one. A photo
+    /// taken on the recipient's phone serves one request only (the service
+    /// spends it), so that request runs to its expiry and a new one starts
+    /// from a new photo.
+    fn renewable(&self) -> bool {
+        !matches!(
+            self,
+            FlowRequest::Issuance {
+                photo: Some(RecipientPhoto::Phone(_)),
+                ..
+            }
+        )
     }
 }
 
@@ -199,7 +213,11 @@ impl Flow {
         let mut replaced: Option<(Attempt, SystemTime)> = None;
         let mut renewals = 0;
         let mut retrieved = false;
-        let mut next_renewal = Some(self.renewal_time(&current));
+        let mut next_renewal = self
+            .context
+            .request
+            .renewable()
+            .then(|| self.renewal_time(&current));
         let mut renewal_error: Option<UiError> = None;
         let mut pending: VecDeque<SourcedEvent> = VecDeque::new();
         self.publish(FlowState::AwaitingScan {

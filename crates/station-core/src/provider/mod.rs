@@ -7,6 +7,7 @@ pub mod entra;
 pub mod oauth;
 pub mod oid4vci;
 pub mod orchestration;
+pub mod phone_capture;
 pub mod retry;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ use crate::events::{EventFeed, EventSink};
 use crate::photo::Photo;
 use crate::pin::Pin;
 use crate::secrets::{Secret, SecretError};
+use phone_capture::{PhoneCapture, PhoneCaptureStatus, RecipientPhoto};
 
 /// Claim values typed in or picked for the recipient, by claim name.
 pub type Claims = BTreeMap<String, String>;
@@ -31,18 +33,23 @@ pub struct IssuanceSpec<'a> {
     pub claims: &'a Claims,
     pub pin: Option<&'a Pin>,
     /// Present exactly when the template has a photo claim.
-    pub photo: Option<&'a Photo>,
+    pub photo: Option<&'a RecipientPhoto>,
 }
 
 impl IssuanceSpec<'_> {
     /// The typed-in claims, plus the photo as the template's photo claim
-    /// (a JPEG in base64url, as Entra documents photo claims).
-    pub fn claims_with_photo(&self) -> Claims {
+    /// (a JPEG in base64url, as Entra documents photo claims). Only a
+    /// photo the station took can go in a claim.
+    pub fn claims_with_photo(&self) -> Result<Claims, ProviderError> {
         let mut claims = self.claims.clone();
-        if let (Some(name), Some(photo)) = (&self.template.photo_claim, self.photo) {
-            claims.insert(name.clone(), photo.to_claim_value());
+        match (&self.template.photo_claim, self.photo) {
+            (Some(name), Some(RecipientPhoto::Camera(photo))) => {
+                claims.insert(name.clone(), photo.to_claim_value());
+            }
+            (_, Some(RecipientPhoto::Phone(_))) => return Err(phone_capture_unsupported()),
+            _ => {}
         }
-        claims
+        Ok(claims)
     }
 }
 
@@ -288,6 +295,32 @@ pub trait Provider: Send + Sync {
 
     async fn remote_issuance_status(&self, _id: &str) -> Result<RemoteStatus, ProviderError> {
         Err(remote_unsupported())
+    }
+
+    /// Whether recipients can take their own photo, on their phone, through
+    /// this service's photo capture page.
+    fn takes_phone_photos(&self) -> bool {
+        false
+    }
+
+    /// Asks the service for a photo capture page for the recipient that
+    /// `claims` describe, to be used by one issuance of `template`.
+    async fn create_phone_capture(
+        &self,
+        _template: &IssuanceTemplate,
+        _claims: &Claims,
+    ) -> Result<PhoneCapture, ProviderError> {
+        Err(phone_capture_unsupported())
+    }
+
+    async fn phone_capture_status(&self, _capture: &PhoneCapture) -> Result<PhoneCaptureStatus, ProviderError> {
+        Err(phone_capture_unsupported())
+    }
+}
+
+fn phone_capture_unsupported() -> ProviderError {
+    ProviderError::Unsupported {
+        what: "photos taken on the recipient's phone; take the photo with the station's camera".into(),
     }
 }
 

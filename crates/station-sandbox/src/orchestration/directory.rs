@@ -5,7 +5,7 @@
 //! - `EventBadge`: no photo; claims `given_name`, `family_name`, `company`.
 //! - `StaffId`: Face Check photo required; claims `given_name`, `family_name`.
 
-use async_graphql::ID;
+use async_graphql::{ErrorExtensions, ID};
 
 use super::types::{Contract, FaceCheckPhotoSupport, Identity, IdentityInput};
 use super::Store;
@@ -110,4 +110,20 @@ fn find_described<'a>(store: &'a Store, input: &IdentityInput) -> Option<&'a Ide
 
 pub(super) fn identity(store: &Store, id: &str) -> Option<Identity> {
     store.identities.iter().find(|i| i.id.as_str() == id).cloned()
+}
+
+/// `saveIdentity`: the identity `input` describes, created or updated
+/// (matched by issuer and identifier) as an issuance naming it inline would.
+pub(super) fn save(state: &crate::state::AppState, input: IdentityInput) -> async_graphql::Result<Identity> {
+    for (field, value) in [
+        ("issuer", &input.issuer),
+        ("identifier", &input.identifier),
+        ("name", &input.name),
+    ] {
+        if value.trim().is_empty() {
+            return Err(async_graphql::Error::new(format!("Field '{field}' must not be empty."))
+                .extend_with(|_, ext| ext.set("code", "BAD_USER_INPUT")));
+        }
+    }
+    Ok(Recipient::Described(input).resolve(&mut state.orchestration.lock()))
 }

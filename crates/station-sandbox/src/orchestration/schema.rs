@@ -9,6 +9,7 @@ use async_graphql::{Context, Object, Result, Schema, Subscription, ID};
 
 use super::types::{
     AsyncIssuanceRequest, AsyncIssuanceRequestInput, AsyncIssuanceRequestResponse, Contract, Identity,
+    IdentityInput,
     IssuanceEventData, IssuanceEventWhere, IssuanceRequestInput, IssuanceRequestResponse,
     PhotoCaptureEventData, PhotoCaptureRequest, PhotoCaptureRequestResponse, PhotoCaptureStatus,
 };
@@ -78,6 +79,12 @@ impl Mutation {
             Ok(created) => IssuanceRequestResponse::IssuanceResponse(created),
             Err(refused) => IssuanceRequestResponse::RequestErrorResponse(refused),
         })
+    }
+
+    /// Creates the identity `input` describes, or updates the one with the
+    /// same issuer and identifier, and returns it with its id.
+    async fn save_identity(&self, ctx: &Context<'_>, input: IdentityInput) -> Result<Identity> {
+        directory::save(state(ctx)?, input)
     }
 
     /// Creates a photo capture request, whose URL the issuee opens on their phone.

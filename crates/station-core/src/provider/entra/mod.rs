@@ -238,7 +238,7 @@ impl Provider for EntraProvider {
         };
         let url = self.issuance_endpoint()?;
         // Entra carries the photo as a claim: the JPEG in base64url.
-        let claims = spec.claims_with_photo();
+        let claims = spec.claims_with_photo()?;
         match self.config.api_shape {
             EntraApiShape::Current => {
                 let body = wire::IssuanceRequest {

@@ -214,7 +214,7 @@ impl Provider for Oid4vciProvider {
                     .into(),
             });
         }
-        let claims = spec.claims_with_photo();
+        let claims = spec.claims_with_photo()?;
         let in_time = *mode == Oid4vciMode::InTime;
         let body = wire::IssueRequest {
             issuance_mode: if in_time { "InTime" } else { "Deferred" },

@@ -5,6 +5,7 @@
 //! way. Polling is not offered: the service does not keep the
 //! `request_retrieved` event, so a poll could never reveal the PIN.
 
+mod photo_capture;
 mod remote;
 mod subscription;
 mod wire;
@@ -17,11 +18,12 @@ use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
 
 use super::oauth::{ClientCredential, TokenSource};
+use super::phone_capture::{PhoneCapture, PhoneCaptureStatus, RecipientPhoto};
 use super::{
-    not_this_service, system_time_from_unix, CallbackTicket, CreatedRequest, IssuanceSpec, Provider,
+    not_this_service, system_time_from_unix, CallbackTicket, Claims, CreatedRequest, IssuanceSpec, Provider,
     ProviderError,
 };
-use crate::config::{IssuanceTarget, OrchestrationConfig, OrchestrationEvents};
+use crate::config::{IssuanceTarget, IssuanceTemplate, OrchestrationConfig, OrchestrationEvents};
 use crate::events::{EventFeed, EventSink};
 use crate::secrets::SecretStore;
 
@@ -130,8 +132,26 @@ impl Provider for OrchestrationProvider {
             });
         }
         let name = recipient_name(spec.claims);
-        // A desk has no identity id for a walk-in recipient: it names one.
+        // A desk has no identity id for a walk-in recipient: it names one,
+        // unless a phone capture already made them an identity.
         let identifier = uuid::Uuid::new_v4().to_string();
+        let (identity_id, identity, face_check_photo, photo_capture_request_id) = match spec.photo {
+            Some(RecipientPhoto::Phone(capture)) => {
+                (Some(capture.identity_id.as_str()), None, None, Some(capture.id.as_str()))
+            }
+            photo => {
+                let identity = wire::Identity {
+                    issuer: IDENTITY_ISSUER,
+                    identifier: &identifier,
+                    name: &name,
+                };
+                let face_check_photo = match photo {
+                    Some(RecipientPhoto::Camera(photo)) => Some(photo.to_data_url()),
+                    _ => None,
+                };
+                (None, Some(identity), face_check_photo, None)
+            }
+        };
         let pin = spec.pin.map(|pin| wire::PinInput {
             value: pin.reveal(),
             length: pin.len(),
@@ -143,17 +163,14 @@ impl Provider for OrchestrationProvider {
         });
         let request = wire::IssuanceRequestInput {
             contract_id,
-            identity: wire::Identity {
-                issuer: IDENTITY_ISSUER,
-                identifier: &identifier,
-                name: &name,
-            },
+            identity_id,
+            identity,
             claims: spec.claims,
             pin,
             callback,
             include_qr_code: false,
-            face_check_photo: spec.photo.map(|photo| photo.to_data_url()),
-            photo_capture_request_id: None,
+            face_check_photo,
+            photo_capture_request_id,
         };
         let data: wire::CreateIssuanceData = self
             .execute(wire::CREATE_ISSUANCE, serde_json::json!({ "request": request }))
@@ -208,6 +225,22 @@ impl Provider for OrchestrationProvider {
 
     async fn remote_issuance_status(&self, id: &str) -> Result<super::RemoteStatus, ProviderError> {
         remote::status(self, id).await
+    }
+
+    fn takes_phone_photos(&self) -> bool {
+        true
+    }
+
+    async fn create_phone_capture(
+        &self,
+        template: &IssuanceTemplate,
+        claims: &Claims,
+    ) -> Result<PhoneCapture, ProviderError> {
+        photo_capture::create(self, template, claims).await
+    }
+
+    async fn phone_capture_status(&self, capture: &PhoneCapture) -> Result<PhoneCaptureStatus, ProviderError> {
+        photo_capture::status(self, capture).await
     }
 }
 

@@ -25,7 +25,11 @@ pub const ISSUANCE_EVENT: &str = "subscription IssuanceEvent($requestId: ID!) {
 #[serde(rename_all = "camelCase")]
 pub struct IssuanceRequestInput<'a> {
     pub contract_id: &'a str,
-    pub identity: Identity<'a>,
+    /// Exactly one of `identity_id` and `identity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity<'a>>,
     pub claims: &'a BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pin: Option<PinInput<'a>>,
@@ -137,11 +141,12 @@ mod tests {
         let claims = BTreeMap::from([("given_name".to_owned(), "Megan".to_owned())]);
         let input = IssuanceRequestInput {
             contract_id: "contract-1",
-            identity: Identity {
+            identity_id: None,
+            identity: Some(Identity {
                 issuer: "Issuance Station",
                 identifier: "id-1",
                 name: "Megan",
-            },
+            }),
             claims: &claims,
             pin: Some(PinInput {
                 value: "1234",
@@ -174,6 +179,7 @@ mod tests {
         }
         assert_eq!(sent["callback"]["headers"]["api-key"], "k");
         assert_eq!(sent["identity"]["identifier"], "id-1");
+        assert!(sent.get("identityId").is_none(), "never both identity sources");
         assert!(
             sent.get("photoCaptureRequestId").is_none(),
             "never both photo sources"
