@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "camera_stop",
     "capture_photo",
     "discard_photo",
+    "phone_photo_start",
 ];
 
 fn main() {

@@ -1,6 +1,8 @@
 //! The photo step: the camera's newest frames to the window as a preview,
-//! and a capture checked by the engine before it is accepted. The accepted
-//! photo waits here (in memory only) for the issuance that uses it.
+//! and a capture checked by the engine before it is accepted; or a photo
+//! the recipient takes on their own phone, followed until the service has
+//! it. The accepted photo waits here (in memory only) for the issuance
+//! that uses it.
 //!
 //! Preview frames are pushed over a channel as JPEG bytes, one at a time:
 //! the next frame goes only when the window says it showed the last (or
@@ -17,6 +19,10 @@ use station_core::camera::preview::preview_jpeg;
 use station_core::camera::{CameraError, CameraStatus, CameraStream, Frame};
 use station_core::config::CameraConfig;
 use station_core::photo::{self, Photo, PhotoPolicy};
+use station_core::provider::phone_capture::{
+    PhoneCapture, PhoneCaptureProgress, PhoneCaptureStatus, RecipientPhoto,
+};
+use tauri::async_runtime::JoinHandle;
 use tauri::ipc::{Channel, InvokeResponseBody};
 use tokio::sync::{watch, Notify};
 
@@ -36,7 +42,9 @@ pub struct PhotoDesk {
     shown: Arc<Mutex<Option<Frame>>>,
     /// The window showed the frame it was given.
     frame_shown: Arc<Notify>,
-    accepted: Mutex<Option<Photo>>,
+    accepted: Arc<Mutex<Option<RecipientPhoto>>>,
+    /// Forwards a phone capture's progress to the window.
+    phone: Mutex<Option<JoinHandle<()>>>,
 }
 
 /// The camera as the photo step shows it.
@@ -110,16 +118,47 @@ impl PhotoDesk {
         })
         .await
         .map_err(|e| AppError::NotStarted(e.to_string()))??;
-        *lock(&self.accepted) = Some(checked.clone());
+        *lock(&self.accepted) = Some(RecipientPhoto::Camera(checked.clone()));
         Ok(checked)
     }
 
+    /// Sends each change of `capture`'s progress to `window`; once the
+    /// service has the photo, the capture is the accepted photo.
+    pub fn follow_phone(
+        &self,
+        capture: PhoneCapture,
+        mut progress: watch::Receiver<PhoneCaptureProgress>,
+        window: Channel<PhoneCaptureProgress>,
+    ) {
+        self.discard();
+        let accepted = Arc::clone(&self.accepted);
+        let forward = tauri::async_runtime::spawn(async move {
+            loop {
+                let latest = progress.borrow_and_update().clone();
+                // Accepted before the window hears of it, so its "Use" finds it.
+                if latest.status == PhoneCaptureStatus::Complete {
+                    *lock(&accepted) = Some(RecipientPhoto::Phone(capture));
+                    let _ = window.send(latest);
+                    return;
+                }
+                if window.send(latest).is_err() || progress.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
+        *lock(&self.phone) = Some(forward);
+    }
+
     /// The accepted photo, handed to an issuance (and so taken from here).
-    pub fn take(&self) -> Option<Photo> {
+    pub fn take(&self) -> Option<RecipientPhoto> {
         lock(&self.accepted).take()
     }
 
+    /// Forgets the accepted photo and stops following a phone capture.
     pub fn discard(&self) {
+        if let Some(forward) = lock(&self.phone).take() {
+            forward.abort();
+        }
         lock(&self.accepted).take();
     }
 }

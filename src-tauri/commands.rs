@@ -3,13 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 use station_core::camera::CameraInfo;
-use station_core::config::{ClaimField, StationConfig, Template};
+use station_core::config::{ClaimField, Template};
 use station_core::doctor::{self, Check};
+use station_core::engine::Engine;
 use station_core::engine::{validate_claims, ClaimProblem};
 use station_core::error::UiError;
+use station_core::provider::phone_capture::PhoneCaptureProgress;
 use station_core::provider::Claims;
+use station_core::qr::RequestQr;
 use station_core::secrets::{KeyringStore, Secret, SecretStore};
-use station_core::settings::{StationSettings, SETTINGS_SERVICE};
+use station_core::settings::{StationSettings, StoredSecrets};
 use station_core::store::{FlowSummary, TimelineEntry};
 use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{AppHandle, Runtime, State};
@@ -40,6 +43,8 @@ pub struct TemplateInfo {
     credential_type: String,
     /// The issuance needs the recipient's photo.
     photo: bool,
+    /// The recipient may take that photo on their own phone.
+    phone_photo: bool,
     /// Which kind of service issues or verifies it.
     service: &'static str,
     claims: Vec<ClaimInfo>,
@@ -63,7 +68,8 @@ impl From<&ClaimField> for ClaimInfo {
     }
 }
 
-fn template_info(template: &Template, config: &StationConfig) -> TemplateInfo {
+fn template_info(template: &Template, engine: &Engine) -> TemplateInfo {
+    let config = engine.config();
     let service = |name: &str| config.services.get(name).map_or("", |s| s.kind.display_name());
     match template {
         Template::Issuance(t) => TemplateInfo {
@@ -72,6 +78,7 @@ fn template_info(template: &Template, config: &StationConfig) -> TemplateInfo {
             kind: "issuance",
             credential_type: t.credential_type.clone(),
             photo: t.photo_claim.is_some(),
+            phone_photo: engine.takes_phone_photos(&t.name),
             service: service(&t.service),
             claims: t.claims.iter().map(ClaimInfo::from).collect(),
         },
@@ -81,6 +88,7 @@ fn template_info(template: &Template, config: &StationConfig) -> TemplateInfo {
             kind: "presentation",
             credential_type: t.credential_type.clone(),
             photo: false,
+            phone_photo: false,
             service: service(&t.service),
             claims: Vec::new(),
         },
@@ -96,11 +104,11 @@ pub fn station_info(state: State<'_, AppState>) -> StationInfo {
         templates: station
             .as_ref()
             .map(|s| {
-                let config = s.engine.config();
-                config
+                s.engine
+                    .config()
                     .templates
                     .values()
-                    .map(|t| template_info(t, config))
+                    .map(|t| template_info(t, &s.engine))
                     .collect()
             })
             .unwrap_or_default(),
@@ -203,22 +211,20 @@ pub fn history_timeline(state: State<'_, AppState>, flow_id: String) -> Result<V
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
     settings: StationSettings,
-    /// Whether a client secret is stored; the secret itself never leaves the keyring.
-    secret_stored: bool,
+    /// Which services have a secret stored; the secrets never leave the keyring.
+    secrets_stored: StoredSecrets,
     config_path: String,
 }
 
 #[tauri::command(async)]
 pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView, AppError> {
     let file_config = state.station().ok().and_then(|s| s.file_config.clone());
-    let secret_stored = tauri::async_runtime::spawn_blocking(|| KeyringStore.get(SETTINGS_SERVICE))
+    let secrets_stored = tauri::async_runtime::spawn_blocking(|| StoredSecrets::of(&KeyringStore))
         .await
-        .map_err(|e| AppError::NotStarted(e.to_string()))?
-        .map(|secret| secret.is_some())
-        .unwrap_or(false);
+        .map_err(|e| AppError::NotStarted(e.to_string()))?;
     Ok(SettingsView {
         settings: StationSettings::from_config(file_config.as_ref()),
-        secret_stored,
+        secrets_stored,
         config_path: state.config_path().display().to_string(),
     })
 }
@@ -227,8 +233,10 @@ pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView, Ap
 #[serde(rename_all = "camelCase")]
 pub struct SettingsChange {
     settings: StationSettings,
-    /// A new client secret, or nothing to keep the stored one.
-    client_secret: Option<String>,
+    /// A new secret for the chosen service (Entra's or Verified
+    /// Orchestration's client secret, an OID4VCI issuer's API key), or
+    /// nothing to keep the stored one.
+    secret: Option<String>,
 }
 
 #[tauri::command(async)]
@@ -236,9 +244,10 @@ pub async fn save_settings(
     state: State<'_, AppState>,
     change: SettingsChange,
 ) -> Result<StationInfo, AppError> {
-    if let Some(secret) = change.client_secret.filter(|s| !s.is_empty()) {
+    if let Some(secret) = change.secret.filter(|s| !s.is_empty()) {
         let secret = Secret::new(secret);
-        tauri::async_runtime::spawn_blocking(move || KeyringStore.set(SETTINGS_SERVICE, &secret))
+        let service = change.settings.secret_service();
+        tauri::async_runtime::spawn_blocking(move || KeyringStore.set(service, &secret))
             .await
             .map_err(|e| AppError::NotStarted(e.to_string()))??;
     }
@@ -337,4 +346,33 @@ pub async fn capture_photo(photos: State<'_, PhotoDesk>) -> Result<Captured, App
 #[tauri::command]
 pub fn discard_photo(photos: State<'_, PhotoDesk>) {
     photos.discard();
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneCaptureView {
+    /// The page the recipient opens on their phone.
+    url: String,
+    qr_svg: String,
+}
+
+/// Asks the service for a page where the recipient takes their own photo;
+/// its progress goes to `progress` until the service has the photo.
+#[tauri::command(async)]
+pub async fn phone_photo_start(
+    state: State<'_, AppState>,
+    photos: State<'_, PhotoDesk>,
+    template: String,
+    claims: Claims,
+    progress: Channel<PhoneCaptureProgress>,
+) -> Result<PhoneCaptureView, AppError> {
+    let engine = &state.station()?.engine;
+    let capture = engine.start_phone_capture(&template, &claims).await?;
+    let qr_svg = RequestQr::new(&capture.url)?.to_svg();
+    let view = PhoneCaptureView {
+        url: capture.url.clone(),
+        qr_svg,
+    };
+    photos.follow_phone(capture.clone(), engine.follow_phone_capture(&capture)?, progress);
+    Ok(view)
 }

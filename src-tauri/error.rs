@@ -38,6 +38,8 @@ pub enum AppError {
     Camera(#[from] station_core::camera::CameraError),
     #[error(transparent)]
     Photo(#[from] station_core::photo::PhotoRejection),
+    #[error(transparent)]
+    Qr(#[from] station_core::qr::QrError),
 }
 
 impl ErrorCode for AppError {
@@ -57,6 +59,7 @@ impl ErrorCode for AppError {
             AppError::PinRefused => "app.pin_refused",
             AppError::Camera(e) => e.code(),
             AppError::Photo(e) => e.code(),
+            AppError::Qr(e) => e.code(),
         }
     }
 }

@@ -68,6 +68,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::camera_stop,
             commands::capture_photo,
             commands::discard_photo,
+            commands::phone_photo_start,
         ])
 }
 

@@ -433,3 +433,83 @@ async fn the_wallet_panel_takes_an_oid4vci_offer_and_says_when_a_pin_is_refused(
     assert_eq!(window.text("#result-title").await, "Issued");
     window.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn the_recipient_takes_the_photo_on_their_phone_through_verified_orchestration() {
+    let window = Window::open(Setup::default()).await;
+    window.click("[data-template=vo-staff]").await;
+    window.type_into("#claim-given_name", "Megan").await;
+    window.type_into("#claim-family_name", "Bowen").await;
+    window
+        .wait_until("document.getElementById('claim-family_name').getAttribute('aria-invalid') === 'false'")
+        .await;
+    window.click("#create-request").await;
+    window.click("#photo-source-phone").await;
+    let page = window
+        .wait_until(
+            "document.querySelector('#phone-qr svg') && document.getElementById('phone-qr').dataset.url",
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The phone reads the page's address off the screen.
+    let on_screen = qr_codes(&window.client.screenshot().await.unwrap());
+    assert_eq!(
+        on_screen,
+        vec![page.clone()],
+        "the QR code carries the photo page"
+    );
+    assert!(window
+        .text("#photo-status")
+        .await
+        .starts_with("Waiting for the phone"));
+    let use_hidden = window
+        .client
+        .execute("return document.getElementById('use-photo').hidden", vec![])
+        .await
+        .unwrap();
+    assert_eq!(use_hidden, true, "nothing to use before the phone sends a photo");
+
+    let phone = reqwest::Client::new();
+    phone.get(&page).send().await.unwrap().error_for_status().unwrap();
+    window
+        .wait_until("document.getElementById('photo-status').textContent.includes('waiting for the photo')")
+        .await;
+    let mut jpeg = Vec::new();
+    image::open(support::photo_fixture("chelsea.png"))
+        .unwrap()
+        .to_rgb8()
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    phone
+        .post(&page)
+        .header("content-type", "image/jpeg")
+        .body(jpeg.clone())
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    window
+        .wait_until("document.getElementById('photo-status').textContent === 'The service has the photo.'")
+        .await;
+    window.click("#use-photo").await;
+
+    let url = window.request_url().await;
+    assert!(!window.pin_in_page().await);
+    window
+        .wait_until_service(|sandbox| sandbox.orchestration_subscriptions() >= 1)
+        .await;
+    window.wallet_accepts(&url).await;
+    assert_eq!(window.text("#result-title").await, "Issued");
+    let held = window.wallet.credentials().await.unwrap();
+    let photo = base64::Engine::decode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        held.last().unwrap().claims["photo"].clone(),
+    )
+    .unwrap();
+    assert_eq!(photo, jpeg, "the credential carries the photo the phone sent");
+    window.close().await;
+}

@@ -103,6 +103,17 @@ claims = [
   {{ name = "company", label = "Company", required = true }},
 ]
 
+[templates.vo-staff]
+display_name = "Staff card"
+service = "vo"
+credential_type = "StaffId"
+contract_id = "StaffId"
+photo_claim = "photo"
+claims = [
+  {{ name = "given_name", label = "First name", required = true }},
+  {{ name = "family_name", label = "Last name", required = true }},
+]
+
 [templates.sd-badge]
 display_name = "SD-JWT badge"
 service = "issuer"

@@ -1,7 +1,9 @@
 // The photo step: a live, mirrored preview; "Take photo" (or Space) has the
 // engine check the frame on screen; the accepted portrait is shown for
 // Retake / Use. The photo stays in the station's memory, never in the page
-// after this screen.
+// after this screen. Where the template's service offers it, the recipient
+// can take the photo on their own phone instead: a QR code opens the
+// service's photo page, and "Use" appears once the service has the photo.
 //
 // The station pushes one preview frame at a time and sends the next when
 // this screen says it showed the last, so a busy screen skips frames
@@ -19,6 +21,13 @@ let streaming = false;
 let captured = false;
 let framesShown = 0;
 let checking = false;
+let source = "camera";
+
+const PHONE_STEPS = {
+  not_started: "Waiting for the phone to open the page…",
+  started: "The page is open on the phone: waiting for the photo…",
+  complete: "The service has the photo.",
+};
 
 export function init() {
   const preview = byId("preview");
@@ -28,6 +37,8 @@ export function init() {
     preview.dataset.frames = String(framesShown);
     call("camera_frame_shown").catch(() => {});
   });
+  byId("photo-source-camera").addEventListener("click", () => choose("camera"));
+  byId("photo-source-phone").addEventListener("click", () => choose("phone"));
   byId("take-photo").addEventListener("click", take);
   byId("retake-photo").addEventListener("click", retake);
   byId("use-photo").addEventListener("click", () => {
@@ -38,7 +49,7 @@ export function init() {
   });
   document.addEventListener("keydown", (event) => {
     const onScreen = !byId("photo-title").closest("[data-screen]").hidden;
-    if (onScreen && event.code === "Space" && !captured && event.target.tagName !== "BUTTON") {
+    if (onScreen && source === "camera" && event.code === "Space" && !captured && event.target.tagName !== "BUTTON") {
       event.preventDefault();
       take();
     }
@@ -47,10 +58,59 @@ export function init() {
 
 export async function show(args) {
   pending = args;
+  byId("photo-sources").hidden = !args.template.phonePhoto;
+  await choose("camera");
+}
+
+/** Switches who takes the photo; any photo taken so far is forgotten. */
+async function choose(chosen) {
+  source = chosen;
+  for (const [name, button] of [["camera", "photo-source-camera"], ["phone", "photo-source-phone"]]) {
+    byId(button).setAttribute("aria-pressed", String(name === chosen));
+  }
+  byId("camera-panel").hidden = chosen !== "camera";
+  byId("phone-panel").hidden = chosen !== "phone";
+  stopCamera();
+  // Awaited: a late discard would stop the phone capture started next.
+  await call("discard_photo").catch(() => {});
   captured = false;
-  framesShown = 0;
   setButtons();
   byId("photo-error").hidden = true;
+  if (chosen === "phone") return startPhone();
+  await startCamera();
+}
+
+async function startPhone() {
+  byId("phone-qr").replaceChildren();
+  byId("phone-link").removeAttribute("href");
+  byId("phone-link").textContent = "";
+  byId("photo-status").textContent = "Preparing the photo page…";
+  try {
+    const progress = channel(showPhoneProgress);
+    const page = await call("phone_photo_start", { template: pending.template.name, claims: pending.claims, progress });
+    if (source !== "phone") return;
+    const svg = new DOMParser().parseFromString(page.qrSvg, "image/svg+xml").documentElement;
+    byId("phone-qr").replaceChildren(document.importNode(svg, true));
+    byId("phone-qr").dataset.url = page.url;
+    byId("phone-link").href = page.url;
+    byId("phone-link").textContent = page.url;
+  } catch (error) {
+    byId("photo-status").textContent = "";
+    showError(byId("photo-error"), error);
+  }
+}
+
+function showPhoneProgress(progress) {
+  if (source !== "phone") return;
+  byId("photo-status").textContent = PHONE_STEPS[progress.status] || progress.status;
+  if (progress.problem) showError(byId("photo-error"), progress.problem);
+  else byId("photo-error").hidden = true;
+  captured = progress.status === "complete";
+  setButtons();
+}
+
+async function startCamera() {
+  framesShown = 0;
   byId("photo-status").textContent = "Starting the camera…";
   byId("preview").classList.add("mirrored");
   byId("preview").parentElement.classList.remove("captured");
@@ -97,7 +157,7 @@ function showPreview(message) {
 function describe(camera) {
   // The answer to camera_start can arrive after the first frames, even
   // after a capture: it must not cover what the capture said.
-  if (checking || captured) return;
+  if (checking || captured || source !== "camera") return;
   if (camera.problem) {
     showError(byId("photo-error"), camera.problem);
     byId("photo-status").textContent = "";
@@ -141,7 +201,8 @@ function retake() {
 }
 
 function setButtons() {
-  byId("take-photo").hidden = captured;
-  byId("retake-photo").hidden = !captured;
+  const camera = source === "camera";
+  byId("take-photo").hidden = !camera || captured;
+  byId("retake-photo").hidden = !camera || !captured;
   byId("use-photo").hidden = !captured;
 }

@@ -1,15 +1,49 @@
-// Settings: the service and station options. The client secret goes
-// straight to the keyring and is never shown back.
+// Settings: the credential service and station options. A service's secret
+// (client secret or API key) goes straight to the keyring and is never
+// shown back; the screen only says whether one is stored.
 
 import { call } from "./bridge.js";
 import { byId, el, showError } from "./dom.js";
 import { applyInfo } from "./app.js";
 
-const textFields = ["tenant", "clientId", "authority", "credentialType", "manifest", "callbackPublicUrl"];
+// The real services, each with its form fields: settings key → input name.
+const services = {
+  entra: {
+    text: { tenant: "entraTenant", clientId: "entraClientId", authority: "entraAuthority", manifest: "entraManifest" },
+    numbers: {},
+  },
+  orchestration: {
+    text: {
+      apiUrl: "orchestrationApiUrl",
+      wsUrl: "orchestrationWsUrl",
+      tokenUrl: "orchestrationTokenUrl",
+      clientId: "orchestrationClientId",
+      scope: "orchestrationScope",
+      events: "orchestrationEvents",
+      contractId: "orchestrationContractId",
+    },
+    numbers: {},
+  },
+  oid4vci: {
+    text: {
+      apiBase: "oid4vciApiBase",
+      urlScheme: "oid4vciUrlScheme",
+      credentialDefinitionId: "oid4vciCredentialDefinitionId",
+      issuanceMode: "oid4vciIssuanceMode",
+    },
+    numbers: { pollIntervalMs: "oid4vciPollIntervalMs", offerLifetimeSecs: "oid4vciOfferLifetimeSecs" },
+  },
+};
+
+// What a choice left empty in the file means.
+const defaults = { orchestrationEvents: "subscription", oid4vciIssuanceMode: "in_time", oid4vciUrlScheme: "openid-credential-offer://" };
+
+// The real service the file's templates use, kept while the sandbox is chosen.
+let savedService = "entra";
 
 export function init() {
   const form = byId("settings-form");
-  form.addEventListener("change", updateEntraFields);
+  form.addEventListener("change", updateServiceFields);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     await save();
@@ -31,8 +65,17 @@ export async function show() {
   try {
     const view = await call("get_settings");
     const s = view.settings;
-    form.service.value = s.useSandbox ? "sandbox" : "entra";
-    for (const name of textFields) form[name].value = s[name] || "";
+    savedService = s.service;
+    form.service.value = s.useSandbox ? "sandbox" : s.service;
+    for (const [service, fields] of Object.entries(services)) {
+      for (const [key, name] of Object.entries(fields.text)) form[name].value = s[service][key] || defaults[name] || "";
+      for (const [key, name] of Object.entries(fields.numbers)) form[name].value = s[service][key] ?? "";
+      const secret = form[`${service}Secret`];
+      secret.value = "";
+      secret.placeholder = view.secretsStored[service] ? "•••••• stored — type to replace" : "not stored yet";
+    }
+    form.credentialType.value = s.credentialType || "";
+    form.callbackPublicUrl.value = s.callbackPublicUrl || "";
     await showCameras(form, s.cameraDevice);
     const resolution = `${s.cameraWidth}x${s.cameraHeight}`;
     if (![...form.cameraResolution.options].some((o) => o.value === resolution)) {
@@ -41,10 +84,8 @@ export async function show() {
     form.cameraResolution.value = resolution;
     form.kiosk.checked = s.kiosk;
     form.resultResetSecs.value = s.resultResetSecs;
-    form.clientSecret.value = "";
-    form.clientSecret.placeholder = view.secretStored ? "•••••• stored — type to replace" : "not stored yet";
     byId("settings-path").textContent = `Saved to ${view.configPath}`;
-    updateEntraFields();
+    updateServiceFields();
   } catch (error) {
     message(error.message, true);
   }
@@ -61,24 +102,67 @@ async function showCameras(form, saved) {
   form.cameraDevice.value = saved || "";
 }
 
-function updateEntraFields() {
+/** Shows the chosen service's fields only. */
+function updateServiceFields() {
   const form = byId("settings-form");
-  byId("entra-fields").disabled = form.service.value !== "entra";
+  const chosen = form.service.value;
+  for (const fieldset of form.querySelectorAll("fieldset[data-service]")) {
+    fieldset.hidden = fieldset.dataset.service !== chosen;
+  }
+  byId("credential-fields").hidden = !(chosen in services);
+  // Only Entra, and Verified Orchestration told to call back, call this station.
+  byId("callback-fields").hidden = !(chosen === "entra" || (chosen === "orchestration" && form.orchestrationEvents.value === "callback"));
 }
 
-async function save() {
-  const form = byId("settings-form");
+/** The form as settings, and the first number field of the chosen service that is not a whole number. */
+function readSettings(form) {
+  const chosen = form.service.value;
+  const useSandbox = chosen === "sandbox";
   const settings = {
-    useSandbox: form.service.value !== "entra",
+    useSandbox,
+    // Choosing the sandbox leaves the templates on the service they use.
+    service: useSandbox ? savedService : chosen,
+    credentialType: form.credentialType.value.trim(),
+    callbackPublicUrl: form.callbackPublicUrl.value.trim(),
     kiosk: form.kiosk.checked,
     resultResetSecs: Number(form.resultResetSecs.value) || 15,
     cameraDevice: form.cameraDevice.value,
   };
   [settings.cameraWidth, settings.cameraHeight] = form.cameraResolution.value.split("x").map(Number);
-  for (const name of textFields) settings[name] = form[name].value.trim();
+  let notWhole = null;
+  for (const [service, fields] of Object.entries(services)) {
+    settings[service] = {};
+    for (const [key, name] of Object.entries(fields.text)) settings[service][key] = form[name].value.trim();
+    for (const [key, name] of Object.entries(fields.numbers)) {
+      const text = form[name].value.trim();
+      const number = Number(text);
+      const whole = text !== "" && Number.isSafeInteger(number) && number >= 0;
+      // A number input holding letters reads as empty, but says so in badInput.
+      const typedWrong = form[name].validity.badInput || (text !== "" && !whole);
+      if (typedWrong && service === chosen) notWhole ??= form[name];
+      // Empty: the service's default.
+      settings[service][key] = whole ? number : null;
+    }
+  }
+  const secret = useSandbox ? "" : form[`${chosen}Secret`].value;
+  return { change: { settings, secret: secret || null }, notWhole };
+}
+
+async function save() {
+  const form = byId("settings-form");
+  if (!form.service.value) {
+    message("Choose a credential service first.", true);
+    return;
+  }
+  const { change, notWhole } = readSettings(form);
+  if (notWhole) {
+    message(`“${notWhole.labels[0].textContent.trim()}” must be a whole number, or empty for the default.`, true);
+    notWhole.focus();
+    return;
+  }
   try {
-    const info = await call("save_settings", { change: { settings, clientSecret: form.clientSecret.value || null } });
-    form.clientSecret.value = "";
+    const info = await call("save_settings", { change });
+    for (const service of Object.keys(services)) form[`${service}Secret`].value = "";
     applyInfo(info);
     message("Saved. The station now uses these settings.");
     await show();

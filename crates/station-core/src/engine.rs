@@ -52,10 +52,7 @@ pub enum EngineError {
     #[error("template '{template}' has no photo claim, so it takes no photo; add photo_claim to the template if the credential carries one")]
     PhotoNotUsed { template: String },
     #[error("the phone photo was taken for template '{captured_for}', not '{template}'; ask the recipient for a new one")]
-    PhoneCaptureOtherTemplate {
-        template: String,
-        captured_for: String,
-    },
+    PhoneCaptureOtherTemplate { template: String, captured_for: String },
 }
 
 impl ErrorCode for EngineError {
@@ -346,7 +343,11 @@ impl Engine {
     /// Asks `template`'s service for a page where the recipient described
     /// by `claims` takes their own photo; show its URL as a QR code and
     /// follow it with [`Engine::follow_phone_capture`].
-    pub async fn start_phone_capture(&self, template: &str, claims: &Claims) -> Result<PhoneCapture, EngineError> {
+    pub async fn start_phone_capture(
+        &self,
+        template: &str,
+        claims: &Claims,
+    ) -> Result<PhoneCapture, EngineError> {
         let (template, claims) = self.checked_issuance(template, claims, true)?;
         let provider = self.adapter(&template.service)?;
         Ok(provider.create_phone_capture(template, &claims).await?)

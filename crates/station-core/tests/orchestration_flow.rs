@@ -6,9 +6,9 @@
 mod common;
 
 use common::{megan, shown, station, wait_for, Options, Station};
+use station_core::error::ErrorCode;
 use station_core::flow::FlowHandle;
 use station_core::flow::FlowState;
-use station_core::error::ErrorCode;
 use station_core::provider::phone_capture::{PhoneCaptureProgress, PhoneCaptureStatus, RecipientPhoto};
 use station_core::provider::Claims;
 
@@ -186,14 +186,23 @@ async fn wait_for_capture(
 async fn a_photo_taken_on_the_recipients_phone_goes_with_the_issuance_by_reference() {
     let s = station(with_staff()).await;
     assert!(s.engine.takes_phone_photos("staff"));
-    assert!(!s.engine.takes_phone_photos("member"), "the template has no photo");
+    assert!(
+        !s.engine.takes_phone_photos("member"),
+        "the template has no photo"
+    );
     let capture = s.engine.start_phone_capture("staff", &megan()).await.unwrap();
     let mut progress = s.engine.follow_phone_capture(&capture).unwrap();
     assert_eq!(progress.borrow().status, PhoneCaptureStatus::NotStarted);
 
     // The recipient opens the link on their phone, then sends the photo.
     let phone = reqwest::Client::new();
-    phone.get(&capture.url).send().await.unwrap().error_for_status().unwrap();
+    phone
+        .get(&capture.url)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
     wait_for_capture(&mut progress, PhoneCaptureStatus::Started).await;
     let jpeg = phone_photo();
     phone
@@ -252,7 +261,11 @@ async fn a_phone_capture_serves_only_the_template_it_was_made_for() {
     assert_eq!(error.code(), "engine.phone_capture_other_template");
     assert!(error.to_string().contains("'staff'"), "{error}");
 
-    let error = s.engine.start_phone_capture("member", &megan_at_contoso()).await.unwrap_err();
+    let error = s
+        .engine
+        .start_phone_capture("member", &megan_at_contoso())
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), "engine.photo_not_used", "{error}");
 
     // Services that take no phone photos say so, with the way out.
@@ -271,7 +284,11 @@ claims = [ { name = "given_name", required = true }, { name = "family_name", req
     })
     .await;
     assert!(!entra.engine.takes_phone_photos("entra_staff"));
-    let error = entra.engine.start_phone_capture("entra_staff", &megan()).await.unwrap_err();
+    let error = entra
+        .engine
+        .start_phone_capture("entra_staff", &megan())
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), "provider.unsupported", "{error}");
     assert!(error.to_string().contains("camera"), "{error}");
 }

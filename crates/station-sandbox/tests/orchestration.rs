@@ -508,12 +508,22 @@ async fn save_identity_creates_then_updates_by_issuer_and_identifier() {
         let (sandbox, token) = (&sandbox, &token);
         async move {
             let input = json!({"issuer": "https://desk.example", "identifier": "walk-in-7", "name": name});
-            vo::data(sandbox, token, SAVE_IDENTITY, json!({"input": input}), "saveIdentity").await
+            vo::data(
+                sandbox,
+                token,
+                SAVE_IDENTITY,
+                json!({"input": input}),
+                "saveIdentity",
+            )
+            .await
         }
     };
     let created = save("Lee Gu").await;
     let updated = save("Lee Gu-Park").await;
-    assert_eq!(created["id"], updated["id"], "the same issuer and identifier is the same identity");
+    assert_eq!(
+        created["id"], updated["id"],
+        "the same issuer and identifier is the same identity"
+    );
     assert_eq!(updated["name"], "Lee Gu-Park");
 
     // The saved identity can be named by id, as a photo capture needs.
@@ -534,8 +544,17 @@ async fn save_identity_creates_then_updates_by_issuer_and_identifier() {
         json!({"input": {"issuer": "i", "identifier": " ", "name": "n"}}),
     )
     .await;
-    assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
-    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("identifier"), "{refused}");
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{refused}"
+    );
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("identifier"),
+        "{refused}"
+    );
 }
 
 const CREATE_CAPTURE: &str = r#"

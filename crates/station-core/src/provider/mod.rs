@@ -313,7 +313,10 @@ pub trait Provider: Send + Sync {
         Err(phone_capture_unsupported())
     }
 
-    async fn phone_capture_status(&self, _capture: &PhoneCapture) -> Result<PhoneCaptureStatus, ProviderError> {
+    async fn phone_capture_status(
+        &self,
+        _capture: &PhoneCapture,
+    ) -> Result<PhoneCaptureStatus, ProviderError> {
         Err(phone_capture_unsupported())
     }
 }

@@ -79,7 +79,10 @@ pub fn follow(
     runtime.spawn(async move {
         loop {
             let latest = match provider.phone_capture_status(&capture).await {
-                Ok(status) => PhoneCaptureProgress { status, problem: None },
+                Ok(status) => PhoneCaptureProgress {
+                    status,
+                    problem: None,
+                },
                 Err(error) => PhoneCaptureProgress {
                     status: progress.borrow().status,
                     problem: Some(UiError::from(&error)),

@@ -121,8 +121,10 @@ pub(super) fn save(state: &crate::state::AppState, input: IdentityInput) -> asyn
         ("name", &input.name),
     ] {
         if value.trim().is_empty() {
-            return Err(async_graphql::Error::new(format!("Field '{field}' must not be empty."))
-                .extend_with(|_, ext| ext.set("code", "BAD_USER_INPUT")));
+            return Err(
+                async_graphql::Error::new(format!("Field '{field}' must not be empty."))
+                    .extend_with(|_, ext| ext.set("code", "BAD_USER_INPUT")),
+            );
         }
     }
     Ok(Recipient::Described(input).resolve(&mut state.orchestration.lock()))

@@ -9,8 +9,7 @@ use async_graphql::{Context, Object, Result, Schema, Subscription, ID};
 
 use super::types::{
     AsyncIssuanceRequest, AsyncIssuanceRequestInput, AsyncIssuanceRequestResponse, Contract, Identity,
-    IdentityInput,
-    IssuanceEventData, IssuanceEventWhere, IssuanceRequestInput, IssuanceRequestResponse,
+    IdentityInput, IssuanceEventData, IssuanceEventWhere, IssuanceRequestInput, IssuanceRequestResponse,
     PhotoCaptureEventData, PhotoCaptureRequest, PhotoCaptureRequestResponse, PhotoCaptureStatus,
 };
 use super::{directory, events, issuance, photo_capture, remote};

@@ -136,9 +136,12 @@ impl Provider for OrchestrationProvider {
         // unless a phone capture already made them an identity.
         let identifier = uuid::Uuid::new_v4().to_string();
         let (identity_id, identity, face_check_photo, photo_capture_request_id) = match spec.photo {
-            Some(RecipientPhoto::Phone(capture)) => {
-                (Some(capture.identity_id.as_str()), None, None, Some(capture.id.as_str()))
-            }
+            Some(RecipientPhoto::Phone(capture)) => (
+                Some(capture.identity_id.as_str()),
+                None,
+                None,
+                Some(capture.id.as_str()),
+            ),
             photo => {
                 let identity = wire::Identity {
                     issuer: IDENTITY_ISSUER,
@@ -239,7 +242,10 @@ impl Provider for OrchestrationProvider {
         photo_capture::create(self, template, claims).await
     }
 
-    async fn phone_capture_status(&self, capture: &PhoneCapture) -> Result<PhoneCaptureStatus, ProviderError> {
+    async fn phone_capture_status(
+        &self,
+        capture: &PhoneCapture,
+    ) -> Result<PhoneCaptureStatus, ProviderError> {
         photo_capture::status(self, capture).await
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::wire::Identity;
 use super::{recipient_name, OrchestrationProvider, IDENTITY_ISSUER};
-use crate::config::{IssuanceTemplate, IssuanceTarget};
+use crate::config::{IssuanceTarget, IssuanceTemplate};
 use crate::provider::phone_capture::{PhoneCapture, PhoneCaptureStatus};
 use crate::provider::{not_this_service, Claims, ProviderError};
 
@@ -20,8 +20,7 @@ pub const SAVE_IDENTITY: &str = "mutation SaveIdentity($input: IdentityInput!) {
   saveIdentity(input: $input) { id }
 }";
 
-pub const CREATE_PHOTO_CAPTURE: &str =
-    "mutation CreatePhotoCaptureRequest($request: PhotoCaptureRequest!) {
+pub const CREATE_PHOTO_CAPTURE: &str = "mutation CreatePhotoCaptureRequest($request: PhotoCaptureRequest!) {
   createPhotoCaptureRequest(request: $request) { id photoCaptureUrl }
 }";
 
@@ -169,7 +168,11 @@ mod tests {
         ] {
             let data: PhotoCaptureStatusData =
                 serde_json::from_str(&format!(r#"{{"photoCaptureStatus":"{wire}"}}"#)).unwrap();
-            assert_eq!(PhoneCaptureStatus::from(data.photo_capture_status), status, "{wire}");
+            assert_eq!(
+                PhoneCaptureStatus::from(data.photo_capture_status),
+                status,
+                "{wire}"
+            );
         }
         assert!(serde_json::from_str::<PhotoCaptureStatusData>(r#"{"photoCaptureStatus":"done"}"#).is_err());
     }
