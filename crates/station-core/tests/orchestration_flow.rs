@@ -5,56 +5,18 @@
 
 mod common;
 
-use common::{megan, shown, station, wait_for, Options, Station};
+use common::{
+    megan, megan_at_contoso, orchestration_options, shown, station, wait_for, Options, Station,
+    ENTRA_PHOTO_TEMPLATE,
+};
 use station_core::error::ErrorCode;
 use station_core::flow::FlowHandle;
 use station_core::flow::FlowState;
 use station_core::provider::phone_capture::{PhoneCaptureProgress, PhoneCaptureStatus, RecipientPhoto};
-use station_core::provider::Claims;
-
-fn orchestration_toml(events: &str) -> String {
-    format!(
-        r#"
-[services.vo]
-kind = "orchestration"
-api_url = "{{base_url}}/orchestration/graphql"
-token_url = "{{base_url}}/sandbox-tenant/oauth2/v2.0/token"
-client_id = "sandbox-client"
-scope = "{scope}"
-events = "{events}"
-
-[templates.member]
-service = "vo"
-credential_type = "EventBadge"
-contract_id = "EventBadge"
-claims = [
-  {{ name = "given_name", required = true }},
-  {{ name = "family_name", required = true }},
-  {{ name = "company", required = true }},
-]
-"#,
-        scope = station_sandbox::ORCHESTRATION_SCOPE,
-    )
-}
-
-/// The contract's claims: every one is required.
-fn megan_at_contoso() -> Claims {
-    let mut claims = megan();
-    claims.insert("company".into(), "Contoso".into());
-    claims
-}
-
-fn options(events: &str) -> Options {
-    Options {
-        extra_toml: orchestration_toml(events),
-        extra_secrets: vec![("vo", "sandbox-secret".to_owned())],
-        ..Options::default()
-    }
-}
 
 #[tokio::test]
 async fn the_subscription_reveals_the_pin_and_reports_the_issuance() {
-    let s = station(options("subscription")).await;
+    let s = station(orchestration_options("subscription")).await;
     let flow = s.engine.issue("member", &megan_at_contoso()).unwrap();
     let request = shown(&flow).await;
     assert!(request.url.starts_with("openid-vc://"), "{}", request.url);
@@ -99,7 +61,7 @@ async fn wallet_types_the_pin_and_accepts(s: &Station, flow: &FlowHandle, reques
 
 #[tokio::test]
 async fn a_wrong_pin_arrives_as_the_documented_error_through_the_subscription() {
-    let s = station(options("subscription")).await;
+    let s = station(orchestration_options("subscription")).await;
     let flow = s.engine.issue("member", &megan_at_contoso()).unwrap();
     let request = shown(&flow).await;
     wallet_scans_once_the_station_listens(&s, &request.url).await;
@@ -116,7 +78,7 @@ async fn a_wrong_pin_arrives_as_the_documented_error_through_the_subscription() 
 
 #[tokio::test]
 async fn with_callbacks_configured_the_listener_carries_the_events() {
-    let s = station(options("callback")).await;
+    let s = station(orchestration_options("callback")).await;
     let flow = s.engine.issue("member", &megan_at_contoso()).unwrap();
     let request = shown(&flow).await;
     s.wallet.open(&request.url).await.unwrap();
@@ -126,35 +88,17 @@ async fn with_callbacks_configured_the_listener_carries_the_events() {
 
 #[tokio::test]
 async fn a_refused_request_names_the_field_from_the_error_union() {
-    let s = station(Options {
-        extra_toml: orchestration_toml("subscription")
-            .replace("contract_id = \"EventBadge\"", "contract_id = \"NoSuchContract\""),
-        extra_secrets: vec![("vo", "sandbox-secret".to_owned())],
-        ..Options::default()
-    })
-    .await;
+    let mut options = orchestration_options("subscription");
+    options.extra_toml = options
+        .extra_toml
+        .replace("contract_id = \"EventBadge\"", "contract_id = \"NoSuchContract\"");
+    let s = station(options).await;
     let flow = s.engine.issue("member", &megan_at_contoso()).unwrap();
     let FlowState::Failed { code, message } = flow.finished().await else {
         panic!("{:?}", flow.state())
     };
     assert_eq!(code, "provider.rejected");
     assert!(message.contains("contractId"), "{message}");
-}
-
-/// A Face Check contract: the photo is required, from the camera or the phone.
-const STAFF_TEMPLATE: &str = r#"
-[templates.staff]
-service = "vo"
-credential_type = "StaffId"
-contract_id = "StaffId"
-photo_claim = "photo"
-claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
-"#;
-
-fn with_staff() -> Options {
-    let mut options = options("subscription");
-    options.extra_toml.push_str(STAFF_TEMPLATE);
-    options
 }
 
 /// A JPEG of a real face, as a phone would send it.
@@ -184,7 +128,7 @@ async fn wait_for_capture(
 
 #[tokio::test]
 async fn a_photo_taken_on_the_recipients_phone_goes_with_the_issuance_by_reference() {
-    let s = station(with_staff()).await;
+    let s = station(orchestration_options("subscription")).await;
     assert!(s.engine.takes_phone_photos("staff"));
     assert!(
         !s.engine.takes_phone_photos("member"),
@@ -246,10 +190,17 @@ async fn a_photo_taken_on_the_recipients_phone_goes_with_the_issuance_by_referen
 
 #[tokio::test]
 async fn a_phone_capture_serves_only_the_template_it_was_made_for() {
-    let mut options = with_staff();
-    options
-        .extra_toml
-        .push_str(&STAFF_TEMPLATE.replace("[templates.staff]", "[templates.contractor]"));
+    let mut options = orchestration_options("subscription");
+    options.extra_toml.push_str(
+        r#"
+[templates.contractor]
+service = "vo"
+credential_type = "StaffId"
+contract_id = "StaffId"
+photo_claim = "photo"
+claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
+"#,
+    );
     let s = station(options).await;
     let capture = s.engine.start_phone_capture("staff", &megan()).await.unwrap();
     let Err(error) = s
@@ -270,23 +221,14 @@ async fn a_phone_capture_serves_only_the_template_it_was_made_for() {
 
     // Services that take no phone photos say so, with the way out.
     let entra = station(Options {
-        extra_toml: r#"
-[templates.entra_staff]
-service = "desk"
-credential_type = "StaffBadge"
-manifest = "https://example.com/manifest"
-authority = "did:web:issuer.example"
-photo_claim = "photo"
-claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
-"#
-        .into(),
+        extra_toml: ENTRA_PHOTO_TEMPLATE.into(),
         ..Options::default()
     })
     .await;
-    assert!(!entra.engine.takes_phone_photos("entra_staff"));
+    assert!(!entra.engine.takes_phone_photos("staff"));
     let error = entra
         .engine
-        .start_phone_capture("entra_staff", &megan())
+        .start_phone_capture("staff", &megan())
         .await
         .unwrap_err();
     assert_eq!(error.code(), "provider.unsupported", "{error}");

@@ -3,21 +3,11 @@
 
 mod common;
 
-use common::{megan, scan_and_accept, shown, station, Options};
+use common::{megan, scan_and_accept, shown, station, Options, ENTRA_PHOTO_TEMPLATE};
 use station_core::flow::FlowState;
 use station_core::photo::{accept, Photo, PhotoPolicy};
 use station_core::provider::phone_capture::RecipientPhoto;
 use station_core::UiError;
-
-const PHOTO_TEMPLATE: &str = r#"
-[templates.staff]
-service = "desk"
-credential_type = "StaffBadge"
-manifest = "https://example.com/manifest"
-authority = "did:web:issuer.example"
-photo_claim = "photo"
-claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
-"#;
 
 fn astronaut() -> Photo {
     let path = format!(
@@ -30,7 +20,7 @@ fn astronaut() -> Photo {
 #[tokio::test]
 async fn the_photo_goes_as_a_base64url_jpeg_claim_and_not_into_history() {
     let s = station(Options {
-        extra_toml: PHOTO_TEMPLATE.into(),
+        extra_toml: ENTRA_PHOTO_TEMPLATE.into(),
         ..Options::default()
     })
     .await;
@@ -69,7 +59,7 @@ async fn the_photo_goes_as_a_base64url_jpeg_claim_and_not_into_history() {
 #[tokio::test]
 async fn a_photo_template_needs_a_photo_and_others_take_none() {
     let s = station(Options {
-        extra_toml: PHOTO_TEMPLATE.into(),
+        extra_toml: ENTRA_PHOTO_TEMPLATE.into(),
         ..Options::default()
     })
     .await;
@@ -97,7 +87,7 @@ face_check = { source_photo_claim = "photo", match_confidence_threshold = 70 }
 #[tokio::test]
 async fn face_check_at_the_door_passes_and_fails_on_the_score() {
     let s = station(Options {
-        extra_toml: format!("{PHOTO_TEMPLATE}{DOOR_TEMPLATE}"),
+        extra_toml: format!("{ENTRA_PHOTO_TEMPLATE}{DOOR_TEMPLATE}"),
         ..Options::default()
     })
     .await;

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{megan, station, Options, Station};
+use common::{megan, megan_at_contoso, orchestration_options, station, Station};
 use serde_json::{json, Value};
 use station_core::engine::REMOTE_ISSUANCE_KIND;
 use station_core::photo::{accept, Photo, PhotoPolicy};
@@ -17,53 +17,18 @@ use station_core::provider::{
 };
 use station_core::{EngineError, UiError};
 
-const VO_TOML: &str = r#"
-[services.vo]
-kind = "orchestration"
-api_url = "{base_url}/orchestration/graphql"
-token_url = "{base_url}/sandbox-tenant/oauth2/v2.0/token"
-client_id = "sandbox-client"
-scope = "SCOPE"
-events = "subscription"
-
-[templates.member]
-service = "vo"
-credential_type = "EventBadge"
-contract_id = "EventBadge"
-claims = [
-  { name = "given_name", required = true },
-  { name = "family_name", required = true },
-  { name = "company", required = true },
-]
-
-[templates.staff]
-service = "vo"
-credential_type = "StaffId"
-contract_id = "StaffId"
-photo_claim = "photo"
-claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
-
+async fn vo_station() -> Station {
+    let mut options = orchestration_options("subscription");
+    options.extra_toml.push_str(
+        r#"
 [templates.nowhere]
 service = "vo"
 credential_type = "EventBadge"
 contract_id = "NoSuchContract"
 claims = [ { name = "given_name", required = true } ]
-"#;
-
-async fn vo_station() -> Station {
-    station(Options {
-        extra_toml: VO_TOML.replace("SCOPE", station_sandbox::ORCHESTRATION_SCOPE),
-        extra_secrets: vec![("vo", "sandbox-secret".to_owned())],
-        ..Options::default()
-    })
-    .await
-}
-
-/// The EventBadge contract requires all three.
-fn megan_at_contoso() -> Claims {
-    let mut claims = megan();
-    claims.insert("company".into(), "Contoso".into());
-    claims
+"#,
+    );
+    station(options).await
 }
 
 fn email(address: &str) -> RemoteContact {

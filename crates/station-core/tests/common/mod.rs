@@ -213,3 +213,62 @@ pub async fn post_callback(url: &str, api_key: Option<&str>, body: &serde_json::
     }
     post.send().await.unwrap()
 }
+
+/// A Verified Orchestration service `vo` on the sandbox, with events by
+/// `events` ("subscription" or "callback"), and its two contracts as
+/// templates: `member` (EventBadge: three required claims, no photo) and
+/// `staff` (StaffId: Face Check, so a photo is required).
+pub fn orchestration_options(events: &str) -> Options {
+    let toml = r#"
+[services.vo]
+kind = "orchestration"
+api_url = "{base_url}/orchestration/graphql"
+token_url = "{base_url}/sandbox-tenant/oauth2/v2.0/token"
+client_id = "sandbox-client"
+scope = "SCOPE"
+events = "EVENTS"
+
+[templates.member]
+service = "vo"
+credential_type = "EventBadge"
+contract_id = "EventBadge"
+claims = [
+  { name = "given_name", required = true },
+  { name = "family_name", required = true },
+  { name = "company", required = true },
+]
+
+[templates.staff]
+service = "vo"
+credential_type = "StaffId"
+contract_id = "StaffId"
+photo_claim = "photo"
+claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
+"#;
+    Options {
+        extra_toml: toml
+            .replace("SCOPE", station_sandbox::ORCHESTRATION_SCOPE)
+            .replace("EVENTS", events),
+        extra_secrets: vec![("vo", "sandbox-secret".to_owned())],
+        ..Options::default()
+    }
+}
+
+/// Megan, with the company the EventBadge contract requires.
+pub fn megan_at_contoso() -> station_core::provider::Claims {
+    let mut claims = megan();
+    claims.insert("company".into(), "Contoso".into());
+    claims
+}
+
+/// An Entra template (on the `desk` service) whose credential carries the
+/// holder's photo.
+pub const ENTRA_PHOTO_TEMPLATE: &str = r#"
+[templates.staff]
+service = "desk"
+credential_type = "StaffBadge"
+manifest = "https://example.com/manifest"
+authority = "did:web:issuer.example"
+photo_claim = "photo"
+claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
+"#;
