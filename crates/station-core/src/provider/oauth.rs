@@ -6,6 +6,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use reqwest::header::CONTENT_TYPE;
+use reqwest::StatusCode;
 use tokio::sync::Mutex;
 use url::Url;
 
@@ -76,9 +78,40 @@ impl TokenSource {
         Ok(value)
     }
 
+    /// POSTs `payload` (JSON) to `url` with a bearer token. A 401 means the
+    /// token is no longer good: it is dropped and the call made once more
+    /// with a fresh one. The outer error is the token's; the inner one is
+    /// the sending's, left to callers that retry an unreachable service.
+    pub async fn post_json(
+        &self,
+        url: &Url,
+        payload: &[u8],
+    ) -> Result<Result<reqwest::Response, reqwest::Error>, ProviderError> {
+        let mut refreshed = false;
+        loop {
+            let token = self.token().await?;
+            let sent = self
+                .http
+                .post(url.clone())
+                .bearer_auth(token.expose())
+                .header(CONTENT_TYPE, "application/json")
+                .body(payload.to_vec())
+                .send()
+                .await;
+            match sent {
+                Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !refreshed => {
+                    tracing::info!("service refused the access token, fetching a new one");
+                    self.invalidate(&token).await;
+                    refreshed = true;
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+
     /// Forget `rejected` (the service answered 401 to it); a newer token
     /// fetched meanwhile by another request is kept.
-    pub async fn invalidate(&self, rejected: &Secret) {
+    async fn invalidate(&self, rejected: &Secret) {
         let mut cached = self.cached.lock().await;
         if cached.as_ref().is_some_and(|t| &t.value == rejected) {
             *cached = None;

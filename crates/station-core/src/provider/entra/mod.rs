@@ -10,8 +10,7 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 
-use reqwest::header::{HeaderMap, CONTENT_TYPE, DATE};
-use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, DATE};
 use serde::Serialize;
 use url::Url;
 
@@ -27,7 +26,6 @@ use crate::config::{EntraApiShape, EntraConfig, IssuanceTarget};
 use crate::secrets::SecretStore;
 
 pub struct EntraProvider {
-    http: reqwest::Client,
     config: EntraConfig,
     tokens: TokenSource,
     retry: RetryPolicy,
@@ -48,7 +46,7 @@ impl EntraProvider {
             &format!("{}/oauth2/v2.0/token", config.tenant),
         )?;
         let tokens = TokenSource::new(
-            http.clone(),
+            http,
             token_url,
             config.client_id.clone(),
             config.scope.clone(),
@@ -58,7 +56,6 @@ impl EntraProvider {
             secrets,
         );
         Ok(EntraProvider {
-            http,
             config,
             tokens,
             retry,
@@ -78,7 +75,8 @@ impl EntraProvider {
         }
     }
 
-    /// POSTs a create call: one token refresh on 401, retries on 429/503/
+    /// POSTs a create call: one token refresh on 401 (see
+    /// [`TokenSource::post_json`]), retries on 429/503/
     /// `transientError` as the service asks, and the documented error body
     /// turned into a typed error.
     async fn create<B: Serialize>(&self, url: Url, body: &B) -> Result<CreatedRequest, ProviderError> {
@@ -86,18 +84,8 @@ impl EntraProvider {
             detail: format!("request could not be encoded: {e}"),
         })?;
         let mut attempt = 1;
-        let mut token_refreshed = false;
         loop {
-            let token = self.tokens.token().await?;
-            let sent = self
-                .http
-                .post(url.clone())
-                .bearer_auth(token.expose())
-                .header(CONTENT_TYPE, "application/json")
-                .body(payload.clone())
-                .send()
-                .await;
-            let response = match sent {
+            let response = match self.tokens.post_json(&url, &payload).await? {
                 Ok(response) => response,
                 Err(error) => {
                     if error.is_connect() {
@@ -116,12 +104,6 @@ impl EntraProvider {
             let bytes = response.bytes().await.map_err(ProviderError::unreachable(&url))?;
             if status.is_success() {
                 return parse_created(&bytes, &headers);
-            }
-            if status == StatusCode::UNAUTHORIZED && !token_refreshed {
-                tracing::info!("service refused the access token, fetching a new one");
-                self.tokens.invalidate(&token).await;
-                token_refreshed = true;
-                continue;
             }
             let error = parse_error(status.as_u16(), &bytes);
             if let ProviderError::Rejected {

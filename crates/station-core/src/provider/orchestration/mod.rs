@@ -14,8 +14,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use reqwest::header::CONTENT_TYPE;
-use reqwest::StatusCode;
 
 use super::oauth::{ClientCredential, TokenSource};
 use super::phone_capture::{PhoneCapture, PhoneCaptureStatus, RecipientPhoto};
@@ -31,7 +29,6 @@ use crate::secrets::SecretStore;
 const IDENTITY_ISSUER: &str = "Issuance Station";
 
 pub struct OrchestrationProvider {
-    http: reqwest::Client,
     config: OrchestrationConfig,
     tokens: Arc<TokenSource>,
 }
@@ -46,7 +43,7 @@ impl OrchestrationProvider {
         secrets: Arc<dyn SecretStore>,
     ) -> OrchestrationProvider {
         let tokens = TokenSource::new(
-            http.clone(),
+            http,
             config.token_url.clone(),
             config.client_id.clone(),
             config.scope.clone(),
@@ -56,13 +53,13 @@ impl OrchestrationProvider {
             secrets,
         );
         OrchestrationProvider {
-            http,
             config,
             tokens: Arc::new(tokens),
         }
     }
 
-    /// Runs a GraphQL operation; a 401 refreshes the token once.
+    /// Runs a GraphQL operation; a 401 refreshes the token once
+    /// ([`TokenSource::post_json`]).
     async fn execute<T: serde::de::DeserializeOwned>(
         &self,
         query: &str,
@@ -70,48 +67,38 @@ impl OrchestrationProvider {
     ) -> Result<T, ProviderError> {
         let url = &self.config.api_url;
         let body = serde_json::json!({ "query": query, "variables": variables });
-        let mut refreshed = false;
-        loop {
-            let token = self.tokens.token().await?;
-            let response = self
-                .http
-                .post(url.clone())
-                .bearer_auth(token.expose())
-                .header(CONTENT_TYPE, "application/json")
-                .json(&body)
-                .send()
-                .await
-                .map_err(ProviderError::unreachable(url))?;
-            let status = response.status();
-            if status == StatusCode::UNAUTHORIZED && !refreshed {
-                self.tokens.invalidate(&token).await;
-                refreshed = true;
-                continue;
-            }
-            let bytes = response.bytes().await.map_err(ProviderError::unreachable(url))?;
-            let parsed: wire::GraphqlResponse<T> =
-                serde_json::from_slice(&bytes).map_err(|e| ProviderError::Protocol {
-                    detail: format!("GraphQL answer (HTTP {status}): {e}"),
-                })?;
-            if let Some(error) = parsed.errors.first() {
-                if error.code() == Some("UNAUTHENTICATED") {
-                    return Err(ProviderError::Auth {
-                        error: "UNAUTHENTICATED".into(),
-                        description: error.message.clone(),
-                    });
-                }
-                return Err(ProviderError::Rejected {
-                    status: status.as_u16(),
-                    code: error.code().unwrap_or("graphqlError").to_owned(),
-                    message: error.message.clone(),
-                    inner_code: None,
-                    target: None,
+        let payload = serde_json::to_vec(&body).map_err(|e| ProviderError::Protocol {
+            detail: format!("request could not be encoded: {e}"),
+        })?;
+        let response = self
+            .tokens
+            .post_json(url, &payload)
+            .await?
+            .map_err(ProviderError::unreachable(url))?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(ProviderError::unreachable(url))?;
+        let parsed: wire::GraphqlResponse<T> =
+            serde_json::from_slice(&bytes).map_err(|e| ProviderError::Protocol {
+                detail: format!("GraphQL answer (HTTP {status}): {e}"),
+            })?;
+        if let Some(error) = parsed.errors.first() {
+            if error.code() == Some("UNAUTHENTICATED") {
+                return Err(ProviderError::Auth {
+                    error: "UNAUTHENTICATED".into(),
+                    description: error.message.clone(),
                 });
             }
-            return parsed.data.ok_or_else(|| ProviderError::Protocol {
-                detail: "GraphQL answer without data or errors".into(),
+            return Err(ProviderError::Rejected {
+                status: status.as_u16(),
+                code: error.code().unwrap_or("graphqlError").to_owned(),
+                message: error.message.clone(),
+                inner_code: None,
+                target: None,
             });
         }
+        parsed.data.ok_or_else(|| ProviderError::Protocol {
+            detail: "GraphQL answer without data or errors".into(),
+        })
     }
 }
 
