@@ -513,3 +513,44 @@ async fn the_recipient_takes_the_photo_on_their_phone_through_verified_orchestra
     assert_eq!(photo, jpeg, "the credential carries the photo the phone sent");
     window.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn settings_switch_the_station_to_an_oid4vci_issuer_and_its_badge_issues_there() {
+    let window = Window::open(Setup::default()).await;
+    window.click("[data-go=settings]").await;
+    window.click("input[name=service][value=oid4vci]").await;
+    window
+        .type_into("input[name=oid4vciApiBase]", &window.sandbox.base_url())
+        .await;
+    window
+        .type_into("input[name=oid4vciCredentialDefinitionId]", "EventBadge")
+        .await;
+    window.type_into("input[name=credentialType]", "EventBadge").await;
+    window.click("#settings-form button[type=submit]").await;
+    window
+        .wait_until("document.getElementById('settings-message').textContent.startsWith('Saved')")
+        .await;
+
+    // The file now has the issuer and a badge of the station's own on it;
+    // the administrator's templates are still there.
+    let written = std::fs::read_to_string(window.config_path()).unwrap();
+    assert!(written.contains("[services.oid4vci]"), "{written}");
+    assert!(written.contains("[templates.sd-badge]"), "{written}");
+
+    window.click("[data-go=home]").await;
+    let url = window
+        .issue("badge-2", &[("given_name", "Megan"), ("family_name", "Bowen")])
+        .await;
+    assert!(url.starts_with("openid-credential-offer://"), "{url}");
+    assert!(!window.pin_in_page().await);
+    window.click("[data-wallet=open]").await;
+    let pin = window.text("#pin").await;
+    window.type_into("#wallet-pin", &pin).await;
+    window.click("[data-wallet=pin]").await;
+    window.click("[data-wallet=accept]").await;
+    assert_eq!(window.text("#result-title").await, "Issued");
+    let held = window.wallet.credentials().await.unwrap();
+    assert_eq!(held.last().unwrap().claims["given_name"], "Megan");
+    window.close().await;
+}

@@ -205,6 +205,11 @@ impl Window {
             .env("STATION_SECRET_DESK", "sandbox-secret")
             .env("STATION_SECRET_VO", "sandbox-secret")
             .env("STATION_SECRET_ISSUER", station_sandbox::oid4vci::DEFAULT_API_KEY)
+            // The service Settings configures for an OID4VCI issuer.
+            .env(
+                "STATION_SECRET_OID4VCI",
+                station_sandbox::oid4vci::DEFAULT_API_KEY,
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             // Its own process group, so the app and WebKitWebDriver go with it.
@@ -415,6 +420,11 @@ impl Window {
             .sum();
         // The kernel counts in USER_HZ, 100 on Linux.
         ticks as f64 / 100.0
+    }
+
+    /// The config file the station reads (and Settings writes).
+    pub fn config_path(&self) -> PathBuf {
+        self._data.path().join("station.toml")
     }
 
     pub async fn close(self) {
