@@ -30,6 +30,8 @@ pub const ENTRA_SCOPE: &str = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
 pub const ENTRA_PREVIEW_SCOPE: &str = "bbb94529-53a3-4be5-a069-7eaf2712b826/.default";
 const DEFAULT_CALLBACK_BIND: &str = "127.0.0.1:47381";
 const DEFAULT_POLL_INTERVAL_MS: u64 = 1000;
+/// Verified Orchestration's events normally arrive; the poll only catches a lost one.
+const DEFAULT_RECONCILE_INTERVAL_MS: u64 = 5000;
 const DEFAULT_OFFER_LIFETIME_SECS: u64 = 600;
 
 #[derive(Debug, thiserror::Error)]
@@ -250,6 +252,10 @@ pub struct OrchestrationConfig {
     pub client_id: String,
     pub scope: String,
     pub events: OrchestrationEvents,
+    /// How often the station asks whether an open request was issued, so
+    /// an issuance whose event was lost (a dropped connection, a callback
+    /// that never came) still ends as issued.
+    pub reconcile_interval: Duration,
 }
 
 /// How a Verified Orchestration request's events reach the station.
@@ -839,7 +845,7 @@ impl Validator<'_> {
             ),
             "orchestration" => (
                 "a Verified Orchestration",
-                &["client_id", "scope", "api_url", "ws_url", "token_url", "events"],
+                &["client_id", "scope", "api_url", "ws_url", "token_url", "events", "poll_interval_ms"],
             ),
             "oid4vci" => (
                 "an OID4VCI",
@@ -978,6 +984,12 @@ impl Validator<'_> {
                 ))
             }
         };
+        let reconcile_interval = self.poll_interval(
+            name,
+            raw,
+            DEFAULT_RECONCILE_INTERVAL_MS,
+            "use 200 to 10000 ms; it bounds how long an issuance whose event was lost stays on screen",
+        )?;
         Ok(OrchestrationConfig {
             api_url,
             ws_url,
@@ -985,7 +997,28 @@ impl Validator<'_> {
             client_id,
             scope,
             events,
+            reconcile_interval,
         })
+    }
+
+    /// `poll_interval_ms`: how often a service is asked where a request
+    /// stands; 200 ms to 10 s.
+    fn poll_interval(
+        &self,
+        name: &str,
+        raw: &RawService,
+        default_ms: u64,
+        hint: &str,
+    ) -> Result<Duration, ConfigError> {
+        let ms = raw.poll_interval_ms.unwrap_or(default_ms);
+        if !(200..=10_000).contains(&ms) {
+            return Err(self.invalid(
+                format!("services.{name}.poll_interval_ms"),
+                format!("is {ms}"),
+                hint,
+            ));
+        }
+        Ok(Duration::from_millis(ms))
     }
 
     fn oid4vci(&self, name: &str, raw: &RawService) -> Result<Oid4vciConfig, ConfigError> {
@@ -998,14 +1031,12 @@ impl Validator<'_> {
             )?,
             &field("api_base"),
         )?;
-        let poll_interval_ms = raw.poll_interval_ms.unwrap_or(DEFAULT_POLL_INTERVAL_MS);
-        if !(200..=10_000).contains(&poll_interval_ms) {
-            return Err(self.invalid(
-                field("poll_interval_ms"),
-                format!("is {poll_interval_ms}"),
-                "use 200 to 10000 ms; 1000 shows the PIN within a second of the scan",
-            ));
-        }
+        let poll_interval = self.poll_interval(
+            name,
+            raw,
+            DEFAULT_POLL_INTERVAL_MS,
+            "use 200 to 10000 ms; 1000 shows the PIN within a second of the scan",
+        )?;
         let offer_lifetime_secs = raw.offer_lifetime_secs.unwrap_or(DEFAULT_OFFER_LIFETIME_SECS);
         if !(30..=86_400).contains(&offer_lifetime_secs) {
             return Err(self.invalid(
@@ -1027,7 +1058,7 @@ impl Validator<'_> {
         };
         Ok(Oid4vciConfig {
             api_base,
-            poll_interval: Duration::from_millis(poll_interval_ms),
+            poll_interval,
             offer_lifetime: Duration::from_secs(offer_lifetime_secs),
             url_scheme,
         })

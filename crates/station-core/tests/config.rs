@@ -315,6 +315,11 @@ fn oid4vci_and_orchestration_services_take_their_own_fields() {
         "wss://instance.api.verifiedorchestration.com/graphql"
     );
     assert_eq!(vo.events, OrchestrationEvents::Subscription);
+    assert_eq!(
+        vo.reconcile_interval,
+        std::time::Duration::from_secs(5),
+        "lost events are looked for every 5 s unless told otherwise"
+    );
     let Template::Issuance(pass) = &config.templates["pass"] else {
         panic!()
     };
@@ -361,6 +366,14 @@ fn a_field_of_another_service_is_named_with_what_that_service_takes() {
         error_for(&ISSUER_AND_ORCHESTRATION.replace("poll_interval_ms = 500", "poll_interval_ms = 50"));
     assert!(
         message.contains("`services.issuer.poll_interval_ms` is 50"),
+        "{message}"
+    );
+    let message = error_for(&ISSUER_AND_ORCHESTRATION.replace(
+        "client_id = \"desk\"",
+        "client_id = \"desk\"\npoll_interval_ms = 60000",
+    ));
+    assert!(
+        message.contains("`services.vo.poll_interval_ms` is 60000") && message.contains("lost"),
         "{message}"
     );
 }

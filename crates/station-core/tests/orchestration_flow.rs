@@ -234,3 +234,32 @@ claims = [ { name = "given_name", required = true }, { name = "family_name", req
     assert_eq!(error.code(), "provider.unsupported", "{error}");
     assert!(error.to_string().contains("camera"), "{error}");
 }
+
+#[tokio::test]
+async fn an_issuance_whose_event_was_lost_is_found_by_polling() {
+    for events in ["subscription", "callback"] {
+        let mut options = orchestration_options(events);
+        options.extra_toml = options
+            .extra_toml
+            .replace("events = ", "poll_interval_ms = 200\nevents = ");
+        let s = station(options).await;
+        // The success event reaches neither the subscription nor the
+        // callback listener, as when the connection drops at that moment.
+        s.sandbox.lose_next_orchestration_success();
+        let flow = s.engine.issue("member", &megan_at_contoso()).unwrap();
+        let request = shown(&flow).await;
+        if events == "subscription" {
+            wallet_scans_once_the_station_listens(&s, &request.url).await;
+        } else {
+            s.wallet.open(&request.url).await.unwrap();
+        }
+        wallet_types_the_pin_and_accepts(&s, &flow, &request.request_id).await;
+        let finished = tokio::time::timeout(std::time::Duration::from_secs(10), flow.finished())
+            .await
+            .unwrap_or_else(|_| panic!("with {events}, the lost issuance was never found"));
+        assert!(
+            matches!(finished, FlowState::Issued { .. }),
+            "{events}: {finished:?}"
+        );
+    }
+}

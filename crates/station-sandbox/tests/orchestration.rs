@@ -496,6 +496,57 @@ async fn an_identity_given_inline_is_created_then_reused() {
     wallet.open(&url).await.unwrap();
 }
 
+const FIND_ISSUANCES: &str = r#"
+query FindIssuances($where: IssuanceWhere) {
+  findIssuances(where: $where) { id contractId identity { id name } }
+}"#;
+
+#[tokio::test]
+async fn find_issuances_finds_a_success_even_when_its_event_was_lost() {
+    let (sandbox, wallet, token) = setup().await;
+    let (request_id, url) = vo::issue(&sandbox, &token, vo::badge_request()).await;
+    let find = |request_id: String| {
+        let (sandbox, token) = (&sandbox, &token);
+        async move {
+            vo::data(
+                sandbox,
+                token,
+                FIND_ISSUANCES,
+                json!({"where": {"requestId": request_id}}),
+                "findIssuances",
+            )
+            .await
+        }
+    };
+    assert_eq!(find(request_id.clone()).await, json!([]), "nothing issued yet");
+
+    let mut events = vo::subscribe(
+        &sandbox,
+        &token,
+        ISSUANCE_EVENT,
+        json!({"where": {"requestId": request_id}}),
+    )
+    .await;
+    sandbox.lose_next_orchestration_success();
+    wallet.open(&url).await.unwrap();
+    assert_eq!(
+        events.next().await["data"]["issuanceEvent"]["event"]["requestStatus"],
+        "request_retrieved"
+    );
+    wallet.accept(&request_id).await.unwrap();
+
+    let found = find(request_id.clone()).await;
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["contractId"], "EventBadge");
+    assert_eq!(find("another-request".into()).await, json!([]));
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(300), events.next())
+            .await
+            .is_err(),
+        "the lost success reached the subscription"
+    );
+}
+
 const SAVE_IDENTITY: &str = r#"
 mutation SaveIdentity($input: IdentityInput!) {
   saveIdentity(input: $input) { id issuer identifier name }

@@ -25,8 +25,8 @@ use super::events::IssuanceTopic;
 use super::scalars::{DateTime, JsonObject, Url};
 use super::types::{
     Contract, FaceCheckPhotoSupport, Identity, IdentityInput, Issuance, IssuanceCallbackEvent,
-    IssuanceEventData, IssuanceRequestInput, IssuanceRequestStatus, IssuanceResponse, IssuanceStatus, Pin,
-    RequestError, RequestErrorResponse, RequestErrorWithInner, RequestInnerError,
+    IssuanceEventData, IssuanceRequestInput, IssuanceRequestStatus, IssuanceResponse, IssuanceStatus,
+    IssuanceWhere, Pin, RequestError, RequestErrorResponse, RequestErrorWithInner, RequestInnerError,
 };
 use super::{Orchestration, Store};
 use crate::clock;
@@ -544,10 +544,36 @@ impl Orchestration {
         if let Some(async_record) = async_id.and_then(|id| store.async_requests.get_mut(&id)) {
             async_record.on_issuance_event(status, issuance, error.as_ref());
         }
+        if status == IssuanceRequestStatus::IssuanceSuccessful && self.take_lost_success() {
+            return Some(None);
+        }
         // No subscriber is not an error: nobody is listening right now.
         let _ = self.issuance_events.send(Arc::new(topic));
         Some(callback)
     }
+}
+
+/// `findIssuances`: the successful issuances of requests that match.
+pub(super) fn find(state: &AppState, filter: &IssuanceWhere, limit: Option<u32>) -> Vec<Issuance> {
+    let same = |wanted: &Option<ID>, actual: &str| {
+        wanted
+            .as_ref()
+            .is_none_or(|w| w.as_str().eq_ignore_ascii_case(actual))
+    };
+    let store = state.orchestration.lock();
+    let mut found: Vec<Issuance> = store
+        .requests
+        .iter()
+        .filter(|(request_id, _)| same(&filter.request_id, request_id))
+        .filter_map(|(_, record)| record.issuance.clone())
+        .filter(|issuance| {
+            same(&filter.contract_id, issuance.contract_id.as_str())
+                && same(&filter.identity_id, issuance.identity_id.as_str())
+        })
+        .collect();
+    found.sort_by(|a, b| b.issued_at.0.cmp(&a.issued_at.0));
+    found.truncate(limit.map_or(100, |limit| limit as usize));
+    found
 }
 
 fn issuance(record: &RequestRecord) -> Issuance {

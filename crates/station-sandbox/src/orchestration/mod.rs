@@ -37,6 +37,7 @@ mod schema;
 mod types;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -84,6 +85,8 @@ pub(crate) struct Orchestration {
     /// so nobody else can post fake events to the callback endpoint.
     callback_secret: String,
     entra_token: Mutex<Option<(String, SystemTime)>>,
+    /// The next `issuance_successful` goes to no subscriber and no callback.
+    lose_next_success: AtomicBool,
 }
 
 #[derive(Default)]
@@ -109,7 +112,13 @@ impl Orchestration {
             photo_events,
             callback_secret: random_token(),
             entra_token: Mutex::new(None),
+            lose_next_success: AtomicBool::new(false),
         }
+    }
+
+    /// Whether this success is the one to lose (and so the last).
+    fn take_lost_success(&self) -> bool {
+        self.lose_next_success.swap(false, Ordering::SeqCst)
     }
 
     /// A poisoned lock only means a handler panicked mid-update; keep serving.
@@ -187,6 +196,16 @@ impl Sandbox {
     /// that happen after the server has set it up.
     pub fn orchestration_subscriptions(&self) -> usize {
         self.state.orchestration.subscriptions()
+    }
+
+    /// The next `issuance_successful` reaches no subscriber and no
+    /// callback, as when a connection drops at that moment; the issuance
+    /// itself is recorded, so `findIssuances` finds it.
+    pub fn lose_next_orchestration_success(&self) {
+        self.state
+            .orchestration
+            .lose_next_success
+            .store(true, Ordering::SeqCst);
     }
 
     /// The schema served at [`Sandbox::orchestration_url`], in SDL.

@@ -9,8 +9,9 @@ use async_graphql::{Context, Object, Result, Schema, Subscription, ID};
 
 use super::types::{
     AsyncIssuanceRequest, AsyncIssuanceRequestInput, AsyncIssuanceRequestResponse, Contract, Identity,
-    IdentityInput, IssuanceEventData, IssuanceEventWhere, IssuanceRequestInput, IssuanceRequestResponse,
-    PhotoCaptureEventData, PhotoCaptureRequest, PhotoCaptureRequestResponse, PhotoCaptureStatus,
+    IdentityInput, Issuance, IssuanceEventData, IssuanceEventWhere, IssuanceRequestInput,
+    IssuanceRequestResponse, IssuanceWhere, PhotoCaptureEventData, PhotoCaptureRequest,
+    PhotoCaptureRequestResponse, PhotoCaptureStatus,
 };
 use super::{directory, events, issuance, photo_capture, remote};
 use crate::state::AppState;
@@ -53,6 +54,17 @@ impl Query {
         photo_capture_request_id: uuid::Uuid,
     ) -> Result<PhotoCaptureStatus> {
         photo_capture::status(state(ctx)?, photo_capture_request_id)
+    }
+
+    /// Successful issuances matching `where`, newest first; at most
+    /// `limit` (default 100).
+    async fn find_issuances(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<IssuanceWhere>,
+        limit: Option<u32>,
+    ) -> Result<Vec<Issuance>> {
+        Ok(issuance::find(state(ctx)?, &filter.unwrap_or_default(), limit))
     }
 
     async fn async_issuance_request(

@@ -183,6 +183,15 @@ pub(crate) struct IssuanceEventWhere {
     pub status: Option<IssuanceRequestStatus>,
 }
 
+/// `findIssuances` criteria: the part of VO's `IssuanceWhere` a station
+/// uses to find what became of its own requests.
+#[derive(InputObject, Debug, Clone, Default)]
+pub(crate) struct IssuanceWhere {
+    pub request_id: Option<ID>,
+    pub contract_id: Option<ID>,
+    pub identity_id: Option<ID>,
+}
+
 #[derive(InputObject, Debug, Clone)]
 pub(crate) struct PhotoCaptureRequest {
     pub contract_id: ID,

@@ -2,10 +2,13 @@
 //! API, signed in with OAuth2 client credentials. Events come from the
 //! `issuanceEvent` subscription (no public URL needed), or from the
 //! callback listener as with Entra; the flow sees the same events either
-//! way. Polling is not offered: the service does not keep the
-//! `request_retrieved` event, so a poll could never reveal the PIN.
+//! way. Under either, a poll of `findIssuances` catches an issuance whose
+//! event was lost. Polling alone is not offered: the service does not keep
+//! the `request_retrieved` event, so a poll could never reveal the PIN.
 
+mod graphql;
 mod photo_capture;
+mod reconcile;
 mod remote;
 mod subscription;
 mod wire;
@@ -24,13 +27,14 @@ use super::{
 use crate::config::{IssuanceTarget, IssuanceTemplate, OrchestrationConfig, OrchestrationEvents};
 use crate::events::{EventFeed, EventSink};
 use crate::secrets::SecretStore;
+use graphql::GraphqlClient;
 
 /// Who vouches for the recipient's identity when the station creates it.
 const IDENTITY_ISSUER: &str = "Issuance Station";
 
 pub struct OrchestrationProvider {
     config: OrchestrationConfig,
-    tokens: Arc<TokenSource>,
+    graphql: GraphqlClient,
 }
 
 impl OrchestrationProvider {
@@ -53,52 +57,12 @@ impl OrchestrationProvider {
             secrets,
         );
         OrchestrationProvider {
+            graphql: GraphqlClient {
+                api_url: config.api_url.clone(),
+                tokens: Arc::new(tokens),
+            },
             config,
-            tokens: Arc::new(tokens),
         }
-    }
-
-    /// Runs a GraphQL operation; a 401 refreshes the token once
-    /// ([`TokenSource::post_json`]).
-    async fn execute<T: serde::de::DeserializeOwned>(
-        &self,
-        query: &str,
-        variables: serde_json::Value,
-    ) -> Result<T, ProviderError> {
-        let url = &self.config.api_url;
-        let body = serde_json::json!({ "query": query, "variables": variables });
-        let payload = serde_json::to_vec(&body).map_err(|e| ProviderError::Protocol {
-            detail: format!("request could not be encoded: {e}"),
-        })?;
-        let response = self
-            .tokens
-            .post_json(url, &payload)
-            .await?
-            .map_err(ProviderError::unreachable(url))?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(ProviderError::unreachable(url))?;
-        let parsed: wire::GraphqlResponse<T> =
-            serde_json::from_slice(&bytes).map_err(|e| ProviderError::Protocol {
-                detail: format!("GraphQL answer (HTTP {status}): {e}"),
-            })?;
-        if let Some(error) = parsed.errors.first() {
-            if error.code() == Some("UNAUTHENTICATED") {
-                return Err(ProviderError::Auth {
-                    error: "UNAUTHENTICATED".into(),
-                    description: error.message.clone(),
-                });
-            }
-            return Err(ProviderError::Rejected {
-                status: status.as_u16(),
-                code: error.code().unwrap_or("graphqlError").to_owned(),
-                message: error.message.clone(),
-                inner_code: None,
-                target: None,
-            });
-        }
-        parsed.data.ok_or_else(|| ProviderError::Protocol {
-            detail: "GraphQL answer without data or errors".into(),
-        })
     }
 }
 
@@ -163,6 +127,7 @@ impl Provider for OrchestrationProvider {
             photo_capture_request_id,
         };
         let data: wire::CreateIssuanceData = self
+            .graphql
             .execute(wire::CREATE_ISSUANCE, serde_json::json!({ "request": request }))
             .await?;
         match data.create_issuance_request {
@@ -192,17 +157,35 @@ impl Provider for OrchestrationProvider {
     }
 
     async fn check_access(&self) -> Result<(), ProviderError> {
-        self.tokens.token().await.map(|_| ())
+        self.graphql.tokens.token().await.map(|_| ())
     }
 
+    /// The subscription (unless the service calls back), and under it the
+    /// poll that finds an issuance whose event was lost; the first to see
+    /// the request end ends both.
     fn follow(&self, created: &CreatedRequest, events: EventSink) -> Option<EventFeed> {
-        (self.config.events == OrchestrationEvents::Subscription).then(|| {
-            EventFeed::spawn(subscription::follow(
-                self.config.ws_url.clone(),
-                Arc::clone(&self.tokens),
-                created.request_id.clone(),
-                events,
-            ))
+        let poll = reconcile::poll(
+            self.graphql.clone(),
+            created.request_id.clone(),
+            events.clone(),
+            self.config.reconcile_interval,
+        );
+        Some(match self.config.events {
+            OrchestrationEvents::Subscription => {
+                let subscription = subscription::follow(
+                    self.config.ws_url.clone(),
+                    Arc::clone(&self.graphql.tokens),
+                    created.request_id.clone(),
+                    events,
+                );
+                EventFeed::spawn(async move {
+                    tokio::select! {
+                        () = subscription => {}
+                        () = poll => {}
+                    }
+                })
+            }
+            OrchestrationEvents::Callback => EventFeed::spawn(poll),
         })
     }
 

@@ -3,10 +3,10 @@
 //! issuance then names the capture instead of carrying a photo.
 //!
 //! A capture is tied to an identity, and the issuance must be for the same
-//! one, so a walk-in first becomes an identity (`saveIdentity`) and the
-//! issuance names it by `identityId`. `saveIdentity` is the mutation VO's
-//! published permission rules name for issuing apps; its input is taken
-//! to be the `IdentityInput` the issuance request itself accepts.
+//! one, so a walk-in first becomes an identity and the issuance names it by
+//! `identityId`. VO's published schema has `saveIdentity(input:
+//! IdentityInput!): Identity` ("creates or updates an identity based on its
+//! issuer and identifier"), which issuing apps may call.
 
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +102,7 @@ pub(super) async fn create(
         name: &name,
     };
     let saved: SaveIdentityData = provider
+        .graphql
         .execute(SAVE_IDENTITY, serde_json::json!({ "input": input }))
         .await?;
     let identity_id = saved.save_identity.id;
@@ -110,6 +111,7 @@ pub(super) async fn create(
         identity_id: &identity_id,
     };
     let created: CreatePhotoCaptureData = provider
+        .graphql
         .execute(CREATE_PHOTO_CAPTURE, serde_json::json!({ "request": request }))
         .await?;
     let capture = created.create_photo_capture_request;
@@ -126,6 +128,7 @@ pub(super) async fn status(
     capture: &PhoneCapture,
 ) -> Result<PhoneCaptureStatus, ProviderError> {
     let data: PhotoCaptureStatusData = provider
+        .graphql
         .execute(
             PHOTO_CAPTURE_STATUS,
             serde_json::json!({ "photoCaptureRequestId": capture.id }),

@@ -145,6 +145,7 @@ pub(super) async fn create(
         face_check_photo: spec.photo.map(|photo| photo.to_data_url()),
     };
     let data: CreateAsyncIssuanceData = provider
+        .graphql
         .execute(CREATE_ASYNC_ISSUANCE, serde_json::json!({ "request": [request] }))
         .await?;
     match data.create_async_issuance_request {
@@ -180,6 +181,7 @@ pub(super) async fn status(
     id: &str,
 ) -> Result<RemoteStatus, ProviderError> {
     let data: AsyncIssuanceRequestData = provider
+        .graphql
         .execute(ASYNC_ISSUANCE_REQUEST, serde_json::json!({ "id": id }))
         .await?;
     let Some(request) = data.async_issuance_request else {

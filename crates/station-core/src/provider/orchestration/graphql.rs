@@ -1,0 +1,63 @@
+//! Queries and mutations over HTTP, signed in with the service's OAuth2
+//! token. Cheap to clone, so an event source can keep one for itself.
+
+use std::sync::Arc;
+
+use url::Url;
+
+use super::wire;
+use crate::provider::oauth::TokenSource;
+use crate::provider::ProviderError;
+
+#[derive(Clone)]
+pub struct GraphqlClient {
+    pub api_url: Url,
+    pub tokens: Arc<TokenSource>,
+}
+
+impl GraphqlClient {
+    /// Runs a GraphQL operation; a 401 refreshes the token once
+    /// ([`TokenSource::post_json`]). GraphQL errors become typed errors:
+    /// `UNAUTHENTICATED` is the station's credentials, anything else a
+    /// refusal with the service's code.
+    pub async fn execute<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> Result<T, ProviderError> {
+        let url = &self.api_url;
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        let payload = serde_json::to_vec(&body).map_err(|e| ProviderError::Protocol {
+            detail: format!("request could not be encoded: {e}"),
+        })?;
+        let response = self
+            .tokens
+            .post_json(url, &payload)
+            .await?
+            .map_err(ProviderError::unreachable(url))?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(ProviderError::unreachable(url))?;
+        let parsed: wire::GraphqlResponse<T> =
+            serde_json::from_slice(&bytes).map_err(|e| ProviderError::Protocol {
+                detail: format!("GraphQL answer (HTTP {status}): {e}"),
+            })?;
+        if let Some(error) = parsed.errors.first() {
+            if error.code() == Some("UNAUTHENTICATED") {
+                return Err(ProviderError::Auth {
+                    error: "UNAUTHENTICATED".into(),
+                    description: error.message.clone(),
+                });
+            }
+            return Err(ProviderError::Rejected {
+                status: status.as_u16(),
+                code: error.code().unwrap_or("graphqlError").to_owned(),
+                message: error.message.clone(),
+                inner_code: None,
+                target: None,
+            });
+        }
+        parsed.data.ok_or_else(|| ProviderError::Protocol {
+            detail: "GraphQL answer without data or errors".into(),
+        })
+    }
+}
