@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "capture_photo",
     "discard_photo",
     "phone_photo_start",
+    "sandbox_phone_photo",
 ];
 
 fn main() {

@@ -45,6 +45,8 @@ pub struct PhotoDesk {
     accepted: Arc<Mutex<Option<RecipientPhoto>>>,
     /// Forwards a phone capture's progress to the window.
     phone: Mutex<Option<JoinHandle<()>>>,
+    /// The photo page of that capture, for the sandbox's simulated phone.
+    phone_page: Mutex<Option<String>>,
 }
 
 /// The camera as the photo step shows it.
@@ -131,6 +133,7 @@ impl PhotoDesk {
         window: Channel<PhoneCaptureProgress>,
     ) {
         self.discard();
+        *lock(&self.phone_page) = Some(capture.url.clone());
         let accepted = Arc::clone(&self.accepted);
         let forward = tauri::async_runtime::spawn(async move {
             loop {
@@ -154,11 +157,17 @@ impl PhotoDesk {
         lock(&self.accepted).take()
     }
 
+    /// The photo page of the phone capture being followed.
+    pub fn phone_page(&self) -> Option<String> {
+        lock(&self.phone_page).clone()
+    }
+
     /// Forgets the accepted photo and stops following a phone capture.
     pub fn discard(&self) {
         if let Some(forward) = lock(&self.phone).take() {
             forward.abort();
         }
+        lock(&self.phone_page).take();
         lock(&self.accepted).take();
     }
 }

@@ -376,3 +376,15 @@ pub async fn phone_photo_start(
     photos.follow_phone(capture.clone(), engine.follow_phone_capture(&capture)?, progress);
     Ok(view)
 }
+
+/// The sandbox's simulated phone takes the photo on the page on screen.
+#[tauri::command(async)]
+pub async fn sandbox_phone_photo(
+    state: State<'_, AppState>,
+    photos: State<'_, PhotoDesk>,
+) -> Result<(), AppError> {
+    let wallet = state.station()?.wallet.clone().ok_or(AppError::NoWallet)?;
+    let page = photos.phone_page().ok_or(AppError::NoPhonePage)?;
+    wallet.take_phone_photo(&page).await?;
+    Ok(())
+}

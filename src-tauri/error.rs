@@ -28,6 +28,8 @@ pub enum AppError {
     NoWallet,
     #[error("the wallet has nothing to act on: no request is on screen")]
     NoRequest,
+    #[error("no photo page is on screen: choose \"The recipient's phone\" in the photo step first")]
+    NoPhonePage,
     #[error("finish or cancel the issuance on screen before changing settings")]
     FlowActive,
     #[error("'{0}' is not a wallet action (open, pin, accept, decline, present)")]
@@ -54,6 +56,7 @@ impl ErrorCode for AppError {
             AppError::UnknownFlow => "app.unknown_flow",
             AppError::NoWallet => "app.no_wallet",
             AppError::NoRequest => "app.no_request",
+            AppError::NoPhonePage => "app.no_phone_page",
             AppError::FlowActive => "app.flow_active",
             AppError::UnknownWalletAction(_) => "app.unknown_wallet_action",
             AppError::PinRefused => "app.pin_refused",

@@ -69,6 +69,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::capture_photo,
             commands::discard_photo,
             commands::phone_photo_start,
+            commands::sandbox_phone_photo,
         ])
 }
 

@@ -478,7 +478,7 @@ async fn the_recipient_takes_the_photo_on_their_phone_through_verified_orchestra
         .wait_until("document.getElementById('photo-status').textContent.includes('waiting for the photo')")
         .await;
     let mut jpeg = Vec::new();
-    image::open(support::photo_fixture("chelsea.png"))
+    image::open(support::photo_fixture("astronaut.png"))
         .unwrap()
         .to_rgb8()
         .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
@@ -552,5 +552,40 @@ async fn settings_switch_the_station_to_an_oid4vci_issuer_and_its_badge_issues_t
     assert_eq!(window.text("#result-title").await, "Issued");
     let held = window.wallet.credentials().await.unwrap();
     assert_eq!(held.last().unwrap().claims["given_name"], "Megan");
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn in_the_sandbox_a_simulated_phone_takes_the_photo() {
+    let window = Window::open(Setup::default()).await;
+    window.click("[data-template=vo-staff]").await;
+    window.type_into("#claim-given_name", "Megan").await;
+    window.type_into("#claim-family_name", "Bowen").await;
+    window
+        .wait_until("document.getElementById('claim-family_name').getAttribute('aria-invalid') === 'false'")
+        .await;
+    window.click("#create-request").await;
+    window.click("#photo-source-phone").await;
+    window
+        .wait_until("!document.getElementById('phone-simulator').hidden")
+        .await;
+    window.click("#phone-simulate").await;
+    window
+        .wait_until("document.getElementById('photo-status').textContent === 'The service has the photo.'")
+        .await;
+    window.click("#use-photo").await;
+    window.request_url().await;
+    window.click("[data-wallet=open]").await;
+    let pin = window.text("#pin").await;
+    window.type_into("#wallet-pin", &pin).await;
+    window.click("[data-wallet=pin]").await;
+    window.click("[data-wallet=accept]").await;
+    assert_eq!(window.text("#result-title").await, "Issued");
+    let held = window.wallet.credentials().await.unwrap();
+    assert!(
+        !held.last().unwrap().claims["photo"].is_empty(),
+        "the credential carries the simulated phone's photo"
+    );
     window.close().await;
 }

@@ -12,7 +12,7 @@
 
 import { call, channel } from "./bridge.js";
 import { byId, showError } from "./dom.js";
-import { go } from "./app.js";
+import { go, stationInfo } from "./app.js";
 
 const LOOK_HERE = "Look at the camera, inside the oval. Press Space or Take photo.";
 
@@ -40,6 +40,8 @@ export function init() {
   byId("photo-source-camera").addEventListener("click", () => choose("camera"));
   byId("photo-source-phone").addEventListener("click", () => choose("phone"));
   byId("take-photo").addEventListener("click", take);
+  byId("phone-simulate").addEventListener("click", () =>
+    call("sandbox_phone_photo").catch((error) => showError(byId("photo-error"), error)));
   byId("retake-photo").addEventListener("click", retake);
   byId("use-photo").addEventListener("click", () => {
     const next = pending;
@@ -82,8 +84,8 @@ async function choose(chosen) {
 
 async function startPhone() {
   byId("phone-qr").replaceChildren();
-  byId("phone-link").removeAttribute("href");
   byId("phone-link").textContent = "";
+  byId("phone-simulator").hidden = true;
   byId("photo-status").textContent = "Preparing the photo page…";
   try {
     const progress = channel(showPhoneProgress);
@@ -92,8 +94,8 @@ async function startPhone() {
     const svg = new DOMParser().parseFromString(page.qrSvg, "image/svg+xml").documentElement;
     byId("phone-qr").replaceChildren(document.importNode(svg, true));
     byId("phone-qr").dataset.url = page.url;
-    byId("phone-link").href = page.url;
     byId("phone-link").textContent = page.url;
+    byId("phone-simulator").hidden = !stationInfo().sandbox;
   } catch (error) {
     byId("photo-status").textContent = "";
     showError(byId("photo-error"), error);

@@ -103,7 +103,10 @@ async fn a_refused_request_names_the_field_from_the_error_union() {
 
 /// A JPEG of a real face, as a phone would send it.
 fn phone_photo() -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/photos/chelsea.png", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/photos/astronaut.png",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let image = image::open(path).unwrap();
     let mut jpeg = Vec::new();
     image

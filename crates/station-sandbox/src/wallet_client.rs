@@ -1,6 +1,7 @@
 //! An HTTP client for the simulated wallet's API, so the CLI and tests
 //! drive the wallet over the network the same way, and see its refusals as
-//! [`SandboxError::Api`] with the sandbox's code and message.
+//! [`SandboxError::Api`] with the sandbox's code and message. It also plays
+//! the recipient's phone on a Verified Orchestration photo capture page.
 
 use std::time::Duration;
 
@@ -13,6 +14,10 @@ use crate::wallet_api::{
     HeldCredential, OpenBody, OpenedRequest, PendingRequest, PinBody, PinOutcome, RequestIdBody,
     WalletActionOutcome,
 };
+
+/// The portrait the simulated phone takes: Eileen Collins, NASA, public
+/// domain (see `assets/README.md`).
+const PHONE_PHOTO: &[u8] = include_bytes!("../assets/phone-photo.jpg");
 
 /// Longer than the sandbox's 10 s callback timeout, which an action may wait out.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -69,6 +74,28 @@ impl WalletClient {
 
     pub async fn credentials(&self) -> Result<Vec<HeldCredential>, SandboxError> {
         self.get("credentials").await
+    }
+
+    /// The recipient's simulated phone: opens a photo capture page, as a
+    /// scan of its QR code would, and sends a built-in portrait from it.
+    pub async fn take_phone_photo(&self, page_url: &str) -> Result<(), SandboxError> {
+        let opened = self.http.get(page_url).send().await?;
+        if !opened.status().is_success() {
+            return Err(SandboxError::Api {
+                status: opened.status().as_u16(),
+                code: "notFound".into(),
+                message: "this photo capture link is not valid any more (used, expired or never created)"
+                    .into(),
+            });
+        }
+        let sent = self
+            .http
+            .post(page_url)
+            .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
+            .body(PHONE_PHOTO)
+            .send()
+            .await?;
+        read::<serde_json::Value>(sent).await.map(|_| ())
     }
 
     fn url(&self, action: &str) -> String {

@@ -547,6 +547,29 @@ async fn find_issuances_finds_a_success_even_when_its_event_was_lost() {
     );
 }
 
+#[tokio::test]
+async fn the_simulated_phone_completes_a_capture_once() {
+    let (sandbox, wallet, token) = setup().await;
+    let capture = vo::data(
+        &sandbox,
+        &token,
+        CREATE_CAPTURE,
+        json!({"request": {"contractId": "StaffId", "identityId": "identity-megan"}}),
+        "createPhotoCaptureRequest",
+    )
+    .await;
+    let id = capture["id"].as_str().unwrap();
+    let page = capture["photoCaptureUrl"].as_str().unwrap();
+    wallet.take_phone_photo(page).await.unwrap();
+    assert_eq!(capture_status(&sandbox, &token, id).await, "complete");
+
+    // Used by an issuance, the page is gone, and the phone says so.
+    let request = with(vo::staff_request(), json!({"photoCaptureRequestId": id}));
+    vo::issue(&sandbox, &token, request).await;
+    let refused = wallet.take_phone_photo(page).await.unwrap_err();
+    assert!(refused.to_string().contains("not valid any more"), "{refused}");
+}
+
 const SAVE_IDENTITY: &str = r#"
 mutation SaveIdentity($input: IdentityInput!) {
   saveIdentity(input: $input) { id issuer identifier name }
