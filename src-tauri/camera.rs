@@ -11,6 +11,7 @@
 //! cost was the same (95% of a core at 30 fps, 960 px frames); the channel
 //! also carries the camera's status, so it stayed (numbers in the README).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -47,6 +48,10 @@ pub struct PhotoDesk {
     phone: Mutex<Option<JoinHandle<()>>>,
     /// The photo page of that capture, for the sandbox's simulated phone.
     phone_page: Mutex<Option<String>>,
+    /// Which photo step is on screen; a new one begins at every discard.
+    /// A phone capture started in an earlier step is not followed, so it
+    /// can neither replace a camera photo nor serve another recipient.
+    step: AtomicU64,
 }
 
 /// The camera as the photo step shows it.
@@ -124,15 +129,31 @@ impl PhotoDesk {
         Ok(checked)
     }
 
+    /// The photo step on screen, to hand back to [`PhotoDesk::follow_phone`].
+    pub fn step(&self) -> u64 {
+        self.step.load(Ordering::SeqCst)
+    }
+
     /// Sends each change of `capture`'s progress to `window`; once the
-    /// service has the photo, the capture is the accepted photo.
+    /// service has the photo, the capture is the accepted photo. Refused
+    /// when the photo step that asked for the capture is no longer on screen.
     pub fn follow_phone(
         &self,
+        step: u64,
         capture: PhoneCapture,
         mut progress: watch::Receiver<PhoneCaptureProgress>,
         window: Channel<PhoneCaptureProgress>,
-    ) {
-        self.discard();
+    ) -> Result<(), AppError> {
+        // Held until the follower is in place, so a discard either comes
+        // first (and this is refused) or after (and aborts it).
+        let mut phone = lock(&self.phone);
+        if self.step() != step {
+            return Err(AppError::PhotoStepChanged);
+        }
+        if let Some(earlier) = phone.take() {
+            earlier.abort();
+        }
+        lock(&self.accepted).take();
         *lock(&self.phone_page) = Some(capture.url.clone());
         let accepted = Arc::clone(&self.accepted);
         let forward = tauri::async_runtime::spawn(async move {
@@ -149,7 +170,8 @@ impl PhotoDesk {
                 }
             }
         });
-        *lock(&self.phone) = Some(forward);
+        *phone = Some(forward);
+        Ok(())
     }
 
     /// The accepted photo, handed to an issuance (and so taken from here).
@@ -162,8 +184,10 @@ impl PhotoDesk {
         lock(&self.phone_page).clone()
     }
 
-    /// Forgets the accepted photo and stops following a phone capture.
+    /// Forgets the accepted photo, stops following a phone capture and
+    /// begins a new photo step.
     pub fn discard(&self) {
+        self.step.fetch_add(1, Ordering::SeqCst);
         if let Some(forward) = lock(&self.phone).take() {
             forward.abort();
         }

@@ -244,6 +244,9 @@ pub async fn save_settings(
     state: State<'_, AppState>,
     change: SettingsChange,
 ) -> Result<StationInfo, AppError> {
+    // Refusals first, so a refused save changes neither the file nor the keyring.
+    state.ensure_no_active_flow()?;
+    let config = change.settings.save(state.config_path())?;
     if let Some(secret) = change.secret.filter(|s| !s.is_empty()) {
         let secret = Secret::new(secret);
         let service = change.settings.secret_service();
@@ -251,7 +254,6 @@ pub async fn save_settings(
             .await
             .map_err(|e| AppError::NotStarted(e.to_string()))??;
     }
-    let config = change.settings.save(state.config_path())?;
     state.restart(config).await?;
     Ok(station_info(state))
 }
@@ -366,6 +368,7 @@ pub async fn phone_photo_start(
     claims: Claims,
     progress: Channel<PhoneCaptureProgress>,
 ) -> Result<PhoneCaptureView, AppError> {
+    let step = photos.step();
     let engine = &state.station()?.engine;
     let capture = engine.start_phone_capture(&template, &claims).await?;
     let qr_svg = RequestQr::new(&capture.url)?.to_svg();
@@ -373,7 +376,12 @@ pub async fn phone_photo_start(
         url: capture.url.clone(),
         qr_svg,
     };
-    photos.follow_phone(capture.clone(), engine.follow_phone_capture(&capture)?, progress);
+    photos.follow_phone(
+        step,
+        capture.clone(),
+        engine.follow_phone_capture(&capture)?,
+        progress,
+    )?;
     Ok(view)
 }
 

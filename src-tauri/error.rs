@@ -30,6 +30,8 @@ pub enum AppError {
     NoRequest,
     #[error("no photo page is on screen: choose \"The recipient's phone\" in the photo step first")]
     NoPhonePage,
+    #[error("the photo step changed while the phone's photo page was being prepared; choose \"The recipient's phone\" again")]
+    PhotoStepChanged,
     #[error("finish or cancel the issuance on screen before changing settings")]
     FlowActive,
     #[error("'{0}' is not a wallet action (open, pin, accept, decline, present)")]
@@ -57,6 +59,7 @@ impl ErrorCode for AppError {
             AppError::NoWallet => "app.no_wallet",
             AppError::NoRequest => "app.no_request",
             AppError::NoPhonePage => "app.no_phone_page",
+            AppError::PhotoStepChanged => "app.photo_step_changed",
             AppError::FlowActive => "app.flow_active",
             AppError::UnknownWalletAction(_) => "app.unknown_wallet_action",
             AppError::PinRefused => "app.pin_refused",

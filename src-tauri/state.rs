@@ -41,14 +41,20 @@ impl AppState {
 
     /// Restarts the station with a new config, once no flow is running.
     pub async fn restart(&self, config: StationConfig) -> Result<Arc<Station>, AppError> {
-        if self.flows().values().any(|f| !f.state().is_terminal()) {
-            return Err(AppError::FlowActive);
-        }
+        self.ensure_no_active_flow()?;
         let station = station_launch::start(&self.config.path, Some(config), &self.data_dir).await?;
         let station = Arc::new(station);
         self.replace(Ok(Arc::clone(&station)));
         self.flows().clear();
         Ok(station)
+    }
+
+    /// Settings may change only while no issuance or check is under way.
+    pub fn ensure_no_active_flow(&self) -> Result<(), AppError> {
+        if self.flows().values().any(|f| !f.state().is_terminal()) {
+            return Err(AppError::FlowActive);
+        }
+        Ok(())
     }
 
     fn replace(&self, station: Result<Arc<Station>, UiError>) {

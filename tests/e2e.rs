@@ -438,14 +438,7 @@ async fn the_wallet_panel_takes_an_oid4vci_offer_and_says_when_a_pin_is_refused(
 #[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
 async fn the_recipient_takes_the_photo_on_their_phone_through_verified_orchestration() {
     let window = Window::open(Setup::default()).await;
-    window.click("[data-template=vo-staff]").await;
-    window.type_into("#claim-given_name", "Megan").await;
-    window.type_into("#claim-family_name", "Bowen").await;
-    window
-        .wait_until("document.getElementById('claim-family_name').getAttribute('aria-invalid') === 'false'")
-        .await;
-    window.click("#create-request").await;
-    window.click("#photo-source-phone").await;
+    window.open_phone_photo_step().await;
     let page = window
         .wait_until(
             "document.querySelector('#phone-qr svg') && document.getElementById('phone-qr').dataset.url",
@@ -559,14 +552,7 @@ async fn settings_switch_the_station_to_an_oid4vci_issuer_and_its_badge_issues_t
 #[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
 async fn in_the_sandbox_a_simulated_phone_takes_the_photo() {
     let window = Window::open(Setup::default()).await;
-    window.click("[data-template=vo-staff]").await;
-    window.type_into("#claim-given_name", "Megan").await;
-    window.type_into("#claim-family_name", "Bowen").await;
-    window
-        .wait_until("document.getElementById('claim-family_name').getAttribute('aria-invalid') === 'false'")
-        .await;
-    window.click("#create-request").await;
-    window.click("#photo-source-phone").await;
+    window.open_phone_photo_step().await;
     window
         .wait_until("!document.getElementById('phone-simulator').hidden")
         .await;

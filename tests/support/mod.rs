@@ -263,8 +263,21 @@ impl Window {
         }
     }
 
+    /// Clicks `css` once it is there. A click that lands while the page
+    /// is re-rendering (the element replaced, or covered for a moment) is
+    /// tried again for a few seconds before it counts as a failure.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css).await.click().await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match self.wait_for(css).await.click().await {
+                Ok(()) => return,
+                Err(error) if Instant::now() < deadline => {
+                    eprintln!("click on {css} did not land ({error}); trying again");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(error) => panic!("cannot click {css}: {error}"),
+            }
+        }
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
@@ -306,6 +319,12 @@ impl Window {
     /// Fills in `template`'s form with `claims` and creates the request;
     /// returns the URL of the request shown.
     pub async fn issue(&self, template: &str, claims: &[(&str, &str)]) -> String {
+        self.issue_form(template, claims).await;
+        self.request_url().await
+    }
+
+    /// Fills in `template`'s form with `claims` and goes on.
+    async fn issue_form(&self, template: &str, claims: &[(&str, &str)]) {
         self.click(&format!("[data-template={template}]")).await;
         for (name, value) in claims {
             self.type_into(&format!("#claim-{name}"), value).await;
@@ -316,7 +335,6 @@ impl Window {
         ))
         .await;
         self.click("#create-request").await;
-        self.request_url().await
     }
 
     /// Fills in the staff badge for `given` and goes on to the photo step;
@@ -334,6 +352,14 @@ impl Window {
         // may come after the first frames; the step is settled once it has.
         self.wait_until("document.getElementById('photo-status').textContent.includes('Look at the camera')")
             .await;
+    }
+
+    /// Fills in Megan Bowen's staff card (Verified Orchestration, photo
+    /// required) and chooses the recipient's phone in the photo step.
+    pub async fn open_phone_photo_step(&self) {
+        self.issue_form("vo-staff", &[("given_name", "Megan"), ("family_name", "Bowen")])
+            .await;
+        self.click("#photo-source-phone").await;
     }
 
     /// The staff badge for `given` with the camera's photo; returns the URL

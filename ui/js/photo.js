@@ -22,6 +22,9 @@ let captured = false;
 let framesShown = 0;
 let checking = false;
 let source = "camera";
+// Counts phone page requests: an answer to an earlier one (the person
+// switched source, or the step was left) is ignored.
+let phoneStart = 0;
 
 const PHONE_STEPS = {
   not_started: "Waiting for the phone to open the page…",
@@ -67,6 +70,7 @@ export async function show(args) {
 /** Switches who takes the photo; any photo taken so far is forgotten. */
 async function choose(chosen) {
   source = chosen;
+  phoneStart += 1;
   for (const [name, button] of [["camera", "photo-source-camera"], ["phone", "photo-source-phone"]]) {
     byId(button).setAttribute("aria-pressed", String(name === chosen));
   }
@@ -83,27 +87,29 @@ async function choose(chosen) {
 }
 
 async function startPhone() {
+  const mine = ++phoneStart;
+  const current = () => mine === phoneStart && source === "phone";
   byId("phone-qr").replaceChildren();
   byId("phone-link").textContent = "";
   byId("phone-simulator").hidden = true;
   byId("photo-status").textContent = "Preparing the photo page…";
   try {
-    const progress = channel(showPhoneProgress);
+    const progress = channel((update) => current() && showPhoneProgress(update));
     const page = await call("phone_photo_start", { template: pending.template.name, claims: pending.claims, progress });
-    if (source !== "phone") return;
+    if (!current()) return;
     const svg = new DOMParser().parseFromString(page.qrSvg, "image/svg+xml").documentElement;
     byId("phone-qr").replaceChildren(document.importNode(svg, true));
     byId("phone-qr").dataset.url = page.url;
     byId("phone-link").textContent = page.url;
     byId("phone-simulator").hidden = !stationInfo().sandbox;
   } catch (error) {
+    if (!current()) return;
     byId("photo-status").textContent = "";
     showError(byId("photo-error"), error);
   }
 }
 
 function showPhoneProgress(progress) {
-  if (source !== "phone") return;
   byId("photo-status").textContent = PHONE_STEPS[progress.status] || progress.status;
   if (progress.problem) showError(byId("photo-error"), progress.problem);
   else byId("photo-error").hidden = true;
@@ -128,6 +134,7 @@ async function startCamera() {
 
 /** Leaving without "Use": the camera stops and the photo is forgotten. */
 export function leave() {
+  phoneStart += 1;
   stopCamera();
   if (pending) call("discard_photo").catch(() => {});
   pending = null;

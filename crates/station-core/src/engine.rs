@@ -53,6 +53,8 @@ pub enum EngineError {
     PhotoNotUsed { template: String },
     #[error("the phone photo was taken for template '{captured_for}', not '{template}'; ask the recipient for a new one")]
     PhoneCaptureOtherTemplate { template: String, captured_for: String },
+    #[error("the recipient's details changed after their phone photo was taken, and the service keeps the photo with the details it was taken for; ask the recipient for a new photo")]
+    PhoneCaptureOtherRecipient,
 }
 
 impl ErrorCode for EngineError {
@@ -69,6 +71,7 @@ impl ErrorCode for EngineError {
             EngineError::PhotoRequired { .. } => "engine.photo_required",
             EngineError::PhotoNotUsed { .. } => "engine.photo_not_used",
             EngineError::PhoneCaptureOtherTemplate { .. } => "engine.phone_capture_other_template",
+            EngineError::PhoneCaptureOtherRecipient => "engine.phone_capture_other_recipient",
         }
     }
 }
@@ -280,6 +283,9 @@ impl Engine {
                     template: template.name.clone(),
                     captured_for: capture.template.clone(),
                 });
+            }
+            if capture.claims != claims {
+                return Err(EngineError::PhoneCaptureOtherRecipient);
             }
         }
         self.start_flow(

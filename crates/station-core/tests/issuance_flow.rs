@@ -170,6 +170,42 @@ async fn a_request_about_to_expire_is_renewed_and_late_events_for_it_are_ignored
 }
 
 #[tokio::test]
+async fn a_replaced_request_that_is_issued_anyway_ends_the_flow_as_issued() {
+    let s = station(Options {
+        request_lifetime: Duration::from_secs(4),
+        extra_toml: "[flow]\nswitch_back_secs = 0\n".into(),
+        ..Options::default()
+    })
+    .await;
+    let flow = s.engine.issue("expert", &megan()).unwrap();
+    let first = shown(&flow).await;
+    wait_for(&flow, |s| {
+        matches!(s, FlowState::AwaitingScan { renewals: 1, .. })
+    })
+    .await;
+
+    // A wallet that kept the first code completes it: the recipient has a
+    // credential, so the flow must not expire and invite a second one.
+    s.wallet.open(&first.url).await.unwrap();
+    let pin = s.sandbox.received(&first.request_id).unwrap()["pin"]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        s.wallet
+            .enter_pin(&first.request_id, &pin)
+            .await
+            .unwrap()
+            .accepted
+    );
+    s.wallet.accept(&first.request_id).await.unwrap();
+    let FlowState::Issued { request_id } = flow.finished().await else {
+        panic!("{:?}", flow.state())
+    };
+    assert_eq!(request_id, first.request_id);
+}
+
+#[tokio::test]
 async fn a_flow_expires_when_renewals_run_out() {
     let s = station(Options {
         request_lifetime: Duration::from_secs(2),

@@ -182,13 +182,34 @@ async fn a_photo_taken_on_the_recipients_phone_goes_with_the_issuance_by_referen
     // The service spent the capture on that issuance.
     let again = s
         .engine
-        .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Phone(capture)))
+        .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Phone(capture.clone())))
         .unwrap();
     let FlowState::Failed { code, message } = again.finished().await else {
         panic!("{:?}", again.state())
     };
     assert_eq!(code, "provider.rejected");
     assert!(message.contains("photoCaptureRequestId"), "{message}");
+
+    // Following a spent capture says what to do, once, and stops asking.
+    let mut spent = s.engine.follow_phone_capture(&capture).unwrap();
+    let problem = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        spent.wait_for(|p| p.problem.is_some()),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .problem
+    .clone()
+    .unwrap();
+    assert_eq!(problem.code, "phone_capture.gone");
+    assert!(
+        problem.message.contains("choose \"The recipient's phone\" again"),
+        "{}",
+        problem.message
+    );
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(5), spent.changed()).await;
+    assert!(matches!(stopped, Ok(Err(_))), "the follower kept asking");
 }
 
 #[tokio::test]
@@ -214,6 +235,18 @@ claims = [ { name = "given_name", required = true }, { name = "family_name", req
     };
     assert_eq!(error.code(), "engine.phone_capture_other_template");
     assert!(error.to_string().contains("'staff'"), "{error}");
+
+    // Taken for Megan Bowen, it cannot go with someone else's details.
+    let capture = s.engine.start_phone_capture("staff", &megan()).await.unwrap();
+    let mut someone_else = megan();
+    someone_else.insert("family_name".into(), "Vance".into());
+    let Err(error) = s
+        .engine
+        .issue_with_photo("staff", &someone_else, Some(RecipientPhoto::Phone(capture)))
+    else {
+        panic!("a capture for another recipient was taken")
+    };
+    assert_eq!(error.code(), "engine.phone_capture_other_recipient");
 
     let error = s
         .engine
@@ -265,4 +298,37 @@ async fn an_issuance_whose_event_was_lost_is_found_by_polling() {
             "{events}: {finished:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_request_holding_a_phone_photo_is_not_renewed_because_the_photo_is_spent() {
+    let mut options = orchestration_options("subscription");
+    options.request_lifetime = std::time::Duration::from_secs(3);
+    let s = station(options).await;
+    let capture = s.engine.start_phone_capture("staff", &megan()).await.unwrap();
+    let phone = reqwest::Client::new();
+    phone
+        .post(&capture.url)
+        .header("content-type", "image/jpeg")
+        .body(phone_photo())
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let flow = s
+        .engine
+        .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Phone(capture)))
+        .unwrap();
+    let first = shown(&flow).await;
+    // A camera photo's request is renewed at half-life; this one runs out.
+    assert_eq!(flow.finished().await, FlowState::Expired);
+    let requests: Vec<_> = s
+        .sandbox
+        .received_requests()
+        .into_iter()
+        .filter(|(_, body)| body["claims"]["photo"].is_string())
+        .collect();
+    assert_eq!(requests.len(), 1, "no second request was tried");
+    assert!(first.url.ends_with(&requests[0].0));
 }

@@ -299,6 +299,16 @@ impl Flow {
                         }
                     }
                     let ignored = event.request_id != current.shown.request_id;
+                    // Only this flow's requests route here. A replaced one
+                    // that was issued anyway (a wallet kept the old code)
+                    // did give the recipient a credential: the flow says so
+                    // instead of expiring and inviting a second one.
+                    if ignored && event.event == FlowEvent::Issued {
+                        self.record_event(&event, false);
+                        return self.finish(FlowState::Issued {
+                            request_id: event.request_id,
+                        });
+                    }
                     self.record_event(&event, ignored);
                     if ignored {
                         tracing::info!(flow_id = %self.context.id, event = event.event.name(), "ignored an event for a replaced request");

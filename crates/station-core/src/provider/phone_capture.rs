@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::watch;
 
-use super::Provider;
-use crate::error::UiError;
+use super::{Claims, Provider, ProviderError};
+use crate::error::{ErrorCode, UiError};
 use crate::photo::Photo;
 
 /// A photo capture the service made for one recipient and one template.
@@ -26,6 +26,9 @@ pub struct PhoneCapture {
     /// The template it was made for: the service ties a capture to one
     /// credential contract.
     pub template: String,
+    /// Whom it was made for: the service keeps the photo with an identity
+    /// made from these, so it serves an issuance with these claims only.
+    pub claims: Claims,
 }
 
 /// How far the recipient has got, in the service's three steps.
@@ -49,6 +52,20 @@ pub enum RecipientPhoto {
     Phone(PhoneCapture),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum PhoneCaptureError {
+    #[error("the service no longer has this photo page ({detail}): it was used, expired or never made; choose \"The recipient's phone\" again for a new one")]
+    Gone { detail: String },
+}
+
+impl ErrorCode for PhoneCaptureError {
+    fn code(&self) -> &'static str {
+        match self {
+            PhoneCaptureError::Gone { .. } => "phone_capture.gone",
+        }
+    }
+}
+
 /// Where a phone capture stands, as the photo step shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhoneCaptureProgress {
@@ -62,7 +79,8 @@ pub struct PhoneCaptureProgress {
 pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Asks the service where `capture` stands every `interval`, publishing
-/// each change, until the photo is complete or nobody watches any more.
+/// each change, until the photo is complete, the service refuses to say
+/// (the page is gone), or nobody watches any more.
 /// The service's `photoCaptureStatus` query is used rather than its
 /// subscription: a poll needs no socket that could drop unnoticed, and a
 /// missed step cannot be lost because each answer is the whole state.
@@ -78,23 +96,33 @@ pub fn follow(
     });
     runtime.spawn(async move {
         loop {
-            let latest = match provider.phone_capture_status(&capture).await {
+            let answer = provider.phone_capture_status(&capture).await;
+            // A refusal will not change by asking again; anything else
+            // (the network, a busy service) may.
+            let gone = matches!(answer, Err(ProviderError::Rejected { .. }));
+            let latest = match answer {
                 Ok(status) => PhoneCaptureProgress {
                     status,
                     problem: None,
                 },
                 Err(error) => PhoneCaptureProgress {
                     status: progress.borrow().status,
-                    problem: Some(UiError::from(&error)),
+                    problem: Some(if gone {
+                        UiError::from(&PhoneCaptureError::Gone {
+                            detail: error.to_string(),
+                        })
+                    } else {
+                        UiError::from(&error)
+                    }),
                 },
             };
-            let complete = latest.status == PhoneCaptureStatus::Complete;
+            let finished = gone || latest.status == PhoneCaptureStatus::Complete;
             progress.send_if_modified(|shown| {
                 let changed = *shown != latest;
                 *shown = latest;
                 changed
             });
-            if complete {
+            if finished {
                 return;
             }
             tokio::select! {

@@ -120,6 +120,7 @@ pub(super) async fn create(
         url: capture.photo_capture_url,
         identity_id,
         template: template.name.clone(),
+        claims: claims.clone(),
     })
 }
 

@@ -40,6 +40,8 @@ async fn issued(graphql: &GraphqlClient, request_id: &str) -> Result<bool, Provi
 /// Asks every `interval` until `request_id` is found issued (then reports
 /// it) or the flow stops listening.
 pub async fn poll(graphql: GraphqlClient, request_id: String, events: EventSink, interval: Duration) {
+    // An outage is logged once, not at every interval.
+    let mut failing = false;
     loop {
         tokio::time::sleep(interval).await;
         match issued(&graphql, &request_id).await {
@@ -52,8 +54,13 @@ pub async fn poll(graphql: GraphqlClient, request_id: String, events: EventSink,
                 });
                 return;
             }
-            Ok(false) => {}
-            Err(error) => tracing::warn!(%error, "could not ask whether the request was issued"),
+            Ok(false) => failing = false,
+            Err(error) => {
+                if !failing {
+                    tracing::warn!(%error, "could not ask whether the request was issued; asking again");
+                }
+                failing = true;
+            }
         }
     }
 }
