@@ -260,3 +260,88 @@ async fn send_preview(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use station_core::provider::Claims;
+
+    use super::*;
+
+    fn capture() -> PhoneCapture {
+        PhoneCapture {
+            id: "capture-1".into(),
+            url: "https://vo.example/photo-capture/capture-1".into(),
+            identity_id: "identity-1".into(),
+            template: "staff".into(),
+            claims: Claims::new(),
+        }
+    }
+
+    fn progress(status: PhoneCaptureStatus) -> PhoneCaptureProgress {
+        PhoneCaptureProgress {
+            status,
+            problem: None,
+        }
+    }
+
+    fn window() -> Channel<PhoneCaptureProgress> {
+        Channel::new(|_| Ok(()))
+    }
+
+    /// Waits (bounded) for the follower to act on what it was sent.
+    async fn accepted_phone(desk: &PhotoDesk) -> bool {
+        for _ in 0..100 {
+            if matches!(*lock(&desk.accepted), Some(RecipientPhoto::Phone(_))) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        false
+    }
+
+    #[tokio::test]
+    async fn a_capture_asked_for_by_an_earlier_photo_step_is_not_followed() {
+        let desk = PhotoDesk::default();
+        let step = desk.step();
+        // The person switched to the camera (or left) while the page was prepared.
+        desk.discard();
+        let (sender, receiver) = watch::channel(progress(PhoneCaptureStatus::NotStarted));
+        let refused = desk.follow_phone(step, capture(), receiver, window());
+        assert!(matches!(refused, Err(AppError::PhotoStepChanged)));
+        assert_eq!(desk.phone_page(), None);
+        assert!(
+            sender.is_closed(),
+            "nobody follows the refused capture, so the engine stops asking"
+        );
+        assert!(!accepted_phone(&desk).await, "a stale capture became the photo");
+    }
+
+    #[tokio::test]
+    async fn a_followed_capture_is_the_photo_once_complete_and_discard_stops_it() {
+        let desk = PhotoDesk::default();
+        let (sender, receiver) = watch::channel(progress(PhoneCaptureStatus::Started));
+        desk.follow_phone(desk.step(), capture(), receiver, window())
+            .unwrap();
+        assert_eq!(desk.phone_page().as_deref(), Some(capture().url.as_str()));
+        assert!(
+            desk.take().is_none(),
+            "nothing to use before the service has the photo"
+        );
+        sender.send(progress(PhoneCaptureStatus::Complete)).unwrap();
+        assert!(accepted_phone(&desk).await);
+        assert!(matches!(desk.take(), Some(RecipientPhoto::Phone(c)) if c == capture()));
+
+        let (sender, receiver) = watch::channel(progress(PhoneCaptureStatus::Started));
+        desk.follow_phone(desk.step(), capture(), receiver, window())
+            .unwrap();
+        desk.discard();
+        assert_eq!(desk.phone_page(), None);
+        let _ = sender.send(progress(PhoneCaptureStatus::Complete));
+        assert!(
+            !accepted_phone(&desk).await,
+            "a discarded capture became the photo"
+        );
+    }
+}
