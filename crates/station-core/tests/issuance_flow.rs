@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use common::{
     callback_of, failure, issue_to_megan, megan, post_callback, scan_and_accept, shown, station, wait_for,
-    Options,
+    Options, Station,
 };
-use station_core::flow::FlowState;
+use station_core::flow::{FlowHandle, FlowState, ShownRequest};
 use station_core::qr::RequestQr;
 use station_sandbox::{Endpoint, Fault};
 
@@ -114,8 +114,9 @@ async fn hashed_pin_is_accepted_by_the_sandbox_wallet() {
     assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
 }
 
-#[tokio::test]
-async fn a_request_about_to_expire_is_renewed_and_late_events_for_it_are_ignored() {
+/// An issuance whose requests live 4 s (so the first is renewed at 2 s),
+/// with no switching back to a replaced request; and its first request.
+async fn short_lived_issuance() -> (Station, FlowHandle, ShownRequest) {
     let s = station(Options {
         request_lifetime: Duration::from_secs(4),
         extra_toml: "[flow]\nswitch_back_secs = 0\n".into(),
@@ -124,6 +125,12 @@ async fn a_request_about_to_expire_is_renewed_and_late_events_for_it_are_ignored
     .await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
     let first = shown(&flow).await;
+    (s, flow, first)
+}
+
+#[tokio::test]
+async fn a_request_about_to_expire_is_renewed_and_late_events_for_it_are_ignored() {
+    let (s, flow, first) = short_lived_issuance().await;
     // Renewal happens at half-life for short-lived requests.
     let renewed = wait_for(&flow, |s| {
         matches!(
@@ -171,14 +178,7 @@ async fn a_request_about_to_expire_is_renewed_and_late_events_for_it_are_ignored
 
 #[tokio::test]
 async fn a_replaced_request_that_is_issued_anyway_ends_the_flow_as_issued() {
-    let s = station(Options {
-        request_lifetime: Duration::from_secs(4),
-        extra_toml: "[flow]\nswitch_back_secs = 0\n".into(),
-        ..Options::default()
-    })
-    .await;
-    let flow = s.engine.issue("expert", &megan()).unwrap();
-    let first = shown(&flow).await;
+    let (s, flow, first) = short_lived_issuance().await;
     wait_for(&flow, |s| {
         matches!(s, FlowState::AwaitingScan { renewals: 1, .. })
     })

@@ -306,16 +306,7 @@ async fn a_request_holding_a_phone_photo_is_not_renewed_because_the_photo_is_spe
     options.request_lifetime = std::time::Duration::from_secs(3);
     let s = station(options).await;
     let capture = s.engine.start_phone_capture("staff", &megan()).await.unwrap();
-    let phone = reqwest::Client::new();
-    phone
-        .post(&capture.url)
-        .header("content-type", "image/jpeg")
-        .body(phone_photo())
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    s.wallet.take_phone_photo(&capture.url).await.unwrap();
     let flow = s
         .engine
         .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Phone(capture)))

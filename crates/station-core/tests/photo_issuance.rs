@@ -3,19 +3,10 @@
 
 mod common;
 
-use common::{megan, scan_and_accept, shown, station, Options, ENTRA_PHOTO_TEMPLATE};
+use common::{astronaut_photo, megan, scan_and_accept, shown, station, Options, ENTRA_PHOTO_TEMPLATE};
 use station_core::flow::FlowState;
-use station_core::photo::{accept, Photo, PhotoPolicy};
 use station_core::provider::phone_capture::RecipientPhoto;
 use station_core::UiError;
-
-fn astronaut() -> Photo {
-    let path = format!(
-        "{}/tests/fixtures/photos/astronaut.png",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    accept(&image::open(path).unwrap(), &PhotoPolicy::default()).unwrap()
-}
 
 #[tokio::test]
 async fn the_photo_goes_as_a_base64url_jpeg_claim_and_not_into_history() {
@@ -24,7 +15,7 @@ async fn the_photo_goes_as_a_base64url_jpeg_claim_and_not_into_history() {
         ..Options::default()
     })
     .await;
-    let photo = astronaut();
+    let photo = astronaut_photo();
     let flow = s
         .engine
         .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Camera(photo.clone())))
@@ -67,7 +58,11 @@ async fn a_photo_template_needs_a_photo_and_others_take_none() {
     assert_eq!(UiError::from(&missing).code, "engine.photo_required");
     let stray = s
         .engine
-        .issue_with_photo("expert", &megan(), Some(RecipientPhoto::Camera(astronaut())))
+        .issue_with_photo(
+            "expert",
+            &megan(),
+            Some(RecipientPhoto::Camera(astronaut_photo())),
+        )
         .err()
         .unwrap();
     assert_eq!(UiError::from(&stray).code, "engine.photo_not_used");
@@ -93,7 +88,7 @@ async fn face_check_at_the_door_passes_and_fails_on_the_score() {
     .await;
     let flow = s
         .engine
-        .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Camera(astronaut())))
+        .issue_with_photo("staff", &megan(), Some(RecipientPhoto::Camera(astronaut_photo())))
         .unwrap();
     let request = shown(&flow).await;
     assert!(matches!(

@@ -8,10 +8,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{megan, megan_at_contoso, orchestration_options, station, Station};
+use common::{astronaut_photo, megan, megan_at_contoso, orchestration_options, station, Station};
 use serde_json::{json, Value};
 use station_core::engine::REMOTE_ISSUANCE_KIND;
-use station_core::photo::{accept, Photo, PhotoPolicy};
 use station_core::provider::{
     Claims, InvalidContact, ProviderError, RemoteContact, RemoteExpiry, RemoteIssuance, RemoteStatus,
 };
@@ -304,18 +303,10 @@ async fn the_recipients_details_are_checked_as_for_the_desk() {
     assert!(s.sandbox.orchestration_notifications().is_empty());
 }
 
-fn astronaut() -> Photo {
-    let path = format!(
-        "{}/tests/fixtures/photos/astronaut.png",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    accept(&image::open(path).unwrap(), &PhotoPolicy::default()).unwrap()
-}
-
 #[tokio::test]
 async fn the_photo_taken_at_the_desk_goes_as_the_face_check_photo() {
     let s = vo_station().await;
-    let photo = astronaut();
+    let photo = astronaut_photo();
     let remote = s
         .engine
         .issue_remotely(

@@ -272,3 +272,16 @@ authority = "did:web:issuer.example"
 photo_claim = "photo"
 claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
 "#;
+
+/// The astronaut fixture (one frontal face) as the station accepts it.
+pub fn astronaut_photo() -> station_core::photo::Photo {
+    let path = format!(
+        "{}/tests/fixtures/photos/astronaut.png",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    station_core::photo::accept(
+        &image::open(path).unwrap(),
+        &station_core::photo::PhotoPolicy::default(),
+    )
+    .unwrap()
+}
