@@ -44,14 +44,20 @@ pub struct PhotoDesk {
     /// The window showed the frame it was given.
     frame_shown: Arc<Notify>,
     accepted: Arc<Mutex<Option<RecipientPhoto>>>,
-    /// Forwards a phone capture's progress to the window.
-    phone: Mutex<Option<JoinHandle<()>>>,
-    /// The photo page of that capture, for the sandbox's simulated phone.
-    phone_page: Mutex<Option<String>>,
+    /// The phone capture being followed.
+    phone: Mutex<Option<FollowedCapture>>,
     /// Which photo step is on screen; a new one begins at every discard.
     /// A phone capture started in an earlier step is not followed, so it
     /// can neither replace a camera photo nor serve another recipient.
     step: AtomicU64,
+}
+
+/// A phone capture being followed.
+struct FollowedCapture {
+    /// Its photo page, for the sandbox's simulated phone.
+    page: String,
+    /// Forwards its progress to the window.
+    forward: JoinHandle<()>,
 }
 
 /// The camera as the photo step shows it.
@@ -151,10 +157,10 @@ impl PhotoDesk {
             return Err(AppError::PhotoStepChanged);
         }
         if let Some(earlier) = phone.take() {
-            earlier.abort();
+            earlier.forward.abort();
         }
         lock(&self.accepted).take();
-        *lock(&self.phone_page) = Some(capture.url.clone());
+        let page = capture.url.clone();
         let accepted = Arc::clone(&self.accepted);
         let forward = tauri::async_runtime::spawn(async move {
             loop {
@@ -170,7 +176,7 @@ impl PhotoDesk {
                 }
             }
         });
-        *phone = Some(forward);
+        *phone = Some(FollowedCapture { page, forward });
         Ok(())
     }
 
@@ -181,17 +187,16 @@ impl PhotoDesk {
 
     /// The photo page of the phone capture being followed.
     pub fn phone_page(&self) -> Option<String> {
-        lock(&self.phone_page).clone()
+        lock(&self.phone).as_ref().map(|followed| followed.page.clone())
     }
 
     /// Forgets the accepted photo, stops following a phone capture and
     /// begins a new photo step.
     pub fn discard(&self) {
         self.step.fetch_add(1, Ordering::SeqCst);
-        if let Some(forward) = lock(&self.phone).take() {
-            forward.abort();
+        if let Some(followed) = lock(&self.phone).take() {
+            followed.forward.abort();
         }
-        lock(&self.phone_page).take();
         lock(&self.accepted).take();
     }
 }
