@@ -15,6 +15,8 @@ pub struct FlowView {
     pub state: &'static str,
     pub renewing: bool,
     pub renewals: u32,
+    /// The request's event source is reconnecting: events may come late.
+    pub reconnecting: bool,
     pub request: Option<RequestView>,
     pub pin: Option<String>,
     pub error: Option<UiError>,
@@ -57,6 +59,7 @@ impl FlowView {
             state: state.name(),
             renewing: false,
             renewals: 0,
+            reconnecting: state.reconnecting(),
             request: state.shown_request().map(RequestView::new),
             pin: state.pin().map(|pin| pin.reveal().to_owned()),
             error: None,

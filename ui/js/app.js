@@ -15,7 +15,7 @@ let info = { sandbox: false, templates: [], resultResetSecs: 15, openInWallet: f
 
 /** Shows one screen; `args` go to its `show`. Moves focus to its heading. */
 export function go(name, args = {}) {
-  if (current && current !== name && screens[current]?.leave) screens[current].leave();
+  if (current && current !== name && screens[current]?.leave) screens[current].leave(name);
   for (const section of document.querySelectorAll("[data-screen]")) {
     section.hidden = section.dataset.screen !== name;
   }

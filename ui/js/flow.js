@@ -14,6 +14,9 @@ let expiresAtMs = 0;
 let countdownTimer = null;
 let resetTimer = null;
 let lastStart = null;
+// Counts visits to the request screen, so answers that arrive after the
+// visit ended (a slow create, a late listener) are dropped.
+let visits = 0;
 
 export function init() {
   byId("cancel-flow").addEventListener("click", () => flowId && call("cancel_flow", { flowId }).catch(() => {}));
@@ -37,6 +40,7 @@ export function init() {
 /** `args`: `{template, claims}` to issue, or `{template}` of a presentation. */
 export async function show(args) {
   if (!args.template) return;
+  const visit = ++visits;
   lastStart = args;
   clearScreen();
   byId("wallet-panel").hidden = !stationInfo().sandbox;
@@ -45,16 +49,43 @@ export async function show(args) {
     const started = args.template.kind === "presentation"
       ? await call("start_verification", { template: args.template.name })
       : await call("start_issuance", { template: args.template.name, claims: args.claims });
+    // Left while the request was being created: it is no longer wanted.
+    if (visit !== visits) return forget(started.flowId);
     flowId = started.flowId;
-    stopListening = await listen(`flow://${flowId}/state`, render);
+    const unlisten = await listen(`flow://${flowId}/state`, render);
+    if (visit !== visits) return unlisten();
+    stopListening = unlisten;
     await call("follow_flow", { flowId });
   } catch (error) {
-    showResult({ state: "failed", error, kind: args.template.kind });
+    if (visit === visits) showResult({ state: "failed", error, kind: args.template.kind });
   }
 }
 
-export function leave() {
+/**
+ * Leaving the request screen (the nav bar, Back, a new issuance) ends the
+ * flow: a request nobody watches must not keep renewing, and its end must
+ * not pull the next recipient's screen away. Only its own result follows.
+ */
+export function leave(next) {
   clearInterval(countdownTimer);
+  if (next === "result") return;
+  abandon();
+}
+
+/** Forgets the flow on screen (the engine cancels it) and its recipient. */
+function abandon() {
+  visits++;
+  clearTimeout(resetTimer);
+  stopListening?.();
+  stopListening = null;
+  if (flowId) forget(flowId);
+  flowId = null;
+  lastStart = null;
+  clearScreen();
+}
+
+function forget(id) {
+  call("forget_flow", { flowId: id }).catch(() => {});
 }
 
 function render(view) {
@@ -65,18 +96,20 @@ function render(view) {
       break;
     case "awaiting_scan":
       showRequest(view.request);
-      byId("status-line").textContent = view.renewing ? "Renewing…" : "Scan with your wallet";
+      byId("status-line").textContent = view.reconnecting ? reconnectingNote : view.renewing ? "Renewing…" : "Scan with your wallet";
       break;
     case "retrieved":
       showRequest(view.request);
       byId("qr").classList.add("dimmed");
       showPin(view.pin);
-      byId("status-line").textContent = view.pin ? "Enter this PIN in your wallet" : "Finish in your wallet";
+      byId("status-line").textContent = view.reconnecting ? reconnectingNote : view.pin ? "Enter this PIN in your wallet" : "Finish in your wallet";
       break;
     default:
       showResult(view);
   }
 }
+
+const reconnectingNote = "Reconnecting to the service… the request stays valid";
 
 function showRequest(request) {
   if (!request) return;
@@ -168,14 +201,15 @@ function verificationFor(issued) {
 
 /** Back to the start, forgetting the recipient, the PIN and the flow. */
 function finish() {
-  clearTimeout(resetTimer);
-  if (flowId) call("forget_flow", { flowId }).catch(() => {});
-  flowId = null;
-  lastStart = null;
-  clearScreen();
+  forgetResult();
+  go("home");
+}
+
+/** The result is done with: its flow, recipient and claims are forgotten. */
+function forgetResult() {
+  abandon();
   byId("result-claims").replaceChildren();
   resetRecipient();
-  go("home");
 }
 
 function clearScreen() {
@@ -202,4 +236,7 @@ async function walletAction(action) {
 
 export const result = {
   show() {},
+  // Leaving the result by the nav bar forgets it too, and stops its timer
+  // from pulling whatever screen comes next back to Home.
+  leave: forgetResult,
 };

@@ -23,6 +23,7 @@ const CONFIG: &str = r#"
 bind = "127.0.0.1:0"
 [services.sandbox]
 kind = "entra"
+sandbox = true
 tenant = "sandbox-tenant"
 client_id = "sandbox-client"
 authority_host = "{base_url}"

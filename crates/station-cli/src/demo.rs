@@ -57,13 +57,18 @@ async fn act_like_a_person(
             FlowState::AwaitingScan {
                 request,
                 renewing: false,
+                reconnecting: false,
                 ..
             } => {
                 tokio::time::sleep(HUMAN_PAUSE).await;
                 println!("  [wallet] scans the QR code");
                 wallet.open(&request.url).await.map(|_| ())
             }
-            FlowState::Retrieved { request, pin } => {
+            FlowState::Retrieved {
+                request,
+                pin,
+                reconnecting: false,
+            } => {
                 tokio::time::sleep(HUMAN_PAUSE).await;
                 let request_id = &request.request_id;
                 let result = async {

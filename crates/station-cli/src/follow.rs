@@ -25,6 +25,7 @@ pub async fn follow(handle: &FlowHandle, mut on_state: impl FnMut(&FlowState)) -
 fn print_state(state: &FlowState) {
     match state {
         FlowState::Creating => println!("Creating the request…"),
+        state if state.reconnecting() => println!("The connection to the service dropped; reconnecting…"),
         FlowState::AwaitingScan { renewing: true, .. } => println!("Renewing the request before it expires…"),
         FlowState::AwaitingScan {
             request, renewals, ..

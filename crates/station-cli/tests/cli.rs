@@ -108,3 +108,38 @@ fn a_named_config_file_that_does_not_exist_is_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn doctor_refuses_an_entra_station_whose_callback_url_is_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("station.toml");
+    std::fs::write(
+        &config,
+        r#"
+[callback]
+public_url = "https://127.0.0.1:47381"
+[services.contoso]
+kind = "entra"
+tenant = "contoso.onmicrosoft.com"
+client_id = "abcd"
+[templates.badge]
+service = "contoso"
+credential_type = "Badge"
+manifest = "https://verifiedid.did.msidentity.com/v1.0/tenants/x/verifiableCredentials/contracts/y/manifest"
+authority = "did:web:contoso.com"
+"#,
+    )
+    .unwrap();
+    for args in [&["doctor"][..], &["issue", "--template", "badge"][..]] {
+        let output = Command::new(env!("CARGO_BIN_EXE_station"))
+            .args(args)
+            .env("STATION_CONFIG", &config)
+            .env("STATION_DATA_DIR", dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?}: {stderr}");
+        assert!(stderr.contains("callback.public_url"), "{args:?}: {stderr}");
+        assert!(stderr.contains("reverse proxy or tunnel"), "{args:?}: {stderr}");
+    }
+}

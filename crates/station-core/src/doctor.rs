@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::config::{OrchestrationEvents, ServiceKind};
+use crate::config::ServiceKind;
 use crate::engine::Engine;
 use crate::events::{event_channel, FlowEvent};
 
@@ -46,46 +46,21 @@ pub async fn run(engine: &Engine) -> Vec<Check> {
         let Some(provider) = engine.provider(name) else {
             continue;
         };
-        let (signs_in_at, service_url, calls_back) = match &service.kind {
-            ServiceKind::Entra(entra) => (entra.authority_host.to_string(), &entra.api_base, true),
-            ServiceKind::Orchestration(vo) => (
-                vo.token_url.to_string(),
-                &vo.api_url,
-                vo.events == OrchestrationEvents::Callback,
-            ),
-            ServiceKind::Oid4vci(issuer) => {
-                (format!("{} (API key)", issuer.api_base), &issuer.api_base, false)
-            }
+        let signs_in_at = match &service.kind {
+            ServiceKind::Entra(entra) => entra.authority_host.to_string(),
+            ServiceKind::Orchestration(vo) => vo.token_url.to_string(),
+            ServiceKind::Oid4vci(issuer) => format!("{} (API key)", issuer.api_base),
         };
+        // Whether the callback URL is public is the config's rule
+        // (callback.public_url): a station that breaks it does not start.
         let label = format!("service '{name}': credentials and token from {signs_in_at}");
         checks.push(match provider.check_access().await {
             Ok(()) => Check::pass(label, "access token obtained"),
             Err(error) => Check::fail(label, error.to_string()),
         });
-        // A service on this machine (the sandbox) reaches a loopback
-        // listener; any other needs a public callback URL.
-        if calls_back && config.callback.public_url.is_none() && !is_on_this_machine(service_url) {
-            checks.push(Check::fail(
-                format!("service '{name}': callback URL"),
-                format!(
-                    "{} is only reachable from this machine; Microsoft must reach it from the internet. Set callback.public_url to the HTTPS address of a reverse proxy or tunnel that forwards to {}",
-                    engine.listener().callback_url(),
-                    engine.listener().local_addr()
-                ),
-            ));
-        }
     }
     checks.push(callback_round_trip(engine).await);
     checks
-}
-
-fn is_on_this_machine(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 /// Sends a callback to the station's own public callback URL, exactly as a

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod flow;
+pub mod fuzz_targets;
 pub mod photo;
 pub mod pin;
 pub mod provider;

@@ -241,6 +241,7 @@ mod tests {
         let text = r#"
 [callback]
 bind = "127.0.0.1:0"
+public_url = "https://desk.contoso.com/station"
 [services.entra]
 kind = "entra"
 tenant = "t"

@@ -26,6 +26,12 @@ pub enum FlowEvent {
         message: String,
     },
     Expired,
+    /// The event source of the request (a subscription) lost its
+    /// connection and is reconnecting: events may be late until
+    /// [`FlowEvent::Reconnected`]. Says nothing about the request itself.
+    Reconnecting,
+    /// The event source is connected again.
+    Reconnected,
 }
 
 impl FlowEvent {
@@ -37,7 +43,15 @@ impl FlowEvent {
             FlowEvent::Verified(_) => "verified",
             FlowEvent::Failed { .. } => "failed",
             FlowEvent::Expired => "expired",
+            FlowEvent::Reconnecting => "reconnecting",
+            FlowEvent::Reconnected => "reconnected",
         }
+    }
+
+    /// Whether the event is about the event source's connection rather
+    /// than the request.
+    pub fn is_link(&self) -> bool {
+        matches!(self, FlowEvent::Reconnecting | FlowEvent::Reconnected)
     }
 }
 

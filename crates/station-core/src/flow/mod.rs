@@ -3,6 +3,7 @@
 //! cancelled. It renews a request before it expires unopened, so a dead QR
 //! code is never on screen, and it ignores events for requests it replaced.
 
+mod screen;
 mod state;
 
 use std::collections::VecDeque;
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::watch;
 
+use screen::{Attempt, Reaction, Screen};
 pub use state::{FlowKind, FlowState, ShownRequest};
 
 use crate::config::{FlowTiming, IssuanceTemplate, PresentationTemplate};
@@ -22,9 +24,6 @@ use crate::pin::Pin;
 use crate::provider::phone_capture::RecipientPhoto;
 use crate::provider::{Claims, IssuanceSpec, PresentationSpec, Provider};
 use crate::store::{History, Record};
-
-/// How long to wait before trying a failed renewal again.
-const RENEWAL_RETRY: Duration = Duration::from_secs(5);
 
 /// What a flow asks for.
 pub enum FlowRequest {
@@ -147,7 +146,10 @@ pub fn spawn(context: FlowContext) -> FlowHandle {
         at: SystemTime::now(),
     });
     let runtime = context.runtime.clone();
-    runtime.spawn(Flow::new(context, state_tx).run(cancel_rx));
+    let history = Arc::clone(&context.history);
+    let state = Arc::new(state_tx);
+    let task = runtime.spawn(Flow::new(context, Arc::clone(&state)).run(cancel_rx));
+    runtime.spawn(supervise(id.clone(), history, state, task));
     FlowHandle {
         id,
         kind,
@@ -156,16 +158,9 @@ pub fn spawn(context: FlowContext) -> FlowHandle {
     }
 }
 
-/// One created request and the PIN that goes with it.
-struct Attempt {
-    shown: ShownRequest,
-    pin: Option<Pin>,
-    created_at: SystemTime,
-}
-
 struct Flow {
     context: FlowContext,
-    state: watch::Sender<FlowState>,
+    state: Arc<watch::Sender<FlowState>>,
     sink: EventSink,
     events: EventStream,
     /// Routes of every request this flow created stay open until it ends,
@@ -190,7 +185,7 @@ enum Step {
 }
 
 impl Flow {
-    fn new(context: FlowContext, state: watch::Sender<FlowState>) -> Flow {
+    fn new(context: FlowContext, state: Arc<watch::Sender<FlowState>>) -> Flow {
         let (sink, events) = event_channel();
         Flow {
             context,
@@ -203,39 +198,25 @@ impl Flow {
     }
 
     async fn run(mut self, mut cancel: watch::Receiver<bool>) {
-        let mut current = match self.create(&mut cancel).await {
-            Creation::Created(attempt) => attempt,
+        let timing = self.context.timing;
+        let mut screen = match self.create(&mut cancel).await {
+            Creation::Created(first) => Screen::new(first, self.context.request.renewable(), &timing),
             Creation::Failed(error) => return self.finish(failed(error)),
             Creation::Cancelled => return self.finish(FlowState::Cancelled),
         };
-        // The request just replaced, and when: a wallet that scanned it
-        // moments before the switch still gets its PIN.
-        let mut replaced: Option<(Attempt, SystemTime)> = None;
-        let mut renewals = 0;
-        let mut retrieved = false;
-        let mut next_renewal = self
-            .context
-            .request
-            .renewable()
-            .then(|| self.renewal_time(&current));
-        let mut renewal_error: Option<UiError> = None;
         let mut pending: VecDeque<SourcedEvent> = VecDeque::new();
-        self.publish(FlowState::AwaitingScan {
-            request: current.shown.clone(),
-            renewing: false,
-            renewals,
-        });
+        self.publish(screen.view(false));
         loop {
-            let deadline = if retrieved {
-                current.shown.expires_at + self.context.timing.retrieved_grace
-            } else {
-                current.shown.expires_at
+            let Some(deadline) = screen.deadline(&timing) else {
+                return self.finish(failed(UiError {
+                    code: "flow.time_out_of_range".into(),
+                    message: "The service gave this request an expiry the station cannot count down to. Start a new request; if it happens again, check the service's clock and settings.".into(),
+                }));
             };
             let step = match pending.pop_front() {
                 Some(event) => Step::Event(event),
                 None => {
-                    let renew_at =
-                        next_renewal.filter(|_| !retrieved && renewals < self.context.timing.max_renewals);
+                    let renew_at = screen.renewal_due(&timing);
                     tokio::select! {
                         biased;
                         _ = cancel.changed() => Step::Cancelled,
@@ -247,131 +228,49 @@ impl Flow {
             };
             match step {
                 Step::Cancelled => return self.finish(FlowState::Cancelled),
-                Step::Deadline => {
-                    return self.finish(match renewal_error {
-                        Some(error) => FlowState::Failed {
-                            code: error.code,
-                            message: error.message,
-                        },
-                        None => FlowState::Expired,
-                    })
-                }
+                Step::Deadline => return self.finish(screen.at_deadline()),
                 Step::Renew => {
-                    self.publish(FlowState::AwaitingScan {
-                        request: current.shown.clone(),
-                        renewing: true,
-                        renewals,
-                    });
+                    self.publish(screen.view(true));
                     match self.create(&mut cancel).await {
                         Creation::Cancelled => return self.finish(FlowState::Cancelled),
                         Creation::Created(replacement) => {
-                            renewal_error = None;
                             pending.extend(std::iter::from_fn(|| self.events.try_recv().ok()));
                             // The wallet may have opened the old request while
                             // the new one was being made: then the old one stays.
-                            let old_was_opened =
-                                pending.iter().any(|e| e.request_id == current.shown.request_id);
-                            if !old_was_opened {
-                                renewals += 1;
-                                next_renewal = Some(self.renewal_time(&replacement));
-                                let old = std::mem::replace(&mut current, replacement);
-                                replaced = Some((old, SystemTime::now()));
-                                tracing::info!(flow_id = %self.context.id, renewals, "request renewed before expiry");
+                            if screen.opened_meanwhile(pending.iter()) {
+                                screen.keep_current(&replacement);
+                            } else {
+                                screen.replace(replacement, SystemTime::now(), &timing);
+                                tracing::info!(flow_id = %self.context.id, "request renewed before expiry");
                             }
                         }
                         Creation::Failed(error) => {
                             tracing::warn!(flow_id = %self.context.id, code = %error.code, "renewal failed, will retry");
-                            renewal_error = Some(error);
-                            next_renewal = Some(SystemTime::now() + RENEWAL_RETRY);
+                            screen.renewal_failed(error, SystemTime::now());
                         }
                     }
-                    self.publish(FlowState::AwaitingScan {
-                        request: current.shown.clone(),
-                        renewing: false,
-                        renewals,
-                    });
+                    self.publish(screen.view(false));
                 }
-                Step::Event(event) => {
-                    if self.scanned_just_before_renewal(&event, replaced.as_ref()) {
-                        if let Some((old, _)) = replaced.take() {
-                            tracing::info!(flow_id = %self.context.id, "the replaced request was opened just before the switch: back to it");
-                            current = old;
-                        }
+                Step::Event(event) => match screen.react(&event, SystemTime::now(), &timing) {
+                    Reaction::Foreign => {
+                        tracing::warn!(flow_id = %self.context.id, "dropped an event for a request this flow did not create");
                     }
-                    let ignored = event.request_id != current.shown.request_id;
-                    // Only this flow's requests route here. A replaced one
-                    // that was issued anyway (a wallet kept the old code)
-                    // did give the recipient a credential: the flow says so
-                    // instead of expiring and inviting a second one.
-                    if ignored && event.event == FlowEvent::Issued {
-                        self.record_event(&event, false);
-                        return self.finish(FlowState::Issued {
-                            request_id: event.request_id,
-                        });
-                    }
-                    self.record_event(&event, ignored);
-                    if ignored {
+                    Reaction::Ignored => {
+                        self.record_event(&event, true);
                         tracing::info!(flow_id = %self.context.id, event = event.event.name(), "ignored an event for a replaced request");
-                        continue;
                     }
-                    match event.event {
-                        FlowEvent::Retrieved => {
-                            if !retrieved {
-                                retrieved = true;
-                                self.publish(FlowState::Retrieved {
-                                    request: current.shown.clone(),
-                                    pin: current.pin.clone(),
-                                });
-                            }
-                        }
-                        FlowEvent::Issued => {
-                            return self.finish(FlowState::Issued {
-                                request_id: current.shown.request_id.clone(),
-                            })
-                        }
-                        FlowEvent::Verified(presentation) => {
-                            return self.finish(FlowState::Verified {
-                                request_id: current.shown.request_id.clone(),
-                                presentation,
-                            })
-                        }
-                        FlowEvent::Failed { code, message } => {
-                            return self.finish(FlowState::Failed { code, message })
-                        }
-                        FlowEvent::Expired => return self.finish(FlowState::Expired),
+                    Reaction::Unchanged => self.record_event(&event, false),
+                    Reaction::Changed => {
+                        self.record_event(&event, false);
+                        self.publish(screen.view(false));
                     }
-                }
+                    Reaction::End(end) => {
+                        self.record_event(&event, false);
+                        return self.finish(end);
+                    }
+                },
             }
         }
-    }
-
-    /// A `Retrieved` for the request replaced moments ago (the callback was
-    /// on its way during the switch) while that request is still valid.
-    fn scanned_just_before_renewal(
-        &self,
-        event: &SourcedEvent,
-        replaced: Option<&(Attempt, SystemTime)>,
-    ) -> bool {
-        let Some((old, switched_at)) = replaced else {
-            return false;
-        };
-        let now = SystemTime::now();
-        event.event == FlowEvent::Retrieved
-            && event.request_id == old.shown.request_id
-            && now < old.shown.expires_at
-            && now.duration_since(*switched_at).unwrap_or_default() <= self.context.timing.switch_back
-    }
-
-    /// When to replace `attempt`: `renew_before` ahead of its expiry, or at
-    /// half its life for short-lived requests.
-    fn renewal_time(&self, attempt: &Attempt) -> SystemTime {
-        let lifetime = attempt
-            .shown
-            .expires_at
-            .duration_since(attempt.created_at)
-            .unwrap_or(Duration::ZERO);
-        let lead = self.context.timing.renew_before.min(lifetime / 2);
-        attempt.shown.expires_at - lead
     }
 
     /// Creates a request (with a fresh PIN), unless the flow is cancelled
@@ -469,20 +368,56 @@ impl Flow {
     }
 
     fn finish(self, end: FlowState) {
-        let (code, message) = match &end {
-            FlowState::Failed { code, message } => (Some(code.clone()), Some(message.clone())),
-            _ => (None, None),
-        };
-        self.context.history.record(Record::FlowEnded {
-            flow_id: self.context.id.clone(),
-            outcome: end.name(),
-            code,
-            message,
-            at: SystemTime::now(),
-        });
-        tracing::info!(flow_id = %self.context.id, outcome = end.name(), "flow ended");
+        record_end(&self.context.history, &self.context.id, &end);
         self.publish(end);
     }
+}
+
+fn record_end(history: &History, flow_id: &str, end: &FlowState) {
+    let (code, message) = match end {
+        FlowState::Failed { code, message } => (Some(code.clone()), Some(message.clone())),
+        _ => (None, None),
+    };
+    history.record(Record::FlowEnded {
+        flow_id: flow_id.to_owned(),
+        outcome: end.name(),
+        code,
+        message,
+        at: SystemTime::now(),
+    });
+    tracing::info!(%flow_id, outcome = end.name(), "flow ended");
+}
+
+/// Waits for a flow's task, and if it panicked or stopped without an end
+/// state, publishes `Failed` with a code: a window must never wait on
+/// "Creating…" or a PIN for a flow that is gone.
+async fn supervise(
+    flow_id: String,
+    history: Arc<History>,
+    state: Arc<watch::Sender<FlowState>>,
+    task: tokio::task::JoinHandle<()>,
+) {
+    let outcome = task.await;
+    if state.borrow().is_terminal() {
+        return;
+    }
+    let (code, message) = match outcome {
+        Err(error) if error.is_panic() => (
+            "flow.crashed",
+            "The station hit an internal error while following this request. Start a new request; if it happens again, send the station's log to support.",
+        ),
+        _ => (
+            "flow.stopped",
+            "The station stopped following this request before it ended. Start a new request.",
+        ),
+    };
+    tracing::error!(%flow_id, code, "flow task ended without an outcome");
+    let end = failed(UiError {
+        code: code.into(),
+        message: message.into(),
+    });
+    record_end(&history, &flow_id, &end);
+    state.send_replace(end);
 }
 
 fn failed(error: UiError) -> FlowState {

@@ -37,16 +37,20 @@ pub struct ShownRequest {
 pub enum FlowState {
     /// The first request is being created.
     Creating,
-    /// The QR code is shown; `renewing` while its replacement is created.
+    /// The QR code is shown; `renewing` while its replacement is created;
+    /// `reconnecting` while the request's event source (a subscription)
+    /// is connecting again, so events may come late.
     AwaitingScan {
         request: ShownRequest,
         renewing: bool,
         renewals: u32,
+        reconnecting: bool,
     },
     /// The wallet opened the request: the PIN (if any) may be shown now.
     Retrieved {
         request: ShownRequest,
         pin: Option<Pin>,
+        reconnecting: bool,
     },
     Issued {
         request_id: String,
@@ -96,6 +100,14 @@ impl FlowState {
             FlowState::Retrieved { pin, .. } => pin.as_ref(),
             _ => None,
         }
+    }
+
+    /// Whether the request's event source is reconnecting.
+    pub fn reconnecting(&self) -> bool {
+        matches!(
+            self,
+            FlowState::AwaitingScan { reconnecting: true, .. } | FlowState::Retrieved { reconnecting: true, .. }
+        )
     }
 
     /// The request currently on screen, if any.

@@ -417,10 +417,19 @@ impl ErrorCode for ProviderError {
     }
 }
 
-/// Seconds since the Unix epoch, as services report `expiry`.
+/// The longest a created request may live by a service's word. Requests
+/// live minutes (Entra: about five); anything past a day is a broken or
+/// hostile answer, refused before the flow counts down to it.
+pub const MAX_REQUEST_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Seconds since the Unix epoch, as services report `expiry`. A time
+/// before the epoch, or past what the system clock can hold, reads as the
+/// epoch: long expired, so the flow ends it at once instead of panicking.
 pub fn system_time_from_unix(seconds: i64) -> SystemTime {
-    let clamped = u64::try_from(seconds).unwrap_or(0);
-    SystemTime::UNIX_EPOCH + Duration::from_secs(clamped)
+    u64::try_from(seconds)
+        .ok()
+        .and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
+        .unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
 /// `path` under a service's base URL, whether or not the base ends in `/`.

@@ -18,6 +18,8 @@ use serde::Deserialize;
 /// Renew this long before the token expires, so a request never leaves with
 /// a token that dies in flight.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(120);
+/// Entra's tokens last about an hour.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// How the station proves who it is. A certificate credential (signed client
 /// assertion) is the planned second variant.
@@ -151,29 +153,39 @@ impl TokenSource {
             .bytes()
             .await
             .map_err(ProviderError::unreachable(&self.token_url))?;
-        if !status.is_success() {
-            return Err(match serde_json::from_slice::<TokenErrorResponse>(&body) {
-                Ok(error) => ProviderError::Auth {
-                    error: error.error,
-                    description: error.error_description,
-                },
-                Err(_) => ProviderError::Protocol {
-                    detail: format!("token endpoint answered HTTP {status} without an OAuth2 error body"),
-                },
-            });
-        }
-        let token: TokenResponse = serde_json::from_slice(&body).map_err(|e| ProviderError::Protocol {
-            detail: format!("token response: {e}"),
-        })?;
-        let lifetime = Duration::from_secs(token.expires_in);
+        let (value, lifetime) = parse_token_response(status.as_u16(), &body)?;
         // Short-lived tokens (tests, odd tenants) renew at half-life instead.
         let margin = EXPIRY_MARGIN.min(lifetime / 2);
-        tracing::debug!(expires_in = token.expires_in, "fetched access token");
+        tracing::debug!(lifetime_secs = lifetime.as_secs(), "fetched access token");
+        let now = Instant::now();
         Ok(CachedToken {
-            value: Secret::new(token.access_token),
-            renew_at: Instant::now() + lifetime - margin,
+            value,
+            renew_at: now.checked_add(lifetime - margin).unwrap_or(now),
         })
     }
+}
+
+/// A token endpoint's answer (HTTP `status`, `body`): the access token and
+/// how long to use it, or the OAuth2 error it sent. Public for the fuzzer.
+pub fn parse_token_response(status: u16, body: &[u8]) -> Result<(Secret, Duration), ProviderError> {
+    if !(200..300).contains(&status) {
+        return Err(match serde_json::from_slice::<TokenErrorResponse>(body) {
+            Ok(error) => ProviderError::Auth {
+                error: error.error,
+                description: error.error_description,
+            },
+            Err(_) => ProviderError::Protocol {
+                detail: format!("token endpoint answered HTTP {status} without an OAuth2 error body"),
+            },
+        });
+    }
+    let token: TokenResponse = serde_json::from_slice(body).map_err(|e| ProviderError::Protocol {
+        detail: format!("token response: {e}"),
+    })?;
+    // A token claimed to last longer than a day is renewed after a day:
+    // the value comes from outside and must not overflow the clock.
+    let lifetime = Duration::from_secs(token.expires_in).min(MAX_TOKEN_LIFETIME);
+    Ok((Secret::new(token.access_token), lifetime))
 }
 
 /// Azure AD's token endpoint answers.
@@ -188,4 +200,26 @@ pub struct TokenErrorResponse {
     pub error: String,
     #[serde(default)]
     pub error_description: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn an_absurd_lifetime_is_capped_at_a_day() {
+        let body = br#"{"access_token":"t","token_type":"Bearer","expires_in":18446744073709551615}"#;
+        let (token, lifetime) = parse_token_response(200, body).unwrap();
+        assert_eq!(token.expose(), "t");
+        assert_eq!(lifetime, MAX_TOKEN_LIFETIME);
+    }
+
+    #[test]
+    fn error_bodies_and_garbage_are_errors_with_codes() {
+        let refused = br#"{"error":"invalid_client","error_description":"AADSTS7000215"}"#;
+        assert_eq!(parse_token_response(401, refused).unwrap_err().code(), "provider.auth");
+        assert_eq!(parse_token_response(500, b"<html>").unwrap_err().code(), "provider.protocol");
+        assert_eq!(parse_token_response(200, br#"{"expires_in":-1}"#).unwrap_err().code(), "provider.protocol");
+    }
 }

@@ -54,6 +54,7 @@ bind = "127.0.0.1:0"
 
 [services.desk]
 kind = "{kind}"
+sandbox = true
 tenant = "sandbox-tenant"
 client_id = "sandbox-client"
 authority_host = "{base_url}"
@@ -222,6 +223,7 @@ pub fn orchestration_options(events: &str) -> Options {
     let toml = r#"
 [services.vo]
 kind = "orchestration"
+sandbox = true
 api_url = "{base_url}/orchestration/graphql"
 token_url = "{base_url}/sandbox-tenant/oauth2/v2.0/token"
 client_id = "sandbox-client"
