@@ -17,10 +17,14 @@ pub enum Endpoint {
     CreateIssuance,
     /// `POST /v1.0/verifiableCredentials/createPresentationRequest`
     CreatePresentation,
+    /// The OID4VCI admin API's `GET …/credential/history/{id}` (the status
+    /// a station polls), answered in that API's error body.
+    Oid4vciHistory,
 }
 
 /// One scripted failure. On [`Endpoint::Token`] it is answered in Azure AD's
-/// shape (`error` = `code`, `error_description` = `message`); on the others
+/// shape (`error` = `code`, `error_description` = `message`); on
+/// [`Endpoint::Oid4vciHistory`] in the OID4VCI admin API's; on the others
 /// in the Request Service's error body. `retry_after_secs` becomes a
 /// `Retry-After` header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

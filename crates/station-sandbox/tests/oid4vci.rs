@@ -243,8 +243,8 @@ fn badge_in_time(pin: Option<&str>) -> Value {
         "issuanceMode": "InTime",
         "credentialDefinitionId": "EventBadge",
         "credential": {
-            "type": ["EventBadge"],
-            "credentialSubject": {"given_name": "Ada", "family_name": "Lovelace", "company": "Analytical Engines"},
+            "vct": "EventBadge",
+            "claims": {"given_name": "Ada", "family_name": "Lovelace", "company": "Analytical Engines"},
         },
     });
     if let Some(pin) = pin {
@@ -701,14 +701,14 @@ async fn a_deferred_credential_waits_for_its_claims() {
         (400, Some("invalid_transaction_id"))
     );
 
-    let claims = json!({"credential": {"credentialSubject": {"given_name": "Grace", "family_name": "Hopper", "photo": "aGVsbG8"}}});
+    let claims = json!({"credential": {"claims": {"given_name": "Grace", "family_name": "Hopper", "photo": "aGVsbG8"}}});
     let (status, updated) = issuer
         .admin(Method::PUT, &oid4vci::history_path(&id), Some(claims.clone()))
         .await;
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated["credentialHistory"]["credentialStatus"], "ready");
     assert_eq!(
-        updated["credentialHistory"]["credential"]["credentialSubject"]["given_name"],
+        updated["credentialHistory"]["credential"]["claims"]["given_name"],
         "Grace"
     );
     let (status, _) = issuer
@@ -735,9 +735,9 @@ async fn a_deferred_credential_waits_for_its_claims() {
 
     // Claims that come before the wallet asks make the first answer the credential.
     let early = issuer
-        .issue(json!({"issuanceMode": "Deferred", "credential": {"type": "EventBadge"}}))
+        .issue(json!({"issuanceMode": "Deferred", "credential": {"vct": "EventBadge"}}))
         .await;
-    let body = json!({"credential": {"credentialSubject": {"given_name": "Ada", "family_name": "Lovelace"}}});
+    let body = json!({"credential": {"claims": {"given_name": "Ada", "family_name": "Lovelace"}}});
     let (status, _) = issuer
         .admin(Method::PUT, &oid4vci::history_path(&id_of(&early)), Some(body))
         .await;
@@ -746,7 +746,7 @@ async fn a_deferred_credential_waits_for_its_claims() {
     assert_eq!(status, 200, "{answer}");
 
     let in_time = issuer.issue(badge_in_time(None)).await;
-    let body = json!({"credential": {"credentialSubject": {"given_name": "A", "family_name": "B"}}});
+    let body = json!({"credential": {"claims": {"given_name": "A", "family_name": "B"}}});
     let (status, _) = issuer
         .admin(Method::PUT, &oid4vci::history_path(&id_of(&in_time)), Some(body))
         .await;
@@ -857,7 +857,7 @@ async fn the_admin_api_wants_its_key() {
         (
             Method::PUT,
             oid4vci::history_path(&id),
-            Some(json!({"credential": {"credentialSubject": {}}})),
+            Some(json!({"credential": {"claims": {}}})),
         ),
         (Method::POST, oid4vci::deny_path(&id), None),
     ];
@@ -885,7 +885,7 @@ async fn validation_errors_name_the_field() {
         body
     };
     let mut missing_claim = badge_in_time(None);
-    missing_claim["credential"]["credentialSubject"] = json!({"given_name": "Ada"});
+    missing_claim["credential"]["claims"] = json!({"given_name": "Ada"});
     let cases = [
         (with("issuanceMode", json!("Soon")), "issuanceMode"),
         (with("userPin", json!("12")), "userPin"),
@@ -895,10 +895,10 @@ async fn validation_errors_name_the_field() {
             with("credentialDefinitionId", json!("Passport")),
             "credentialDefinitionId",
         ),
-        (missing_claim, "credential.credentialSubject.family_name"),
+        (missing_claim, "credential.claims.family_name"),
         (
             json!({"issuanceMode": "InTime", "credentialDefinitionId": "EventBadge"}),
-            "credential.credentialSubject",
+            "credential.claims",
         ),
     ];
     for (body, field) in cases {

@@ -128,7 +128,7 @@ fn badge(pin: Option<&str>) -> Value {
     let mut body = json!({
         "issuanceMode": "InTime",
         "credentialDefinitionId": "EventBadge",
-        "credential": {"credentialSubject": {"given_name": "Ada", "family_name": "Lovelace", "company": "Analytical Engines"}},
+        "credential": {"claims": {"given_name": "Ada", "family_name": "Lovelace", "company": "Analytical Engines"}},
     });
     if let Some(pin) = pin {
         body["userPin"] = json!(pin);
@@ -240,7 +240,7 @@ async fn the_wallet_waits_for_a_deferred_credential() {
     assert_eq!(deferred, Ok(true), "the wallet reports a deferred credential");
     assert_eq!(issuer.history(&id).await["credentialStatus"], "pending");
 
-    let claims = json!({"credential": {"credentialSubject": {"given_name": "Grace", "family_name": "Hopper", "photo": "aGVsbG8"}}});
+    let claims = json!({"credential": {"claims": {"given_name": "Grace", "family_name": "Hopper", "photo": "aGVsbG8"}}});
     let updated = issuer
         .admin(Method::PUT, &oid4vci::history_path(&id), Some(claims))
         .await;

@@ -4,11 +4,13 @@
 //!
 //! What the issue call accepts, in camelCase:
 //! - `issuanceMode`: `InTime` | `Deferred` (required);
-//! - `credentialDefinitionId`, or `credential.type` naming a definition by
-//!   id or vct; with both, they must agree;
-//! - `credential.credentialSubject`: the claims, required for InTime. For
-//!   Deferred it may come now or with the `PUT`, and the credential is
-//!   ready only after the `PUT`;
+//! - `credentialDefinitionId`, or `credential.type` / `credential.vct`
+//!   naming a definition by id or vct; with both, they must agree;
+//! - the claims, in the carrier of the definition's format
+//!   ([`super::carrier`]): `credential.claims` (`dc+sd-jwt`) or
+//!   `credential.credentialSubject` (`jwt_vc_json`); required for InTime.
+//!   For Deferred they may come now or with the `PUT`, and the credential
+//!   is ready only after the `PUT`;
 //! - `credential.credentialMetadata`: kept and echoed, not used;
 //! - `userPin`: 4 to 12 digits, becomes the offer's `tx_code`; never echoed;
 //! - `urlScheme`: `openid-credential-offer://` (default) | `haip://`.
@@ -27,12 +29,16 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 use subtle::ConstantTimeEq;
 
+use super::carrier;
 use super::definitions::{self, CredentialDefinition};
 use super::errors::AdminError;
 use super::status::{IssuanceMode, OfferStatus};
 use super::store::{random_token, Exchange};
 use super::{Issuer, PRE_AUTHORIZED_CODE_GRANT};
 use crate::clock;
+use crate::faults::Endpoint;
+use crate::state::AppState;
+use std::sync::Arc;
 
 const DEFAULT_URL_SCHEME: &str = "openid-credential-offer://";
 const URL_SCHEMES: [&str; 2] = [DEFAULT_URL_SCHEME, "haip://"];
@@ -50,20 +56,27 @@ pub(crate) async fn issue(State(issuer): State<Issuer>, headers: HeaderMap, body
     respond(authorize(&issuer, &headers).and_then(|()| create_offer(&issuer, &body)))
 }
 
+/// Faults queued for [`Endpoint::Oid4vciHistory`] answer first, after
+/// the API key is checked (a throttled caller is a known one).
 pub(crate) async fn history(
     State(issuer): State<Issuer>,
+    State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
     respond(authorize(&issuer, &headers).and_then(|()| {
+        if let Some(fault) = app.lock().take_fault(Endpoint::Oid4vciHistory) {
+            return Err(AdminError::from_fault(&fault));
+        }
         let store = issuer.lock();
         let exchange = store.get(&id).ok_or_else(|| AdminError::not_found(&id))?;
         Ok(history_body(exchange))
     }))
 }
 
-/// `PUT`: `{"credential": {"credentialSubject": {…}}}` for a Deferred
-/// credential still pending; it becomes ready.
+/// `PUT`: `{"credential": {"claims": {…}}}` (or `credentialSubject`, as
+/// the definition's format needs) for a Deferred credential still
+/// pending; it becomes ready.
 pub(crate) async fn update(
     State(issuer): State<Issuer>,
     headers: HeaderMap,
@@ -138,7 +151,7 @@ fn json_object(body: &[u8]) -> Result<Map<String, Value>, AdminError> {
 struct OfferSpec {
     mode: IssuanceMode,
     definition: &'static CredentialDefinition,
-    credential_type: Value,
+    credential_type: Option<Value>,
     subject: Option<Map<String, Value>>,
     credential_metadata: Option<Value>,
     user_pin: Option<String>,
@@ -172,16 +185,14 @@ fn parse_offer(body: &Map<String, Value>) -> Result<OfferSpec, AdminError> {
             ))
         }
     };
-    let credential_type = credential.and_then(|c| c.get("type")).filter(|t| !t.is_null());
-    let definition = resolve_definition(body.get("credentialDefinitionId"), credential_type)?;
-    let subject = match credential.and_then(|c| c.get("credentialSubject")) {
-        None | Some(Value::Null) => None,
-        Some(subject) => Some(check_subject(definition, subject)?),
-    };
+    let named_type = carrier::named_type(credential)?;
+    let definition = resolve_definition(body.get("credentialDefinitionId"), named_type)?;
+    let subject = carrier::claims(definition, credential)?;
     if mode == IssuanceMode::InTime && subject.is_none() {
+        let field = carrier::claims_path(definition);
         return Err(AdminError::bad_field(
-            "credential.credentialSubject",
-            "credential.credentialSubject is required in InTime mode.",
+            field,
+            format!("{field} is required in InTime mode."),
         ));
     }
     let credential_metadata = match credential.and_then(|c| c.get("credentialMetadata")) {
@@ -219,7 +230,7 @@ fn parse_offer(body: &Map<String, Value>) -> Result<OfferSpec, AdminError> {
     Ok(OfferSpec {
         mode,
         definition,
-        credential_type: credential_type.cloned().unwrap_or_else(|| json!([definition.id])),
+        credential_type: named_type.map(|(_, value)| value.clone()),
         subject,
         credential_metadata,
         user_pin,
@@ -236,7 +247,7 @@ fn bad_url_scheme() -> AdminError {
 
 fn resolve_definition(
     id: Option<&Value>,
-    credential_type: Option<&Value>,
+    named_type: Option<(&'static str, &Value)>,
 ) -> Result<&'static CredentialDefinition, AdminError> {
     let known = || {
         definitions::DEFINITIONS
@@ -245,24 +256,26 @@ fn resolve_definition(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let by_type = credential_type.map(|t| {
-        definitions::definition_for_type(t).ok_or_else(|| {
-            AdminError::bad_field(
-                "credential.type",
-                format!(
-                    "credential.type names no credential definition; known: {}.",
-                    known()
-                ),
-            )
-        })
+    let by_type = named_type.map(|(field, t)| {
+        definitions::definition_for_type(t)
+            .ok_or_else(|| {
+                AdminError::bad_field(
+                    field,
+                    format!("{field} names no credential definition; known: {}.", known()),
+                )
+            })
+            .map(|definition| (field, definition))
     });
     match id {
-        None | Some(Value::Null) => by_type.unwrap_or_else(|| {
-            Err(AdminError::bad_field(
-                "credentialDefinitionId",
-                "Either credentialDefinitionId or credential.type is required.",
-            ))
-        }),
+        None | Some(Value::Null) => by_type.map_or_else(
+            || {
+                Err(AdminError::bad_field(
+                    "credentialDefinitionId",
+                    "Either credentialDefinitionId or credential.type / credential.vct is required.",
+                ))
+            },
+            |found| found.map(|(_, definition)| definition),
+        ),
         Some(Value::String(id)) => {
             let definition = definitions::definition(id).ok_or_else(|| {
                 AdminError::bad_field(
@@ -271,9 +284,9 @@ fn resolve_definition(
                 )
             })?;
             match by_type.transpose()? {
-                Some(other) if other.id != definition.id => Err(AdminError::bad_field(
-                    "credential.type",
-                    format!("credential.type does not match credentialDefinitionId '{id}'."),
+                Some((field, other)) if other.id != definition.id => Err(AdminError::bad_field(
+                    field,
+                    format!("{field} does not match credentialDefinitionId '{id}'."),
                 )),
                 _ => Ok(definition),
             }
@@ -283,52 +296,6 @@ fn resolve_definition(
             "credentialDefinitionId must be a string.",
         )),
     }
-}
-
-/// The claims, checked against the definition: known names, string values,
-/// every mandatory claim present.
-fn check_subject(
-    definition: &CredentialDefinition,
-    subject: &Value,
-) -> Result<Map<String, Value>, AdminError> {
-    const FIELD: &str = "credential.credentialSubject";
-    let Value::Object(claims) = subject else {
-        return Err(AdminError::bad_field(
-            FIELD,
-            format!("{FIELD} must be an object."),
-        ));
-    };
-    for (name, value) in claims {
-        let field = format!("{FIELD}.{name}");
-        if definition.claim(name).is_none() {
-            let known: Vec<&str> = definition.claims.iter().map(|c| c.name).collect();
-            return Err(AdminError::bad_field(
-                &field,
-                format!(
-                    "{} has no claim '{name}'; its claims are {}.",
-                    definition.id,
-                    known.join(", ")
-                ),
-            ));
-        }
-        if value.as_str().is_none_or(str::is_empty) {
-            return Err(AdminError::bad_field(
-                &field,
-                format!("{field} must be a non-empty string."),
-            ));
-        }
-    }
-    if let Some(missing) = definition
-        .claims
-        .iter()
-        .find(|claim| claim.mandatory && !claims.contains_key(claim.name))
-    {
-        return Err(AdminError::bad_field(
-            &format!("{FIELD}.{}", missing.name),
-            format!("{FIELD}.{} is required for {}.", missing.name, definition.id),
-        ));
-    }
-    Ok(claims.clone())
 }
 
 fn create_offer(issuer: &Issuer, body: &[u8]) -> Result<Value, AdminError> {
@@ -388,8 +355,8 @@ fn supply_claims(issuer: &Issuer, id: &str, body: &[u8]) -> Result<Value, AdminE
     let body = json_object(body)?;
     let mut store = issuer.lock();
     let exchange = store.get_mut(id).ok_or_else(|| AdminError::not_found(id))?;
-    let subject = match body.get("credential") {
-        Some(Value::Object(credential)) => credential.get("credentialSubject"),
+    let credential = match body.get("credential") {
+        Some(Value::Object(credential)) => credential,
         _ => {
             return Err(AdminError::bad_field(
                 "credential",
@@ -397,13 +364,10 @@ fn supply_claims(issuer: &Issuer, id: &str, body: &[u8]) -> Result<Value, AdminE
             ))
         }
     };
-    let subject = subject.ok_or_else(|| {
-        AdminError::bad_field(
-            "credential.credentialSubject",
-            "credential.credentialSubject is required.",
-        )
+    let claims = carrier::claims(exchange.definition, Some(credential))?.ok_or_else(|| {
+        let field = carrier::claims_path(exchange.definition);
+        AdminError::bad_field(field, format!("{field} is required."))
     })?;
-    let claims = check_subject(exchange.definition, subject)?;
     if exchange.status == OfferStatus::IssuanceDenied {
         return Err(AdminError::conflict("This exchange has been denied."));
     }
@@ -447,12 +411,14 @@ fn deny_exchange(issuer: &Issuer, id: &str, body: &[u8]) -> Result<Value, AdminE
 
 /// `{"credentialHistory": {…}}`, the answer of every admin call.
 /// `statusHistory` is the sandbox's addition: every status with its time.
+/// A definition that makes more than one exchange record is answered
+/// with an array ([`CredentialDefinition::exchange_records`]).
 fn history_body(exchange: &Exchange) -> Value {
-    let mut credential = Map::new();
-    credential.insert("type".to_owned(), exchange.credential_type.clone());
-    if let Some(subject) = &exchange.subject {
-        credential.insert("credentialSubject".to_owned(), Value::Object(subject.clone()));
-    }
+    let mut credential = carrier::echo(
+        exchange.definition,
+        exchange.credential_type.as_ref(),
+        exchange.subject.as_ref(),
+    );
     if let Some(metadata) = &exchange.credential_metadata {
         credential.insert("credentialMetadata".to_owned(), metadata.clone());
     }
@@ -479,7 +445,7 @@ fn history_body(exchange: &Exchange) -> Value {
         "updatedAt": timestamp(exchange.updated_at),
         "credentialDefinitionId": exchange.definition.id,
         "credential": credential,
-        "format": "dc+sd-jwt",
+        "format": exchange.definition.format.as_str(),
     });
     if let Some(jwk) = &exchange.holder_jwk {
         history["cnf"] = json!({"jwk": jwk});
@@ -487,7 +453,19 @@ fn history_body(exchange: &Exchange) -> Value {
     if let Some(reason) = &exchange.denied_reason {
         history["issuanceDeniedReason"] = json!(reason);
     }
-    json!({"credentialHistory": history})
+    if exchange.definition.exchange_records <= 1 {
+        return json!({"credentialHistory": history});
+    }
+    let records: Vec<Value> = (1..=exchange.definition.exchange_records)
+        .map(|n| {
+            let mut record = history.clone();
+            if n > 1 {
+                record["credentialExchangeId"] = json!(format!("{}-{n}", exchange.id));
+            }
+            record
+        })
+        .collect();
+    json!({"credentialHistory": records})
 }
 
 fn timestamp(at: SystemTime) -> String {
@@ -509,7 +487,7 @@ mod tests {
     fn names_the_field_at_fault() {
         let subject = json!({"given_name": "Ada", "family_name": "Lovelace"});
         let ok = json!({"issuanceMode": "InTime", "credentialDefinitionId": "EventBadge",
-            "credential": {"credentialSubject": subject}});
+            "credential": {"claims": subject}});
         assert_eq!(refusal(ok.clone()), None);
         let with = |field: &str, value: Value| {
             let mut body = ok.clone();
@@ -543,29 +521,32 @@ mod tests {
             Some("presentationDefinitionId")
         );
         let mut no_name = ok.clone();
-        no_name["credential"]["credentialSubject"] = json!({"given_name": "Ada"});
-        assert_eq!(
-            refusal(no_name).as_deref(),
-            Some("credential.credentialSubject.family_name")
-        );
+        no_name["credential"]["claims"] = json!({"given_name": "Ada"});
+        assert_eq!(refusal(no_name).as_deref(), Some("credential.claims.family_name"));
         let mut extra = ok.clone();
-        extra["credential"]["credentialSubject"]["age"] = json!("36");
+        extra["credential"]["claims"]["age"] = json!("36");
+        assert_eq!(refusal(extra).as_deref(), Some("credential.claims.age"));
+        let mut wrong_carrier = ok.clone();
+        wrong_carrier["credential"] = json!({"credentialSubject": subject});
         assert_eq!(
-            refusal(extra).as_deref(),
-            Some("credential.credentialSubject.age")
+            refusal(wrong_carrier).as_deref(),
+            Some("credential.credentialSubject")
         );
+        let jwt_vc = json!({"issuanceMode": "InTime", "credentialDefinitionId": "EventBadgeVc",
+            "credential": {"type": ["EventBadgeVc"], "claims": subject}});
+        assert_eq!(refusal(jwt_vc).as_deref(), Some("credential.claims"));
         let mut mismatch = ok.clone();
-        mismatch["credential"]["type"] = json!(["StaffId"]);
-        assert_eq!(refusal(mismatch).as_deref(), Some("credential.type"));
+        mismatch["credential"]["vct"] = json!("StaffId");
+        assert_eq!(refusal(mismatch).as_deref(), Some("credential.vct"));
         let in_time_without_claims =
             json!({"issuanceMode": "InTime", "credentialDefinitionId": "EventBadge"});
         assert_eq!(
             refusal(in_time_without_claims).as_deref(),
-            Some("credential.credentialSubject")
+            Some("credential.claims")
         );
         let deferred = json!({"issuanceMode": "Deferred", "credentialDefinitionId": "StaffId"});
         assert_eq!(refusal(deferred), None);
-        let by_type = json!({"issuanceMode": "Deferred", "credential": {"type": "EventBadge"}});
+        let by_type = json!({"issuanceMode": "Deferred", "credential": {"vct": "EventBadge"}});
         assert_eq!(refusal(by_type), None);
         let neither = json!({"issuanceMode": "Deferred"});
         assert_eq!(refusal(neither).as_deref(), Some("credentialDefinitionId"));

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+use super::definitions::CredentialFormat;
 use super::errors::OauthError;
 use super::proof;
 use super::sd_jwt::{self, CredentialContent};
@@ -245,16 +246,17 @@ fn check_may_issue(exchange: &Exchange) -> Result<(), OauthError> {
 fn sign_credential(issuer: &Issuer, exchange: &mut Exchange, now: SystemTime) -> String {
     let no_claims = Map::new();
     let holder_jwk = exchange.holder_jwk.clone().unwrap_or(Value::Null);
-    let credential = sd_jwt::issue(
-        &issuer.key,
-        &CredentialContent {
-            issuer: &issuer.url,
-            vct: exchange.definition.vct,
-            holder_jwk: &holder_jwk,
-            claims: exchange.subject.as_ref().unwrap_or(&no_claims),
-            issued_at: clock::unix_secs(now),
-        },
-    );
+    let content = CredentialContent {
+        issuer: &issuer.url,
+        vct: exchange.definition.vct,
+        holder_jwk: &holder_jwk,
+        claims: exchange.subject.as_ref().unwrap_or(&no_claims),
+        issued_at: clock::unix_secs(now),
+    };
+    let credential = match exchange.definition.format {
+        CredentialFormat::SdJwt => sd_jwt::issue(&issuer.key, &content),
+        CredentialFormat::JwtVcJson => sd_jwt::issue_jwt_vc(&issuer.key, exchange.definition.id, &content),
+    };
     exchange.set_status(OfferStatus::CredentialIssued, None, now);
     credential
 }

@@ -1,7 +1,53 @@
 //! The credential definitions the sandbox issuer knows. A real issuer has
 //! them configured in its admin console; the sandbox has a fixed few, enough
-//! for a text-only badge and one with a photo. Each definition is one
-//! credential configuration in the issuer metadata, with the same id.
+//! for a text-only badge, one with a photo, one in `jwt_vc_json` and one
+//! that makes two exchange records. Each definition is one credential
+//! configuration in the issuer metadata, with the same id.
+
+/// The format a definition issues. Today's admin API takes the claims in
+/// the carrier the format needs and refuses the other (iGrant's API guide,
+/// 2026.09.01); seed 004's `type` + `credentialSubject` is the
+/// `jwt_vc_json` carrier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialFormat {
+    /// `dc+sd-jwt`: `credential.vct` + `credential.claims`.
+    SdJwt,
+    /// `jwt_vc_json`: `credential.type` + `credential.credentialSubject`.
+    JwtVcJson,
+}
+
+impl CredentialFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialFormat::SdJwt => "dc+sd-jwt",
+            CredentialFormat::JwtVcJson => "jwt_vc_json",
+        }
+    }
+
+    /// The field of `credential` that carries the claims.
+    pub fn claims_field(self) -> &'static str {
+        match self {
+            CredentialFormat::SdJwt => "claims",
+            CredentialFormat::JwtVcJson => "credentialSubject",
+        }
+    }
+
+    /// The field of `credential` that names the credential's type.
+    pub fn type_field(self) -> &'static str {
+        match self {
+            CredentialFormat::SdJwt => "vct",
+            CredentialFormat::JwtVcJson => "type",
+        }
+    }
+
+    /// The carrier of the other format, which this one refuses.
+    pub fn other(self) -> CredentialFormat {
+        match self {
+            CredentialFormat::SdJwt => CredentialFormat::JwtVcJson,
+            CredentialFormat::JwtVcJson => CredentialFormat::SdJwt,
+        }
+    }
+}
 
 /// One claim of a definition; every claim is selectively disclosable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,12 +60,20 @@ pub struct ClaimDefinition {
     pub mandatory: bool,
 }
 
-/// A credential the sandbox issues: SD-JWT VC (`dc+sd-jwt`) of type `vct`.
+/// A credential the sandbox issues: an SD-JWT VC of type `vct`, or a JWT
+/// VC of types `VerifiableCredential` and its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CredentialDefinition {
     /// `credentialDefinitionId` in the admin API, and the credential
     /// configuration id in offers and metadata.
     pub id: &'static str,
+    pub format: CredentialFormat,
+    /// How many exchange records one issuance makes. With more than one,
+    /// the admin API answers `credentialHistory` as an array. The sandbox
+    /// keeps them as one exchange (one offer, one credential) and reports
+    /// the further records as copies of the first under ids `{id}-2`, …:
+    /// enough for a caller to meet the array form.
+    pub exchange_records: u8,
     pub vct: &'static str,
     pub name: &'static str,
     pub description: &'static str,
@@ -44,6 +98,8 @@ const fn claim(name: &'static str, label: &'static str, mandatory: bool) -> Clai
 pub const DEFINITIONS: &[CredentialDefinition] = &[
     CredentialDefinition {
         id: "EventBadge",
+        format: CredentialFormat::SdJwt,
+        exchange_records: 1,
         vct: "https://sandbox.issuance-station.example/EventBadge",
         name: "Event badge",
         description: "Admission to the event, issued at the registration desk.",
@@ -55,6 +111,8 @@ pub const DEFINITIONS: &[CredentialDefinition] = &[
     },
     CredentialDefinition {
         id: "StaffId",
+        format: CredentialFormat::SdJwt,
+        exchange_records: 1,
         vct: "https://sandbox.issuance-station.example/StaffId",
         name: "Staff ID",
         description: "Identifies a member of staff; carries their photo.",
@@ -62,6 +120,31 @@ pub const DEFINITIONS: &[CredentialDefinition] = &[
             claim("given_name", "Given name", true),
             claim("family_name", "Family name", true),
             claim("photo", "Photo", false),
+        ],
+    },
+    CredentialDefinition {
+        id: "EventBadgeVc",
+        format: CredentialFormat::JwtVcJson,
+        exchange_records: 1,
+        vct: "https://sandbox.issuance-station.example/EventBadgeVc",
+        name: "Event badge (JWT VC)",
+        description: "Admission to the event, as a W3C JWT VC.",
+        claims: &[
+            claim("given_name", "Given name", true),
+            claim("family_name", "Family name", true),
+            claim("company", "Company", false),
+        ],
+    },
+    CredentialDefinition {
+        id: "TwoDayPass",
+        format: CredentialFormat::SdJwt,
+        exchange_records: 2,
+        vct: "https://sandbox.issuance-station.example/TwoDayPass",
+        name: "Two-day pass",
+        description: "Admission on both days; one exchange record per day.",
+        claims: &[
+            claim("given_name", "Given name", true),
+            claim("family_name", "Family name", true),
         ],
     },
 ];

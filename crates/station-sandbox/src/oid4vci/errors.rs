@@ -4,6 +4,8 @@
 //! sandbox answers `{error, errorDescription, field?}`, `field` naming the
 //! offending request field so a caller can point at it.
 
+use std::borrow::Cow;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -65,56 +67,69 @@ impl IntoResponse for OauthError {
 #[derive(Debug, Clone)]
 pub(crate) struct AdminError {
     pub status: StatusCode,
-    pub error: &'static str,
+    pub error: Cow<'static, str>,
     pub description: String,
     pub field: Option<String>,
+    /// Sent as `Retry-After` (a scripted throttling fault).
+    pub retry_after_secs: Option<u64>,
 }
 
 impl AdminError {
-    pub(crate) fn unauthorized() -> Self {
+    fn new(status: StatusCode, error: &'static str, description: String, field: Option<String>) -> Self {
         Self {
-            status: StatusCode::UNAUTHORIZED,
-            error: "unauthorized",
-            description: "A valid API key is required: Authorization: ApiKey <key>.".to_owned(),
-            field: None,
+            status,
+            error: Cow::Borrowed(error),
+            description,
+            field,
+            retry_after_secs: None,
+        }
+    }
+
+    pub(crate) fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "A valid API key is required: Authorization: ApiKey <key>.".to_owned(),
+            None,
+        )
+    }
+
+    /// A scripted fault ([`crate::Fault`]) in the admin API's error body.
+    pub(crate) fn from_fault(fault: &crate::Fault) -> Self {
+        Self {
+            status: StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            error: Cow::Owned(fault.code.clone()),
+            description: fault.message.clone(),
+            field: fault.target.clone(),
+            retry_after_secs: fault.retry_after_secs,
         }
     }
 
     /// 400 naming the field at fault, as a JSON path (`credential.type`).
     pub(crate) fn bad_field(field: &str, description: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            error: "bad_request",
-            description: description.into(),
-            field: Some(field.to_owned()),
-        }
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            description.into(),
+            Some(field.to_owned()),
+        )
     }
 
     pub(crate) fn bad_body(description: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            error: "bad_request",
-            description: description.into(),
-            field: None,
-        }
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", description.into(), None)
     }
 
     pub(crate) fn not_found(id: &str) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            error: "not_found",
-            description: format!("No credential exchange '{id}'."),
-            field: None,
-        }
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("No credential exchange '{id}'."),
+            None,
+        )
     }
 
     pub(crate) fn conflict(description: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::CONFLICT,
-            error: "conflict",
-            description: description.into(),
-            field: None,
-        }
+        Self::new(StatusCode::CONFLICT, "conflict", description.into(), None)
     }
 }
 
@@ -130,10 +145,16 @@ struct AdminErrorBody<'a> {
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
         let body = AdminErrorBody {
-            error: self.error,
+            error: &self.error,
             error_description: &self.description,
             field: self.field.as_deref(),
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }

@@ -214,7 +214,8 @@ fn bare_jwk(jwk: &Value) -> Value {
     json!({"kty": jwk["kty"], "crv": jwk["crv"], "x": jwk["x"], "y": jwk["y"]})
 }
 
-/// The `vct` and the disclosed claims of an SD-JWT VC (`jwt~d1~d2~`).
+/// The `vct` and the disclosed claims of an SD-JWT VC (`jwt~d1~d2~`), or
+/// the last type and the `credentialSubject` of a JWT VC.
 fn read_sd_jwt(sd_jwt: &str) -> Received {
     let mut parts = sd_jwt.split('~');
     let payload: Value = parts
@@ -223,6 +224,24 @@ fn read_sd_jwt(sd_jwt: &str) -> Received {
         .and_then(|part| URL_SAFE_NO_PAD.decode(part).ok())
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default();
+    let vc = &payload["vc"];
+    if vc.is_object() {
+        let claims = vc["credentialSubject"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, value)| Some((name.clone(), value.as_str()?.to_owned())))
+            .collect();
+        let types = vc["type"].as_array().into_iter().flatten();
+        return Received {
+            vct: types
+                .last()
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            claims,
+        };
+    }
     let claims = parts
         .filter_map(|disclosure| URL_SAFE_NO_PAD.decode(disclosure).ok())
         .filter_map(|bytes| serde_json::from_slice::<Value>(&bytes).ok())

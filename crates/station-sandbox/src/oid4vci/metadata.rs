@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use super::definitions::{CredentialDefinition, DEFINITIONS};
+use super::definitions::{CredentialDefinition, CredentialFormat, DEFINITIONS};
 use super::{Issuer, PRE_AUTHORIZED_CODE_GRANT};
 
 pub(crate) async fn credential_issuer(State(issuer): State<Issuer>) -> Json<Value> {
@@ -28,20 +28,26 @@ pub(crate) async fn credential_issuer(State(issuer): State<Issuer>) -> Json<Valu
 }
 
 fn configuration(definition: &CredentialDefinition) -> Value {
+    let jwt_vc = definition.format == CredentialFormat::JwtVcJson;
     let claims: Vec<Value> = definition
         .claims
         .iter()
         .map(|claim| {
+            // A JWT VC's claims sit under `credentialSubject`.
+            let path = if jwt_vc {
+                json!(["credentialSubject", claim.name])
+            } else {
+                json!([claim.name])
+            };
             json!({
-                "path": [claim.name],
+                "path": path,
                 "mandatory": claim.mandatory,
                 "display": [{"name": claim.label, "locale": "en"}],
             })
         })
         .collect();
-    json!({
-        "format": "dc+sd-jwt",
-        "vct": definition.vct,
+    let mut configuration = json!({
+        "format": definition.format.as_str(),
         "cryptographic_binding_methods_supported": ["jwk"],
         "credential_signing_alg_values_supported": ["ES256"],
         "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["ES256"]}},
@@ -53,7 +59,13 @@ fn configuration(definition: &CredentialDefinition) -> Value {
             }],
             "claims": claims,
         },
-    })
+    });
+    if jwt_vc {
+        configuration["credential_definition"] = json!({"type": ["VerifiableCredential", definition.id]});
+    } else {
+        configuration["vct"] = json!(definition.vct);
+    }
+    configuration
 }
 
 /// The issuer is its own authorization server, with only the

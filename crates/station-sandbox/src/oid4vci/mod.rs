@@ -16,14 +16,19 @@
 //! just without `tx_code`). Metadata is served both where OID4VCI 1.0 and
 //! RFC 8414 put it for an issuer with a path (`/.well-known/…/oid4vci`) and
 //! where older wallets look (`/oid4vci/.well-known/…`). Credentials are
-//! SD-JWT VCs signed with an ES256 key made at start, published as
-//! SD-JWT VC issuer metadata (`jwt-vc-issuer`).
+//! SD-JWT VCs (or JWT VCs, for a `jwt_vc_json` definition) signed with an
+//! ES256 key made at start, published as SD-JWT VC issuer metadata
+//! (`jwt-vc-issuer`).
+//!
+//! [`crate::Endpoint::Oid4vciHistory`] faults make the history answer,
+//! e.g., 429 with `Retry-After`.
 //!
 //! Deferred issuance: a credential request before the claims are supplied
 //! gets 202 with a `transaction_id`; the deferred credential endpoint
 //! answers 202 again until they are, then the credential.
 
 mod admin;
+mod carrier;
 mod credential;
 mod definitions;
 mod errors;
@@ -44,7 +49,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::Value;
 
-pub use definitions::{definition, ClaimDefinition, CredentialDefinition, DEFINITIONS};
+pub use definitions::{definition, ClaimDefinition, CredentialDefinition, CredentialFormat, DEFINITIONS};
 pub use status::{CredentialStatus, IssuanceMode, OfferStatus};
 
 use crate::state::AppState;

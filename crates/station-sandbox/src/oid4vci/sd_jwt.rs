@@ -51,6 +51,25 @@ pub(crate) fn issue(key: &IssuerKey, content: &CredentialContent<'_>) -> String 
     issued
 }
 
+/// A W3C JWT VC (`jwt_vc_json`) of types `VerifiableCredential` and
+/// `id`, its claims in `credentialSubject`, bound to the holder's key.
+pub(crate) fn issue_jwt_vc(key: &IssuerKey, id: &str, content: &CredentialContent<'_>) -> String {
+    let header = json!({"alg": "ES256", "typ": "JWT", "kid": key.kid()});
+    let payload = json!({
+        "iss": content.issuer,
+        "iat": content.issued_at,
+        "nbf": content.issued_at,
+        "exp": content.issued_at + VALIDITY_SECS,
+        "cnf": {"jwk": content.holder_jwk},
+        "vc": {
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential", id],
+            "credentialSubject": content.claims,
+        },
+    });
+    key.sign(&header, &payload)
+}
+
 /// base64url of `[salt, name, value]`, with 128 random bits of salt.
 fn disclosure(name: &str, value: &Value) -> String {
     let salt = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());

@@ -44,8 +44,8 @@ pub(crate) struct Exchange {
     pub id: String,
     pub mode: IssuanceMode,
     pub definition: &'static CredentialDefinition,
-    /// `credential.type` as the caller sent it, or the definition's id.
-    pub credential_type: Value,
+    /// `credential.type` or `credential.vct` as the caller sent it.
+    pub credential_type: Option<Value>,
     /// The claims: from the issue call (InTime) or the update (Deferred).
     pub subject: Option<Map<String, Value>>,
     pub credential_metadata: Option<Value>,
@@ -230,7 +230,7 @@ mod tests {
             id: "x1".to_owned(),
             mode: IssuanceMode::InTime,
             definition: &DEFINITIONS[0],
-            credential_type: Value::from("EventBadge"),
+            credential_type: None,
             subject: None,
             credential_metadata: None,
             claims_ready: true,
