@@ -11,7 +11,7 @@ use station_core::error::UiError;
 use station_core::provider::phone_capture::PhoneCaptureProgress;
 use station_core::provider::Claims;
 use station_core::qr::RequestQr;
-use station_core::secrets::{KeyringStore, Secret, SecretStore};
+use station_core::secrets::{KeyringStore, Secret};
 use station_core::settings::{StationSettings, StoredSecrets};
 use station_core::store::{FlowSummary, TimelineEntry};
 use tauri::ipc::{Channel, InvokeResponseBody};
@@ -244,17 +244,9 @@ pub async fn save_settings(
     state: State<'_, AppState>,
     change: SettingsChange,
 ) -> Result<StationInfo, AppError> {
-    // Refusals first, so a refused save changes neither the file nor the keyring.
-    state.ensure_no_active_flow()?;
-    let config = change.settings.save(state.config_path())?;
-    if let Some(secret) = change.secret.filter(|s| !s.is_empty()) {
-        let secret = Secret::new(secret);
-        let service = change.settings.secret_service();
-        tauri::async_runtime::spawn_blocking(move || KeyringStore.set(service, &secret))
-            .await
-            .map_err(|e| AppError::NotStarted(e.to_string()))??;
-    }
-    state.restart(config).await?;
+    state
+        .apply_settings(&change.settings, change.secret.map(Secret::new))
+        .await?;
     Ok(station_info(state))
 }
 

@@ -5,6 +5,7 @@ use station_core::config::ConfigError;
 use station_core::error::{ErrorCode, UiError};
 use station_core::secrets::SecretError;
 use station_core::EngineError;
+use station_launch::settings::SettingsError;
 use station_launch::LaunchError;
 use station_sandbox::SandboxError;
 
@@ -16,6 +17,8 @@ pub enum AppError {
     Launch(#[from] LaunchError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
     #[error(transparent)]
     Secret(#[from] SecretError),
     #[error("the simulated wallet: {0}")]
@@ -52,6 +55,7 @@ impl ErrorCode for AppError {
             AppError::Engine(e) => e.code(),
             AppError::Launch(e) => e.code(),
             AppError::Config(e) => e.code(),
+            AppError::Settings(e) => e.code(),
             AppError::Secret(e) => e.code(),
             AppError::Wallet(_) => "app.wallet",
             AppError::NotStarted(_) => "app.not_started",

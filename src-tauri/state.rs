@@ -5,9 +5,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
-use station_core::config::{ConfigLocation, StationConfig, StationOptions};
+use station_core::config::{ConfigLocation, StationOptions};
 use station_core::error::UiError;
 use station_core::flow::FlowHandle;
+use station_core::secrets::{KeyringStore, Secret};
+use station_core::settings::StationSettings;
+use station_launch::settings::{self, SettingsError};
 use station_launch::Station;
 
 use crate::error::AppError;
@@ -39,14 +42,41 @@ impl AppState {
         self.replace(result.map(Arc::new).map_err(|e| UiError::from(&e)));
     }
 
-    /// Restarts the station with a new config, once no flow is running.
-    pub async fn restart(&self, config: StationConfig) -> Result<Arc<Station>, AppError> {
+    /// Saves `settings` (and a new `secret`) and restarts the station on
+    /// them, once no flow is running; if the new settings cannot start,
+    /// the previous ones run again and the error says so.
+    pub async fn apply_settings(&self, settings: &StationSettings, secret: Option<Secret>) -> Result<(), AppError> {
         self.ensure_no_active_flow()?;
-        let station = station_launch::start(&self.config.path, Some(config), &self.data_dir).await?;
-        let station = Arc::new(station);
-        self.replace(Ok(Arc::clone(&station)));
+        let previous = self.station().ok();
+        // Nothing may start a flow on a station that is letting go of its port.
+        self.replace(Err(UiError {
+            code: "app.restarting".into(),
+            message: "the station is restarting with new settings".into(),
+        }));
         self.flows().clear();
-        Ok(station)
+        let outcome = settings::apply(
+            previous,
+            &self.config.path,
+            &self.data_dir,
+            settings,
+            secret,
+            Arc::new(KeyringStore),
+        )
+        .await;
+        match outcome {
+            Ok(station) => {
+                self.replace(Ok(Arc::new(station)));
+                Ok(())
+            }
+            Err(failure) => {
+                let error: SettingsError = failure.error;
+                match failure.running {
+                    Some(station) => self.replace(Ok(Arc::new(station))),
+                    None => self.replace(Err(UiError::from(&error))),
+                }
+                Err(AppError::Settings(error))
+            }
+        }
     }
 
     /// Settings may change only while no issuance or check is under way.

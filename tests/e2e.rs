@@ -510,7 +510,13 @@ async fn the_recipient_takes_the_photo_on_their_phone_through_verified_orchestra
 #[tokio::test]
 #[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
 async fn settings_switch_the_station_to_an_oid4vci_issuer_and_its_badge_issues_there() {
-    let window = Window::open(Setup::default()).await;
+    // A fixed callback port, as behind a reverse proxy: the new station
+    // must get it from the old one.
+    let window = Window::open(Setup {
+        callback_port: support::free_port(),
+        ..Setup::default()
+    })
+    .await;
     window.click("[data-go=settings]").await;
     window.click("input[name=service][value=oid4vci]").await;
     window
@@ -528,7 +534,8 @@ async fn settings_switch_the_station_to_an_oid4vci_issuer_and_its_badge_issues_t
     // The file now has the issuer and a badge of the station's own on it;
     // the administrator's templates are still there.
     let written = std::fs::read_to_string(window.config_path()).unwrap();
-    assert!(written.contains("[services.oid4vci]"), "{written}");
+    let api_base = format!("api_base = \"{}\"", window.sandbox.base_url());
+    assert!(written.contains("[services.oid4vci]") && written.contains(&api_base), "{written}");
     assert!(written.contains("[templates.sd-badge]"), "{written}");
 
     window.click("[data-go=home]").await;
@@ -573,5 +580,40 @@ async fn in_the_sandbox_a_simulated_phone_takes_the_photo() {
         !held.last().unwrap().claims["photo"].is_empty(),
         "the credential carries the simulated phone's photo"
     );
+    window.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
+async fn leaving_the_request_screen_ends_the_request_and_keeps_the_next_form() {
+    let window = Window::open(Setup {
+        request_lifetime: Duration::from_secs(4),
+        ..Setup::default()
+    })
+    .await;
+    let abandoned = window.issue_badge("Megan", "Bowen").await;
+    window.click("[data-go=home]").await;
+    window.click("[data-template=badge]").await;
+    window.type_into("#claim-given_name", "Alex").await;
+
+    // Past the abandoned request's renewal time and its expiry: nothing
+    // renews it, and its end does not take the screen away.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let created = window
+        .sandbox
+        .received_requests()
+        .iter()
+        .filter(|(_, body)| body["claims"]["given_name"] == "Megan")
+        .count();
+    assert_eq!(created, 1, "the abandoned request was not renewed");
+    let still_typing = window
+        .wait_until("!document.querySelector('[data-screen=recipient]').hidden && document.getElementById('claim-given_name').value")
+        .await;
+    assert_eq!(still_typing, "Alex");
+
+    // The wallet that scans the abandoned code learns nothing.
+    let _ = window.wallet.open(&abandoned).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!window.pin_in_page().await);
     window.close().await;
 }

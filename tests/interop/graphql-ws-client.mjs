@@ -17,7 +17,7 @@ if (!url || !token || !requestId) {
 }
 
 const FINAL = new Set(['issuance_successful', 'issuance_error']);
-const query = `subscription IssuanceEvent($requestId: ID!) {
+const query = `subscription IssuanceEvent($requestId: UUID!) {
   issuanceEvent(where: { requestId: $requestId }) {
     event { requestId requestStatus state error { code message } }
     issuance { id contractId identityId issuedAt }

@@ -30,6 +30,8 @@ pub struct Setup {
     /// What the synthetic camera plays, and how fast.
     pub camera_pictures: PathBuf,
     pub camera_fps: u32,
+    /// The callback listener's port; 0 for any free one.
+    pub callback_port: u16,
 }
 
 impl Default for Setup {
@@ -40,6 +42,7 @@ impl Default for Setup {
             switch_back_secs: 10,
             camera_pictures: photo_fixture("astronaut.png"),
             camera_fps: 25,
+            callback_port: 0,
         }
     }
 }
@@ -50,7 +53,7 @@ pub fn photo_fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -65,7 +68,7 @@ fn config(base_url: &str, setup: &Setup) -> String {
 result_reset_secs = {reset}
 
 [callback]
-bind = "127.0.0.1:0"
+bind = "127.0.0.1:{callback_port}"
 
 [flow]
 switch_back_secs = {switch_back}
@@ -92,11 +95,18 @@ sandbox = true
 api_base = "{base_url}"
 poll_interval_ms = 200
 
+# Where Settings writes an OID4VCI issuer; marked as a local stand-in here
+# so that Settings may point it at the sandbox over plain http.
+[services.oid4vci]
+kind = "oid4vci"
+sandbox = true
+api_base = "https://issuer.invalid/admin"
+
 [templates.vo-badge]
 display_name = "Member card"
 service = "vo"
 credential_type = "EventBadge"
-contract_id = "EventBadge"
+contract_id = "c0000000-0000-4000-8000-000000000001" # EventBadge
 claims = [
   {{ name = "given_name", label = "First name", required = true }},
   {{ name = "family_name", label = "Last name", required = true }},
@@ -107,7 +117,7 @@ claims = [
 display_name = "Staff card"
 service = "vo"
 credential_type = "StaffId"
-contract_id = "StaffId"
+contract_id = "c0000000-0000-4000-8000-000000000002" # StaffId
 photo_claim = "photo"
 claims = [
   {{ name = "given_name", label = "First name", required = true }},
@@ -172,6 +182,7 @@ accepted_issuers = ["did:web:issuer.example"]
         pictures = setup.camera_pictures.display(),
         orchestration_scope = station_sandbox::ORCHESTRATION_SCOPE,
         fps = setup.camera_fps,
+        callback_port = setup.callback_port,
     )
 }
 

@@ -216,6 +216,13 @@ impl Engine {
         &self.listener
     }
 
+    /// Stops taking callbacks and frees the callback port at once, so a
+    /// station replacing this one can bind it; flows still running on this
+    /// engine hear no more callbacks.
+    pub async fn shutdown(&self) {
+        self.listener.shutdown().await;
+    }
+
     pub fn provider(&self, service: &str) -> Option<&Arc<dyn Provider>> {
         self.providers.get(service)
     }

@@ -25,6 +25,8 @@ const SANDBOX_OID4VCI_SERVICE: &str = "sandbox-oid4vci";
 
 const SANDBOX_CONFIG: &str = include_str!("sandbox_config.toml");
 
+pub mod settings;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
     #[error(transparent)]
