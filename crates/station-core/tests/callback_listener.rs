@@ -59,7 +59,8 @@ impl Desk {
 }
 
 fn body(request_id: &str, state: &str) -> String {
-    serde_json::json!({"requestId": request_id, "requestStatus": "request_retrieved", "state": state}).to_string()
+    serde_json::json!({"requestId": request_id, "requestStatus": "request_retrieved", "state": state})
+        .to_string()
 }
 
 /// A request head for `path`, with `api-key: key` unless `key` is `None`.
@@ -160,7 +161,10 @@ async fn idle_and_slow_header_sockets_are_closed_after_the_header_timeout() {
     });
     let limit = HEADER_READ_TIMEOUT + Duration::from_secs(2);
     let idle_for = time_to_close(&mut idle, started, limit).await;
-    assert!(idle_for >= HEADER_READ_TIMEOUT - Duration::from_millis(500), "closed early: {idle_for:?}");
+    assert!(
+        idle_for >= HEADER_READ_TIMEOUT - Duration::from_millis(500),
+        "closed early: {idle_for:?}"
+    );
     let mut dripping = drip.await.unwrap();
     assert!(
         closed_within(&mut dripping, limit.saturating_sub(started.elapsed())).await,
@@ -187,11 +191,21 @@ async fn a_slow_body_is_cut_off() {
         }
     });
     let mut buffer = Vec::new();
-    let closed = tokio::time::timeout(REQUEST_TIMEOUT + Duration::from_secs(3), reader.read_to_end(&mut buffer)).await;
+    let closed = tokio::time::timeout(
+        REQUEST_TIMEOUT + Duration::from_secs(3),
+        reader.read_to_end(&mut buffer),
+    )
+    .await;
     drip.abort();
-    assert!(closed.is_ok(), "a body sent a byte at a time holds its connection forever");
+    assert!(
+        closed.is_ok(),
+        "a body sent a byte at a time holds its connection forever"
+    );
     let held = started.elapsed();
-    assert!(held >= REQUEST_TIMEOUT - Duration::from_millis(500), "cut off early: {held:?}");
+    assert!(
+        held >= REQUEST_TIMEOUT - Duration::from_millis(500),
+        "cut off early: {held:?}"
+    );
     assert!(desk.nothing_arrived());
 }
 
@@ -225,7 +239,10 @@ async fn the_connection_cap_sheds_the_oldest_idle_sockets_and_a_callback_gets_th
     let started = Instant::now();
     assert_eq!(post(&desk, desk.body("r1")).await, 200);
     assert!(started.elapsed() < Duration::from_secs(1));
-    assert!(matches!(desk.events.recv().await.map(|e| e.event), Some(FlowEvent::Retrieved)));
+    assert!(matches!(
+        desk.events.recv().await.map(|e| e.event),
+        Some(FlowEvent::Retrieved)
+    ));
     assert!(
         closed_within(&mut sockets[extra], Duration::from_millis(500)).await,
         "it took the oldest idle socket's slot"
@@ -251,11 +268,17 @@ async fn when_every_slot_is_busy_a_new_connection_is_closed_at_once() {
         closed_within(&mut late, Duration::from_secs(2)).await,
         "refused rather than queued"
     );
-    assert!(!closed_within(&mut busy[0], Duration::from_millis(50)).await, "busy requests are not shed");
+    assert!(
+        !closed_within(&mut busy[0], Duration::from_millis(50)).await,
+        "busy requests are not shed"
+    );
     drop(busy);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(post(&desk, desk.body("r1")).await, 200);
-    assert!(matches!(desk.events.recv().await.map(|e| e.event), Some(FlowEvent::Retrieved)));
+    assert!(matches!(
+        desk.events.recv().await.map(|e| e.event),
+        Some(FlowEvent::Retrieved)
+    ));
 }
 
 #[tokio::test]
@@ -269,14 +292,32 @@ async fn every_wrong_credential_gets_the_same_401() {
     let wrong_key = String::from_utf8(wrong_key).unwrap();
     let other_state = body("r1", "AAAAAAAAAAAAAAAAAAAAAA");
     let attempts = [
-        ("unknown state", request(&unknown_state, Some(&key), &desk.body("r1"))),
+        (
+            "unknown state",
+            request(&unknown_state, Some(&key), &desk.body("r1")),
+        ),
         ("wrong key", request(&path, Some(&wrong_key), &desk.body("r1"))),
-        ("key too long", request(&path, Some(&format!("{key}x")), &desk.body("r1"))),
-        ("malformed key", request(&path, Some("not a key"), &desk.body("r1"))),
+        (
+            "key too long",
+            request(&path, Some(&format!("{key}x")), &desk.body("r1")),
+        ),
+        (
+            "malformed key",
+            request(&path, Some("not a key"), &desk.body("r1")),
+        ),
         ("missing key", request(&path, None, &desk.body("r1"))),
-        ("wrong key, garbage body", request(&path, Some(&wrong_key), "not json")),
-        ("body's state is not the path's", request(&path, Some(&key), &other_state)),
-        ("a request the route is not bound to", request(&path, Some(&key), &desk.body("r2"))),
+        (
+            "wrong key, garbage body",
+            request(&path, Some(&wrong_key), "not json"),
+        ),
+        (
+            "body's state is not the path's",
+            request(&path, Some(&key), &other_state),
+        ),
+        (
+            "a request the route is not bound to",
+            request(&path, Some(&key), &desk.body("r2")),
+        ),
     ];
     let mut answers = Vec::new();
     for (what, attempt) in &attempts {
@@ -285,7 +326,11 @@ async fn every_wrong_credential_gets_the_same_401() {
         answers.push((what, answer));
     }
     for (what, answer) in &answers {
-        assert_eq!(answer, &answers[0].1, "{what} is told apart from {}", answers[0].0);
+        assert_eq!(
+            answer, &answers[0].1,
+            "{what} is told apart from {}",
+            answers[0].0
+        );
     }
     assert!(desk.nothing_arrived());
 }
@@ -349,7 +394,10 @@ async fn a_callback_for_a_request_the_flow_did_not_create_reaches_no_sink() {
     assert!(desk.nothing_arrived());
     assert_eq!(post(&desk, desk.body("r1")).await, 200);
     let event = desk.events.recv().await.unwrap();
-    assert_eq!((event.request_id.as_str(), event.event), ("r1", FlowEvent::Retrieved));
+    assert_eq!(
+        (event.request_id.as_str(), event.event),
+        ("r1", FlowEvent::Retrieved)
+    );
 }
 
 #[tokio::test]
@@ -358,12 +406,19 @@ async fn each_request_is_called_back_at_its_own_path() {
     let base = desk.listener.callback_url().as_str().to_owned();
     assert_eq!(desk.ticket.url.as_str(), format!("{base}/{}", desk.ticket.state));
     // The bare base path is no callback endpoint any more.
-    let answer = exchange(desk.addr(), &request("/callback", Some(&desk.key()), &desk.body("r1"))).await;
+    let answer = exchange(
+        desk.addr(),
+        &request("/callback", Some(&desk.key()), &desk.body("r1")),
+    )
+    .await;
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
 }
 
 #[test]
 fn the_listener_binds_to_loopback_by_default() {
     let config = StationConfig::from_toml("[station]\nuse_sandbox = true\n", "t").unwrap();
-    assert_eq!(config.callback.bind, "127.0.0.1:47381".parse::<SocketAddr>().unwrap());
+    assert_eq!(
+        config.callback.bind,
+        "127.0.0.1:47381".parse::<SocketAddr>().unwrap()
+    );
 }

@@ -128,7 +128,8 @@ pub struct CallbackListener {
     local_addr: SocketAddr,
     callback_url: Url,
     routes: Arc<RouteTable>,
-    server: JoinHandle<()>,
+    /// Taken by [`CallbackListener::shutdown`].
+    server: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl CallbackListener {
@@ -154,7 +155,7 @@ impl CallbackListener {
             local_addr,
             callback_url,
             routes,
-            server,
+            server: Mutex::new(Some(server)),
         })
     }
 
@@ -192,11 +193,25 @@ impl CallbackListener {
         };
         (ticket, guard)
     }
+
+    /// Stops listening and closes every open connection; once it returns
+    /// the port is free for another listener. Later callbacks are refused
+    /// by the operating system.
+    pub async fn shutdown(&self) {
+        let server = self.server.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(server) = server {
+            server.abort();
+            // The aborted task has dropped its socket once this returns.
+            let _ = server.await;
+        }
+    }
 }
 
 impl Drop for CallbackListener {
     fn drop(&mut self) {
-        self.server.abort();
+        if let Some(server) = self.server.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            server.abort();
+        }
     }
 }
 
@@ -361,7 +376,13 @@ mod tests {
             "https://desk.example.com/station/callback/c3RhdGU-_x"
         );
         assert_eq!(state_in_path("/callback/c3RhdGU-_x"), Some("c3RhdGU-_x"));
-        for path in ["/callback", "/callback/", "/callback/a/b", "/callbackx/a", "/other/a"] {
+        for path in [
+            "/callback",
+            "/callback/",
+            "/callback/a/b",
+            "/callbackx/a",
+            "/other/a",
+        ] {
             assert_eq!(state_in_path(path), None, "{path}");
         }
     }

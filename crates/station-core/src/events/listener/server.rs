@@ -252,7 +252,10 @@ pub(super) struct Refusals {
 impl Refusals {
     pub(super) fn note(&self, refusal: Refusal) {
         self.counts[refusal as usize].fetch_add(1, Ordering::Relaxed);
-        tracing::debug!(refusal = refusal.name(), "callback listener refused a connection or request");
+        tracing::debug!(
+            refusal = refusal.name(),
+            "callback listener refused a connection or request"
+        );
         let now = Instant::now();
         // Under a flood, a report already being written is enough.
         let Ok(mut next_report) = self.next_report.try_lock() else {
