@@ -70,7 +70,9 @@ pub struct FaceCheckResult {
 }
 
 /// Parses a callback body, repairing the documentation's typographic slips
-/// (curly quotes, trailing commas) if strict parsing fails.
+/// (curly quotes, trailing commas) if strict parsing fails. Total: any bytes
+/// give `Some` or `None`, never a panic (it is a fuzz target), in time
+/// linear in their length.
 pub fn parse(bytes: &[u8]) -> Option<CallbackBody> {
     if let Ok(body) = serde_json::from_slice(bytes) {
         return Some(body);
@@ -219,6 +221,34 @@ mod tests {
     fn unknown_status_is_not_an_event() {
         let body = parse(br#"{"requestId":"r","requestStatus":"something_new","state":"s"}"#).unwrap();
         assert_eq!(body.to_event(), None);
+    }
+
+    /// `parse` is a fuzz target (`fuzz_targets.rs`): it must return for any
+    /// bytes. A quick stand-in for the fuzzer: deep nesting, every prefix of
+    /// a real body, and pseudo-random bytes.
+    #[test]
+    fn any_bytes_are_answered_without_panicking() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(deep.as_bytes()).is_none());
+        let curly = "{\u{201C}requestId\u{201D}: \u{201C}r\u{201D}, ,,, \"requestStatus\":\"x\",}";
+        let _ = parse(curly.as_bytes());
+        let real = br#"{"requestId":"r","requestStatus":"issuance_error","state":"s","error":{"code":"c","message":"m",},}"#;
+        for end in 0..=real.len() {
+            let _ = parse(&real[..end]);
+        }
+        let alphabet = b"{}[],:\"\\ ,\xe2\x80\x9d0aZ";
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..2_000 {
+            let bytes: Vec<u8> = (0..64)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let _ = parse(&bytes);
+        }
     }
 
     #[test]
