@@ -13,6 +13,9 @@ use url::Url;
 
 use crate::error::ErrorCode;
 use crate::pin::{DEFAULT_PIN_LENGTH, MAX_PIN_LENGTH, MIN_PIN_LENGTH};
+use crate::provider::oid4vci::MAX_USER_PIN_LENGTH as OID4VCI_MAX_PIN_LENGTH;
+
+mod reachability;
 
 /// Overrides the config file location.
 pub const CONFIG_ENV: &str = "STATION_CONFIG";
@@ -33,6 +36,8 @@ const DEFAULT_POLL_INTERVAL_MS: u64 = 1000;
 /// Verified Orchestration's events normally arrive; the poll only catches a lost one.
 const DEFAULT_RECONCILE_INTERVAL_MS: u64 = 5000;
 const DEFAULT_OFFER_LIFETIME_SECS: u64 = 600;
+/// A request lives minutes; a thousand renewals is days of an unattended screen.
+const MAX_RENEWALS: u32 = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -239,6 +244,33 @@ impl ServiceKind {
             ServiceKind::Oid4vci(_) => "OID4VCI issuer",
         }
     }
+
+    /// Whether the service sends its events to the station's callback
+    /// listener (rather than the station asking or subscribing).
+    pub fn calls_back(&self) -> bool {
+        match self {
+            ServiceKind::Entra(_) => true,
+            ServiceKind::Orchestration(vo) => vo.events == OrchestrationEvents::Callback,
+            ServiceKind::Oid4vci(_) => false,
+        }
+    }
+
+    /// Every address the station sends a token, a secret or an API call
+    /// to, with its field name.
+    fn endpoints(&self) -> Vec<(&'static str, &Url)> {
+        match self {
+            ServiceKind::Entra(entra) => vec![
+                ("authority_host", &entra.authority_host),
+                ("api_base", &entra.api_base),
+            ],
+            ServiceKind::Orchestration(vo) => vec![
+                ("token_url", &vo.token_url),
+                ("api_url", &vo.api_url),
+                ("ws_url", &vo.ws_url),
+            ],
+            ServiceKind::Oid4vci(issuer) => vec![("api_base", &issuer.api_base)],
+        }
+    }
 }
 
 /// Verified Orchestration's GraphQL API (seed 000), signed in with OAuth2
@@ -349,11 +381,13 @@ pub enum IssuanceTarget {
     },
     /// The contract, by its id.
     Orchestration { contract_id: String },
-    /// The issuer's credential definition, and whether the credential is
-    /// ready at once or its claims are supplied later.
+    /// The issuer's credential definition, whether the credential is
+    /// ready at once or its claims are supplied later, and the format the
+    /// definition issues, which decides how the claims are sent.
     Oid4vci {
         credential_definition_id: String,
         mode: Oid4vciMode,
+        credential_format: CredentialFormat,
     },
 }
 
@@ -361,6 +395,50 @@ pub enum IssuanceTarget {
 pub enum Oid4vciMode {
     InTime,
     Deferred,
+}
+
+/// The format of an OID4VCI credential definition (`credential_format`).
+/// The issuer's admin API carries the claims in the shape the format
+/// needs and refuses the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CredentialFormat {
+    /// `dc+sd-jwt`: `credential.vct` + `credential.claims`. The default:
+    /// the issuers this station works with today issue SD-JWT VCs (the
+    /// sandbox issues nothing else), and their current API takes an SD-JWT
+    /// VC's claims only in this shape.
+    #[default]
+    SdJwt,
+    /// `jwt_vc_json`: `credential.type` + `credential.credentialSubject`.
+    JwtVcJson,
+    /// `mso_mdoc`: `credential.doctype` + `credential.claims`.
+    MsoMdoc,
+    /// `vc+sd-jwt`: an SD-JWT VC on an issuer still on the draft-era admin
+    /// API (seed 004's), which takes its claims as
+    /// `credential.credentialSubject`.
+    LegacySdJwt,
+}
+
+impl CredentialFormat {
+    pub const ALL: [CredentialFormat; 4] = [
+        CredentialFormat::SdJwt,
+        CredentialFormat::JwtVcJson,
+        CredentialFormat::MsoMdoc,
+        CredentialFormat::LegacySdJwt,
+    ];
+
+    /// The name in the config file and in the issuer's `format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialFormat::SdJwt => "dc+sd-jwt",
+            CredentialFormat::JwtVcJson => "jwt_vc_json",
+            CredentialFormat::MsoMdoc => "mso_mdoc",
+            CredentialFormat::LegacySdJwt => "vc+sd-jwt",
+        }
+    }
+
+    pub fn named(name: &str) -> Option<CredentialFormat> {
+        Self::ALL.into_iter().find(|f| f.as_str() == name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -524,6 +602,7 @@ struct RawTemplate {
     contract_id: Option<String>,
     credential_definition_id: Option<String>,
     issuance_mode: Option<String>,
+    credential_format: Option<String>,
     pin_length: Option<u8>,
     pin_hashed: Option<bool>,
     #[serde(default)]
@@ -585,6 +664,7 @@ impl RawTemplate {
                 self.credential_definition_id.is_some(),
             ),
             ("issuance_mode", self.issuance_mode.is_some()),
+            ("credential_format", self.credential_format.is_some()),
             ("pin_length", self.pin_length.is_some()),
             ("pin_hashed", self.pin_hashed.is_some()),
             ("claims", !self.claims.is_empty()),
@@ -616,6 +696,9 @@ struct IssuanceTargetFields {
     contract_id: Option<String>,
     credential_definition_id: Option<String>,
     issuance_mode: Option<String>,
+    credential_format: Option<String>,
+    /// Checked by every service; OID4VCI issuers allow fewer characters.
+    pin_length: Option<u8>,
 }
 
 fn default_template_kind() -> String {
@@ -710,6 +793,10 @@ impl Validator<'_> {
         for (name, service) in raw.services {
             let service = self.service(&name, service)?;
             services.insert(name, service);
+        }
+        // With use_sandbox the file's services are not used at all.
+        if !station.use_sandbox {
+            self.public_callback(&callback, &services)?;
         }
         if raw.templates.is_empty() && !station.use_sandbox {
             return Err(self.invalid(
@@ -812,28 +899,76 @@ impl Validator<'_> {
         Ok(CallbackConfig { bind, public_url })
     }
 
+    /// A real service that calls back needs a callback URL the internet
+    /// can reach: checked here, because the service would refuse every
+    /// request the station makes (Entra: "URL must be public").
+    fn public_callback(
+        &self,
+        callback: &CallbackConfig,
+        services: &BTreeMap<String, ServiceConfig>,
+    ) -> Result<(), ConfigError> {
+        let Some(service) = services.values().find(|s| !s.sandbox && s.kind.calls_back()) else {
+            return Ok(());
+        };
+        let problem = match &callback.public_url {
+            None => Some("is not set".to_owned()),
+            Some(url) => reachability::unreachable_from_internet(url),
+        };
+        match problem {
+            None => Ok(()),
+            Some(problem) => Err(self.invalid(
+                "callback.public_url",
+                format!(
+                    "{problem}, but service '{}' ({}) sends its events to the station's callback URL, which it must reach from the internet",
+                    service.name,
+                    service.kind.display_name()
+                ),
+                format!(
+                    "put an https reverse proxy or tunnel in front of the callback listener ({}) and set callback.public_url to its public https address; or, for Verified Orchestration, use events = \"subscription\", which needs no public URL",
+                    callback.bind
+                ),
+            )),
+        }
+    }
+
+    /// Every `flow.*` setting is bounded, so no sum of times the flow makes
+    /// from them can overflow, and a typo (an extra zero or three) is caught
+    /// here instead of leaving a request on screen for a week.
     fn flow(&self, raw: RawFlow) -> Result<FlowTiming, ConfigError> {
         let defaults = FlowTiming::default();
-        let timing = FlowTiming {
-            renew_before: raw
-                .renew_before_secs
-                .map_or(defaults.renew_before, Duration::from_secs),
-            max_renewals: raw.max_renewals.unwrap_or(defaults.max_renewals),
-            retrieved_grace: raw
-                .retrieved_grace_secs
-                .map_or(defaults.retrieved_grace, Duration::from_secs),
-            switch_back: raw
-                .switch_back_secs
-                .map_or(defaults.switch_back, Duration::from_secs),
+        let secs = |value: Option<u64>, default: Duration, field: &str, range: std::ops::RangeInclusive<u64>| {
+            let Some(secs) = value else {
+                return Ok(default);
+            };
+            if range.contains(&secs) {
+                Ok(Duration::from_secs(secs))
+            } else {
+                Err(self.invalid(
+                    format!("flow.{field}"),
+                    format!("is {secs}"),
+                    format!("use {} to {} seconds", range.start(), range.end()),
+                ))
+            }
         };
-        if timing.renew_before.is_zero() {
+        let max_renewals = raw.max_renewals.unwrap_or(defaults.max_renewals);
+        if max_renewals > MAX_RENEWALS {
             return Err(self.invalid(
-                "flow.renew_before_secs",
-                "is 0",
-                "renew at least a few seconds before expiry, e.g. 30",
+                "flow.max_renewals",
+                format!("is {max_renewals}"),
+                format!("use 0 to {MAX_RENEWALS}; an abandoned station should stop making requests"),
             ));
         }
-        Ok(timing)
+        Ok(FlowTiming {
+            renew_before: secs(raw.renew_before_secs, defaults.renew_before, "renew_before_secs", 1..=3600)?,
+            max_renewals,
+            retrieved_grace: secs(
+                raw.retrieved_grace_secs,
+                defaults.retrieved_grace,
+                "retrieved_grace_secs",
+                0..=3600,
+            )?,
+            switch_back: secs(raw.switch_back_secs, defaults.switch_back, "switch_back_secs", 0..=300)?,
+        })
     }
 
     fn service(&self, name: &str, raw: RawService) -> Result<ServiceConfig, ConfigError> {
@@ -871,6 +1006,18 @@ impl Validator<'_> {
             "oid4vci" => ServiceKind::Oid4vci(self.oid4vci(name, &raw)?),
             _ => ServiceKind::Entra(self.entra(name, raw.kind == "entra-preview", &raw)?),
         };
+        // A local stand-in (`station sandbox`) speaks plain http on loopback.
+        if !raw.sandbox {
+            for (endpoint, url) in kind.endpoints() {
+                if let Some(problem) = reachability::insecure_scheme(url) {
+                    return Err(self.invalid(
+                        field(endpoint),
+                        problem,
+                        "use the service's https:// (wss:// for ws_url) address; a local stand-in such as `station sandbox` is marked `sandbox = true` instead",
+                    ));
+                }
+            }
+        }
         Ok(ServiceConfig {
             name: name.to_owned(),
             sandbox: raw.sandbox,
@@ -1114,6 +1261,8 @@ impl Validator<'_> {
                         contract_id: raw.contract_id,
                         credential_definition_id: raw.credential_definition_id,
                         issuance_mode: raw.issuance_mode,
+                        credential_format: raw.credential_format,
+                        pin_length: raw.pin_length,
                     },
                 )?;
                 let pin_length = match raw.pin_length.unwrap_or(DEFAULT_PIN_LENGTH) {
@@ -1199,7 +1348,10 @@ impl Validator<'_> {
         let (service_kind, allowed): (&str, &[&str]) = match kind {
             ServiceKind::Entra(_) => ("an Entra", &["manifest", "authority"]),
             ServiceKind::Orchestration(_) => ("a Verified Orchestration", &["contract_id"]),
-            ServiceKind::Oid4vci(_) => ("an OID4VCI", &["credential_definition_id", "issuance_mode"]),
+            ServiceKind::Oid4vci(_) => (
+                "an OID4VCI",
+                &["credential_definition_id", "issuance_mode", "credential_format"],
+            ),
         };
         let set = [
             ("manifest", raw.manifest.is_some()),
@@ -1207,6 +1359,7 @@ impl Validator<'_> {
             ("contract_id", raw.contract_id.is_some()),
             ("credential_definition_id", raw.credential_definition_id.is_some()),
             ("issuance_mode", raw.issuance_mode.is_some()),
+            ("credential_format", raw.credential_format.is_some()),
         ];
         if let Some((stray, _)) = set
             .iter()
@@ -1250,6 +1403,29 @@ impl Validator<'_> {
                         ))
                     }
                 };
+                let credential_format = match raw.credential_format.as_deref() {
+                    None => CredentialFormat::default(),
+                    Some(name) => CredentialFormat::named(name).ok_or_else(|| {
+                        let known: Vec<&str> = CredentialFormat::ALL.iter().map(|f| f.as_str()).collect();
+                        self.invalid(
+                            field("credential_format"),
+                            format!("is '{name}'"),
+                            format!(
+                                "use the format of the issuer's credential definition: one of {}",
+                                known.join(", ")
+                            ),
+                        )
+                    })?,
+                };
+                if let Some(n) = raw.pin_length.filter(|n| *n > OID4VCI_MAX_PIN_LENGTH) {
+                    return Err(self.invalid(
+                        field("pin_length"),
+                        format!(
+                            "is {n}, but an OID4VCI issuer takes a userPin (the offer's tx_code) of 4 to {OID4VCI_MAX_PIN_LENGTH} characters"
+                        ),
+                        format!("use {MIN_PIN_LENGTH} to {OID4VCI_MAX_PIN_LENGTH} digits, or 0 for no PIN"),
+                    ));
+                }
                 Ok(IssuanceTarget::Oid4vci {
                     credential_definition_id: self.required(
                         raw.credential_definition_id,
@@ -1257,6 +1433,7 @@ impl Validator<'_> {
                         "set the issuer's credential definition id",
                     )?,
                     mode,
+                    credential_format,
                 })
             }
         }

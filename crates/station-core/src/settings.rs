@@ -29,12 +29,13 @@ const SETTINGS_TEMPLATE: &str = "badge";
 
 /// The template fields that say which credential a service issues; each kind
 /// of service takes only its own (config.rs refuses the others).
-const TARGET_KEYS: [&str; 5] = [
+const TARGET_KEYS: [&str; 6] = [
     "manifest",
     "authority",
     "contract_id",
     "credential_definition_id",
     "issuance_mode",
+    "credential_format",
 ];
 
 /// The real services Settings can choose, one of each kind.
@@ -77,7 +78,9 @@ impl SettingsService {
         match self {
             SettingsService::Entra => &["manifest", "authority"],
             SettingsService::Orchestration => &["contract_id"],
-            SettingsService::Oid4vci => &["credential_definition_id", "issuance_mode"],
+            // `credential_format` is not edited here but kept: it belongs
+            // to the issuer's definition, as the administrator set it.
+            SettingsService::Oid4vci => &["credential_definition_id", "issuance_mode", "credential_format"],
         }
     }
 }
@@ -273,6 +276,7 @@ impl StationSettings {
                 IssuanceTarget::Oid4vci {
                     credential_definition_id,
                     mode,
+                    ..
                 } => {
                     settings.oid4vci.credential_definition_id = credential_definition_id.clone();
                     settings.oid4vci.issuance_mode = match mode {

@@ -327,7 +327,8 @@ fn oid4vci_and_orchestration_services_take_their_own_fields() {
         pass.target,
         IssuanceTarget::Oid4vci {
             credential_definition_id: "EventBadge".into(),
-            mode: Oid4vciMode::Deferred
+            mode: Oid4vciMode::Deferred,
+            credential_format: Default::default(),
         }
     );
     let Template::Issuance(member) = &config.templates["member"] else {

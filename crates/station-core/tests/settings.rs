@@ -386,6 +386,7 @@ fn an_oid4vci_issuer_round_trips_and_writes_only_its_own_fields() {
         IssuanceTarget::Oid4vci {
             credential_definition_id: "def-7".into(),
             mode: Oid4vciMode::Deferred,
+            credential_format: Default::default(),
         }
     );
     assert_eq!(config.services.keys().collect::<Vec<_>>(), ["oid4vci"]);

@@ -1,17 +1,21 @@
-//! An OID4VCI issuer through its admin API (seed 004): the station asks
-//! for a credential offer with a pre-authorized code (the PIN becomes the
-//! offer's `tx_code`), shows the offer URI as the QR code, and follows the
-//! offer's status by polling the credential history, since the issuer's
-//! webhooks are sent once and never retried.
+//! An OID4VCI issuer through its admin API (seed 004, and iGrant's API as
+//! it is today): the station asks for a credential offer with a
+//! pre-authorized code (the PIN becomes the offer's `tx_code`), shows the
+//! offer URI as the QR code, and follows the offer's status by polling the
+//! credential history, since the issuer's webhooks are sent once and never
+//! retried.
 //!
 //! In Deferred mode the claims go to the issuer only once a wallet has
-//! taken the offer: until someone scans, the recipient's data stays here.
+//! taken the offer: until someone scans, the recipient's data stays here
+//! (see [`deferred`] for how long).
 
+mod deferred;
+mod poll;
 mod status;
-mod wire;
+pub mod wire;
 
-use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use async_trait::async_trait;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
@@ -19,16 +23,22 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 
 use super::{
-    endpoint, not_this_service, CallbackTicket, Claims, CreatedRequest, IssuanceSpec, Provider, ProviderError,
+    endpoint, not_this_service, retry, CallbackTicket, CreatedRequest, IssuanceSpec, Provider, ProviderError,
 };
 use crate::config::{IssuanceTarget, Oid4vciConfig, Oid4vciMode};
-use crate::events::{EventFeed, EventSink, FlowEvent, SourcedEvent};
+use crate::events::{EventFeed, EventSink};
 use crate::secrets::{self, Secret, SecretStore};
+use deferred::{DeferredClaims, Held};
 
-pub use status::{events_between, progress_of, OfferProgress};
+pub use poll::{poll_delay, MAX_POLL_DELAY};
+pub use status::{events_between, progress_of, progress_of_history, OfferProgress};
 
 const ISSUE_PATH: &str = "v2/config/digital-wallet/openid/sdjwt/credential/issue";
 const HISTORY_PATH: &str = "v2/config/digital-wallet/openid/sdjwt/credential/history";
+
+/// The longest `userPin` the issuer takes (4 to 12 characters); it is the
+/// offer's `tx_code`.
+pub const MAX_USER_PIN_LENGTH: u8 = 12;
 
 #[derive(Clone)]
 pub struct Oid4vciProvider {
@@ -41,8 +51,10 @@ struct Inner {
     /// The service name the API key is stored under.
     service: String,
     secrets: Arc<dyn SecretStore>,
-    /// Claims of Deferred offers, sent when the wallet takes the offer.
-    deferred: std::sync::Mutex<std::collections::HashMap<String, Claims>>,
+    /// The API key once read: every poll needs it, and a keyring lookup
+    /// blocks (D-Bus, Keychain) and may prompt.
+    api_key: Mutex<Option<Secret>>,
+    deferred: DeferredClaims,
 }
 
 impl Oid4vciProvider {
@@ -58,15 +70,48 @@ impl Oid4vciProvider {
                 config,
                 service: service.to_owned(),
                 secrets,
-                deferred: Default::default(),
+                api_key: Mutex::new(None),
+                deferred: DeferredClaims::default(),
             }),
         }
+    }
+
+    /// How many Deferred offers' claims are held here, waiting for a wallet
+    /// to take the offer; for diagnostics and tests.
+    pub fn held_deferred_claims(&self) -> usize {
+        self.inner.deferred.len()
     }
 }
 
 impl Inner {
-    fn api_key(&self) -> Result<Secret, ProviderError> {
-        Ok(secrets::resolve(self.secrets.as_ref(), &self.service)?)
+    fn cached_key(&self) -> Option<Secret> {
+        self.api_key.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The API key: from the cache, else from the secret store, read on a
+    /// blocking thread so the keyring never stalls the runtime.
+    async fn api_key(&self) -> Result<Secret, ProviderError> {
+        if let Some(key) = self.cached_key() {
+            return Ok(key);
+        }
+        let store = Arc::clone(&self.secrets);
+        let service = self.service.clone();
+        let key = tokio::task::spawn_blocking(move || secrets::resolve(store.as_ref(), &service))
+            .await
+            .map_err(|e| ProviderError::Protocol {
+                detail: format!("secret lookup stopped: {e}"),
+            })??;
+        *self.api_key.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.clone());
+        Ok(key)
+    }
+
+    /// Forgets a key the issuer refused, so a corrected one (`station
+    /// secret set`) is read at the next call; a newer key is kept.
+    fn forget_key(&self, refused: &Secret) {
+        let mut cached = self.api_key.lock().unwrap_or_else(|e| e.into_inner());
+        if cached.as_ref() == Some(refused) {
+            *cached = None;
+        }
     }
 
     /// Calls the admin API; answers other than 2xx become errors that say
@@ -76,9 +121,9 @@ impl Inner {
         method: Method,
         path: &str,
         body: Option<&B>,
-    ) -> Result<wire::CredentialHistory, ProviderError> {
+    ) -> Result<wire::History, ProviderError> {
         let url = endpoint(&self.config.api_base, path)?;
-        let key = self.api_key()?;
+        let key = self.api_key().await?;
         let mut request = self
             .http
             .request(method, url.clone())
@@ -91,29 +136,29 @@ impl Inner {
         }
         let response = request.send().await.map_err(ProviderError::unreachable(&url))?;
         let status = response.status();
+        let wait_asked = retry::retry_after(response.headers(), SystemTime::now());
         let bytes = response.bytes().await.map_err(ProviderError::unreachable(&url))?;
         if status.is_success() {
-            return serde_json::from_slice::<wire::HistoryResponse>(&bytes)
-                .map(|r| r.credential_history)
-                .map_err(|e| ProviderError::Protocol {
-                    detail: format!("credential history: {e}"),
-                });
+            return wire::parse_history(&bytes);
         }
         let error: wire::ErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
         Err(match status {
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ProviderError::Auth {
-                error: error.code(),
-                description: format!(
-                    "{}. Store the issuer's API key with `station secret set {}`",
-                    error.message(),
-                    self.service
-                ),
-            },
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                self.forget_key(&key);
+                ProviderError::Auth {
+                    error: error.code(),
+                    description: format!(
+                        "{}. Store the issuer's API key with `station secret set {}`",
+                        error.message(),
+                        self.service
+                    ),
+                }
+            }
             StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => ProviderError::Busy {
                 attempts: 1,
                 code: error.code(),
                 message: error.message(),
-                wait_asked: None,
+                wait_asked,
             },
             _ => ProviderError::Rejected {
                 status: status.as_u16(),
@@ -125,71 +170,9 @@ impl Inner {
         })
     }
 
-    async fn history(&self, exchange_id: &str) -> Result<wire::CredentialHistory, ProviderError> {
+    async fn history(&self, exchange_id: &str) -> Result<wire::History, ProviderError> {
         self.call::<()>(Method::GET, &format!("{HISTORY_PATH}/{exchange_id}"), None)
             .await
-    }
-
-    /// Polls the offer until it ends, sending each step as a flow event.
-    async fn poll(self: Arc<Self>, exchange_id: String, events: EventSink) {
-        let mut seen = OfferProgress::Sent;
-        let mut ticker = tokio::time::interval(self.config.poll_interval);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
-            let history = match self.history(&exchange_id).await {
-                Ok(history) => history,
-                Err(error) => {
-                    // A dropped connection or a busy issuer is tried again
-                    // at the next tick; the flow's own deadline ends it.
-                    tracing::warn!(%error, "offer status not read");
-                    continue;
-                }
-            };
-            let Some(now) = progress_of(&history.status, seen == OfferProgress::Issued) else {
-                continue;
-            };
-            if now >= OfferProgress::Received && seen < OfferProgress::Received {
-                self.release_deferred_claims(&exchange_id).await;
-            }
-            for event in events_between(seen, now, &history.status) {
-                let ended = matches!(event, FlowEvent::Issued | FlowEvent::Failed { .. });
-                let delivered = events.send(SourcedEvent {
-                    request_id: exchange_id.clone(),
-                    event,
-                    received_at: Instant::now(),
-                });
-                if !delivered || ended {
-                    return;
-                }
-            }
-            seen = seen.max(now);
-        }
-    }
-
-    /// Sends a Deferred offer's claims now that a wallet has taken it.
-    async fn release_deferred_claims(&self, exchange_id: &str) {
-        let claims = self
-            .deferred
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(exchange_id);
-        let Some(claims) = claims else { return };
-        let update = wire::DeferredUpdate {
-            credential: wire::CredentialData {
-                credential_subject: &claims,
-            },
-        };
-        if let Err(error) = self
-            .call(
-                Method::PUT,
-                &format!("{HISTORY_PATH}/{exchange_id}"),
-                Some(&update),
-            )
-            .await
-        {
-            tracing::warn!(%error, "deferred claims not delivered");
-        }
     }
 }
 
@@ -204,6 +187,7 @@ impl Provider for Oid4vciProvider {
         let IssuanceTarget::Oid4vci {
             credential_definition_id,
             mode,
+            credential_format,
         } = &template.target
         else {
             return Err(not_this_service(template));
@@ -214,32 +198,50 @@ impl Provider for Oid4vciProvider {
                     .into(),
             });
         }
+        let user_pin = spec.pin.map(|pin| pin.reveal());
+        if user_pin.is_some_and(|pin| pin.len() > usize::from(MAX_USER_PIN_LENGTH)) {
+            return Err(ProviderError::Unsupported {
+                what: format!("a PIN longer than {MAX_USER_PIN_LENGTH} characters; set a shorter pin_length"),
+            });
+        }
+        let now = SystemTime::now();
+        let expires_at =
+            now.checked_add(self.inner.config.offer_lifetime)
+                .ok_or_else(|| ProviderError::Protocol {
+                    detail: "the offer's expiry is past what the system clock can hold".into(),
+                })?;
         let claims = spec.claims_with_photo()?;
         let in_time = *mode == Oid4vciMode::InTime;
         let body = wire::IssueRequest {
             issuance_mode: if in_time { "InTime" } else { "Deferred" },
             credential_definition_id,
-            credential: in_time.then_some(wire::CredentialData {
-                credential_subject: &claims,
+            credential: in_time.then(|| {
+                wire::CredentialData::issued(*credential_format, &template.credential_type, &claims)
             }),
-            user_pin: spec.pin.map(|pin| pin.reveal()),
+            user_pin,
             url_scheme: self.inner.config.url_scheme.as_str(),
         };
         let history = self.inner.call(Method::POST, ISSUE_PATH, Some(&body)).await?;
-        let offer = history.credential_offer.ok_or_else(|| ProviderError::Protocol {
-            detail: "the issuer returned no credentialOffer".into(),
-        })?;
+        let record = history.primary();
+        let offer = record
+            .credential_offer
+            .clone()
+            .ok_or_else(|| ProviderError::Protocol {
+                detail: "the issuer returned no credentialOffer".into(),
+            })?;
+        let request_id = record.credential_exchange_id.clone();
         if !in_time {
-            self.inner
-                .deferred
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(history.credential_exchange_id.clone(), claims);
+            let held = Held {
+                claims,
+                format: *credential_format,
+                expires_at,
+            };
+            self.inner.deferred.hold(request_id.clone(), held, now);
         }
         Ok(CreatedRequest {
-            request_id: history.credential_exchange_id,
+            request_id,
             url: offer,
-            expires_at: SystemTime::now() + self.inner.config.offer_lifetime,
+            expires_at,
         })
     }
 
@@ -254,6 +256,10 @@ impl Provider for Oid4vciProvider {
 
     fn follow(&self, created: &CreatedRequest, events: EventSink) -> Option<EventFeed> {
         let inner = Arc::clone(&self.inner);
-        Some(EventFeed::spawn(inner.poll(created.request_id.clone(), events)))
+        Some(EventFeed::spawn(poll::follow_offer(
+            inner,
+            created.request_id.clone(),
+            events,
+        )))
     }
 }

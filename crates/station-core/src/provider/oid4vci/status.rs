@@ -2,6 +2,7 @@
 //! the offer two steps on reports both steps, in order, so a transition
 //! that happened between polls is never lost.
 
+use super::wire::History;
 use crate::events::FlowEvent;
 
 /// Where an offer is on its way to the wallet.
@@ -29,6 +30,27 @@ pub fn progress_of(status: &str, issued_before: bool) -> Option<OfferProgress> {
         "credential_deleted" | "issuance_denied" => OfferProgress::Denied,
         _ => return None,
     })
+}
+
+/// Where an issuance is, from all its exchange records (a definition may
+/// make several), with the status that decides it: one denial denies it;
+/// it is issued once every record is; a wallet has taken it once any
+/// record was received. Records of unknown statuses are left out; `None`
+/// when none is known.
+pub fn progress_of_history(history: &History, issued_before: bool) -> Option<(OfferProgress, &str)> {
+    let known: Vec<(OfferProgress, &str)> = history
+        .records()
+        .filter_map(|r| progress_of(&r.status, issued_before).map(|p| (p, r.status.as_str())))
+        .collect();
+    if let Some(denied) = known.iter().find(|(p, _)| *p == OfferProgress::Denied) {
+        return Some(*denied);
+    }
+    if known.iter().all(|(p, _)| *p == OfferProgress::Issued) {
+        return known.first().copied();
+    }
+    // Not every record is issued: a wallet that took any of them has the offer.
+    let (furthest, status) = known.iter().copied().max_by_key(|(p, _)| *p)?;
+    Some((furthest.min(OfferProgress::Received), status))
 }
 
 /// The events that lead from `seen` to `now`, in order.
@@ -109,6 +131,43 @@ mod tests {
             events_between(OfferProgress::Sent, OfferProgress::Received, "offer_received"),
             vec![FlowEvent::Retrieved]
         );
+    }
+
+    fn history(statuses: &[&str]) -> History {
+        let records: Vec<serde_json::Value> = statuses
+            .iter()
+            .enumerate()
+            .map(|(i, s)| serde_json::json!({"credentialExchangeId": format!("x-{i}"), "status": s}))
+            .collect();
+        let body = serde_json::json!({ "credentialHistory": records });
+        crate::provider::oid4vci::wire::parse_history(body.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn several_records_make_one_progress() {
+        let progress = |statuses: &[&str]| progress_of_history(&history(statuses), false).map(|(p, _)| p);
+        assert_eq!(progress(&["offer_sent", "offer_sent"]), Some(OfferProgress::Sent));
+        assert_eq!(
+            progress(&["offer_sent", "offer_received"]),
+            Some(OfferProgress::Received)
+        );
+        assert_eq!(
+            progress(&["credential_issued", "offer_received"]),
+            Some(OfferProgress::Received)
+        );
+        assert_eq!(
+            progress(&["credential_issued", "credential_accepted"]),
+            Some(OfferProgress::Issued)
+        );
+        assert_eq!(
+            progress_of_history(&history(&["credential_issued", "issuance_denied"]), false),
+            Some((OfferProgress::Denied, "issuance_denied"))
+        );
+        assert_eq!(
+            progress(&["something_new", "credential_issued"]),
+            Some(OfferProgress::Issued)
+        );
+        assert_eq!(progress(&["something_new"]), None);
     }
 
     #[test]
