@@ -90,8 +90,8 @@ async fn graphql_ws_sees_retrieved_then_successful() {
     let token = vo::token(&sandbox).await;
     let receiver = Receiver::start().await;
     let request = json!({
-        "contractId": "EventBadge",
-        "identityId": "identity-megan",
+        "contractId": vo::EVENT_BADGE,
+        "identityId": vo::MEGAN,
         "claims": {"given_name": "Megan", "family_name": "Bowen", "company": "Contoso"},
         "callback": {"url": receiver.url, "state": "interop-1"}
     });
@@ -112,8 +112,8 @@ async fn graphql_ws_sees_retrieved_then_successful() {
         })
     );
     assert_eq!(events[1]["event"]["requestStatus"], "issuance_successful");
-    assert_eq!(events[1]["issuance"]["contractId"], "EventBadge");
-    assert_eq!(events[1]["issuance"]["identityId"], "identity-megan");
+    assert_eq!(events[1]["issuance"]["contractId"], vo::EVENT_BADGE);
+    assert_eq!(events[1]["issuance"]["identityId"], vo::MEGAN);
     assert_eq!(
         receiver.received().len(),
         2,
@@ -127,8 +127,8 @@ async fn graphql_ws_sees_a_wrong_pin_as_issuance_error() {
     let wallet = WalletClient::new(&sandbox.base_url());
     let token = vo::token(&sandbox).await;
     let request = json!({
-        "contractId": "EventBadge",
-        "identityId": "identity-adele",
+        "contractId": vo::EVENT_BADGE,
+        "identityId": vo::ADELE,
         "claims": {"given_name": "Adele", "family_name": "Vance", "company": "Contoso"},
         "pin": {"value": "5793", "length": 4}
     });

@@ -233,7 +233,7 @@ events = "EVENTS"
 [templates.member]
 service = "vo"
 credential_type = "EventBadge"
-contract_id = "EventBadge"
+contract_id = "c0000000-0000-4000-8000-000000000001" # EventBadge
 claims = [
   { name = "given_name", required = true },
   { name = "family_name", required = true },
@@ -243,7 +243,7 @@ claims = [
 [templates.staff]
 service = "vo"
 credential_type = "StaffId"
-contract_id = "StaffId"
+contract_id = "c0000000-0000-4000-8000-000000000002" # StaffId
 photo_claim = "photo"
 claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
 "#;

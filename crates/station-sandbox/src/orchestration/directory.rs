@@ -1,25 +1,49 @@
 //! The instance's fixed catalogue: two contracts, one per face-check case,
-//! and a few identities. Readable ids (`EventBadge`, `identity-megan`)
-//! stand in for VO's UUIDs so tests and demos can name them.
+//! and a few identities. Their ids are UUIDs, as every id in VO's schema
+//! is, so a station that sends a name where an id belongs is refused here
+//! as a real instance refuses it; they are fixed, and spelled so a reader
+//! can tell them apart (`c0…01` is a contract, `1d…01` an identity), so
+//! tests and configs can name them.
 //!
-//! - `EventBadge`: no photo; claims `given_name`, `family_name`, `company`.
-//! - `StaffId`: Face Check photo required; claims `given_name`, `family_name`.
+//! - `EventBadge` ([`EVENT_BADGE`]): no photo; claims `given_name`,
+//!   `family_name`, `company`.
+//! - `StaffId` ([`STAFF_ID`]): Face Check photo required; claims
+//!   `given_name`, `family_name`.
 
-use async_graphql::{ErrorExtensions, ID};
+use async_graphql::ErrorExtensions;
 
+use super::scalars::Uuid;
 use super::types::{Contract, FaceCheckPhotoSupport, Identity, IdentityInput};
 use super::Store;
+
+/// The `EventBadge` contract's id.
+pub const EVENT_BADGE: &str = "c0000000-0000-4000-8000-000000000001";
+/// The `StaffId` contract's id.
+pub const STAFF_ID: &str = "c0000000-0000-4000-8000-000000000002";
+/// The built-in identities' ids: Megan Bowen, Adele Vance, Alex Wilber.
+pub const MEGAN: &str = "1d000000-0000-4000-8000-000000000001";
+pub const ADELE: &str = "1d000000-0000-4000-8000-000000000002";
+pub const ALEX: &str = "1d000000-0000-4000-8000-000000000003";
 
 /// The issuer the built-in identities come from.
 const BUILTIN_ISSUER: &str = "https://sandbox.issuance-station.example/identities";
 
 /// The application (VO "user") every sandbox request is issued by.
-pub(super) const ISSUED_BY_ID: &str = "sandbox-app";
+pub(super) const ISSUED_BY_ID: &str = "a0000000-0000-4000-8000-000000000001";
+
+/// One of the constants above; they are all UUIDs, which a unit test checks.
+fn fixed(id: &str) -> Uuid {
+    Uuid::parse(id).unwrap_or(Uuid(uuid::Uuid::nil()))
+}
+
+pub(super) fn issued_by_id() -> Uuid {
+    fixed(ISSUED_BY_ID)
+}
 
 pub(super) fn contracts() -> Vec<Contract> {
     vec![
         Contract {
-            id: ID::from("EventBadge"),
+            id: fixed(EVENT_BADGE),
             name: "Event badge".to_owned(),
             credential_types: vec!["EventBadge".to_owned()],
             face_check_support: FaceCheckPhotoSupport::None,
@@ -27,7 +51,7 @@ pub(super) fn contracts() -> Vec<Contract> {
             optional_claims: vec![],
         },
         Contract {
-            id: ID::from("StaffId"),
+            id: fixed(STAFF_ID),
             name: "Staff ID".to_owned(),
             credential_types: vec!["StaffId".to_owned()],
             face_check_support: FaceCheckPhotoSupport::Required,
@@ -37,19 +61,19 @@ pub(super) fn contracts() -> Vec<Contract> {
     ]
 }
 
-pub(super) fn contract(id: &str) -> Option<Contract> {
-    contracts().into_iter().find(|c| c.id.as_str() == id)
+pub(super) fn contract(id: Uuid) -> Option<Contract> {
+    contracts().into_iter().find(|c| c.id == id)
 }
 
 pub(super) fn builtin_identities() -> Vec<Identity> {
     [
-        ("identity-megan", "megan.bowen", "Megan Bowen"),
-        ("identity-adele", "adele.vance", "Adele Vance"),
-        ("identity-alex", "alex.wilber", "Alex Wilber"),
+        (MEGAN, "megan.bowen", "Megan Bowen"),
+        (ADELE, "adele.vance", "Adele Vance"),
+        (ALEX, "alex.wilber", "Alex Wilber"),
     ]
     .into_iter()
     .map(|(id, identifier, name)| Identity {
-        id: ID::from(id),
+        id: fixed(id),
         issuer: BUILTIN_ISSUER.to_owned(),
         identifier: identifier.to_owned(),
         name: name.to_owned(),
@@ -68,10 +92,10 @@ pub(super) enum Recipient {
 impl Recipient {
     /// The id the identity has or will have; a described identity that
     /// matches a stored one takes its id.
-    pub(super) fn id_in(&self, store: &Store) -> Option<String> {
+    pub(super) fn id_in(&self, store: &Store) -> Option<Uuid> {
         match self {
-            Self::Known(identity) => Some(identity.id.to_string()),
-            Self::Described(input) => find_described(store, input).map(|i| i.id.to_string()),
+            Self::Known(identity) => Some(identity.id),
+            Self::Described(input) => find_described(store, input).map(|i| i.id),
         }
     }
 
@@ -89,7 +113,7 @@ impl Recipient {
                     return existing.clone();
                 }
                 let identity = Identity {
-                    id: ID::from(format!("identity-{}", uuid::Uuid::new_v4())),
+                    id: Uuid::new_v4(),
                     issuer: input.issuer,
                     identifier: input.identifier,
                     name: input.name,
@@ -108,8 +132,8 @@ fn find_described<'a>(store: &'a Store, input: &IdentityInput) -> Option<&'a Ide
         .find(|i| i.issuer == input.issuer && i.identifier == input.identifier)
 }
 
-pub(super) fn identity(store: &Store, id: &str) -> Option<Identity> {
-    store.identities.iter().find(|i| i.id.as_str() == id).cloned()
+pub(super) fn identity(store: &Store, id: Uuid) -> Option<Identity> {
+    store.identities.iter().find(|i| i.id == id).cloned()
 }
 
 /// `saveIdentity`: the identity `input` describes, created or updated
@@ -128,4 +152,16 @@ pub(super) fn save(state: &crate::state::AppState, input: IdentityInput) -> asyn
         }
     }
     Ok(Recipient::Described(input).resolve(&mut state.orchestration.lock()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fixed_id_is_a_uuid() {
+        for id in [EVENT_BADGE, STAFF_ID, MEGAN, ADELE, ALEX, ISSUED_BY_ID] {
+            assert!(Uuid::parse(id).is_some(), "{id}");
+        }
+    }
 }

@@ -115,7 +115,9 @@ fn passed_on(body: ErrorBody) -> RequestErrorResponse {
         }),
     );
     if let Some(id) = body.request_id {
-        response.request_id = async_graphql::ID::from(id);
+        if let Some(id) = super::scalars::Uuid::parse(&id) {
+            response.request_id = id;
+        }
     }
     if let Some(date) = body.date.and_then(|d| httpdate::parse_http_date(&d).ok()) {
         response.date = DateTime::from_unix(clock::unix_secs(date));

@@ -9,35 +9,32 @@ use std::sync::Arc;
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use tokio::sync::broadcast::{self, error::RecvError};
 
+use super::scalars::Uuid;
 use super::types::{IssuanceEventData, IssuanceEventWhere, PhotoCaptureEventData, PhotoCaptureStatus};
 
 /// An issuance event with the facts subscriptions filter on.
 #[derive(Debug)]
 pub(super) struct IssuanceTopic {
-    pub contract_id: String,
-    pub identity_id: String,
-    pub issued_by_id: String,
+    pub contract_id: Uuid,
+    pub identity_id: Uuid,
+    pub issued_by_id: Uuid,
     pub data: IssuanceEventData,
 }
 
 /// A photo capture's new status.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PhotoTopic {
-    pub capture_id: uuid::Uuid,
+    pub capture_id: Uuid,
     pub status: PhotoCaptureStatus,
 }
 
 impl IssuanceEventWhere {
     fn matches(&self, topic: &IssuanceTopic) -> bool {
-        let same = |wanted: &Option<async_graphql::ID>, actual: &str| {
-            wanted
-                .as_ref()
-                .is_none_or(|w| w.as_str().eq_ignore_ascii_case(actual))
-        };
-        same(&self.request_id, &topic.data.event.request_id)
-            && same(&self.contract_id, &topic.contract_id)
-            && same(&self.identity_id, &topic.identity_id)
-            && same(&self.issued_by_id, &topic.issued_by_id)
+        let same = |wanted: Option<Uuid>, actual: Uuid| wanted.is_none_or(|w| w == actual);
+        same(self.request_id, topic.data.event.request_id)
+            && same(self.contract_id, topic.contract_id)
+            && same(self.identity_id, topic.identity_id)
+            && same(self.issued_by_id, topic.issued_by_id)
             && self
                 .status
                 .is_none_or(|status| status == topic.data.event.request_status)
@@ -74,7 +71,7 @@ pub(super) fn issuance_stream(
 /// change already counted in `current` is not sent twice.
 pub(super) fn photo_stream(
     receiver: broadcast::Receiver<PhotoTopic>,
-    capture_id: uuid::Uuid,
+    capture_id: Uuid,
     current: PhotoCaptureStatus,
 ) -> BoxStream<'static, PhotoCaptureEventData> {
     let first = stream::once(async move { PhotoCaptureEventData { status: current } });

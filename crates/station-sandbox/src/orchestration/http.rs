@@ -143,7 +143,14 @@ async fn serve(socket: WebSocket, routes: Routes, protocol: WebSocketProtocols, 
             }
         });
     let mut output = std::pin::pin!(output);
-    while let Some(message) = output.next().await {
+    let mut cut = routes.state.orchestration.cut_sockets.subscribe();
+    loop {
+        let message = tokio::select! {
+            message = output.next() => message,
+            // Dropping the socket unsent is what an outage looks like to the client.
+            _ = cut.changed() => return,
+        };
+        let Some(message) = message else { break };
         if sink.send(message).await.is_err() {
             break;
         }

@@ -12,7 +12,6 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use async_graphql::ID;
 use base64::alphabet::STANDARD as STANDARD_ALPHABET;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -22,7 +21,7 @@ use serde_json::{json, Map, Value};
 use super::directory::{self, Recipient};
 use super::entra;
 use super::events::IssuanceTopic;
-use super::scalars::{DateTime, JsonObject, Url};
+use super::scalars::{DateTime, JsonObject, Url, Uuid};
 use super::types::{
     Contract, FaceCheckPhotoSupport, Identity, IdentityInput, Issuance, IssuanceCallbackEvent,
     IssuanceEventData, IssuanceRequestInput, IssuanceRequestStatus, IssuanceResponse, IssuanceStatus,
@@ -58,7 +57,7 @@ const INVALID_FACE_CHECK_PHOTO: &str =
 /// Service's callbacks into events.
 #[derive(Debug, Clone)]
 pub(super) struct RequestRecord {
-    pub issuance_id: String,
+    pub issuance_id: Uuid,
     pub contract: Contract,
     pub identity: Identity,
     /// The caller's `callback.state`.
@@ -66,7 +65,7 @@ pub(super) struct RequestRecord {
     pub callback: Option<CallbackSpec>,
     pub has_face_check_photo: Option<bool>,
     pub expiration_date: Option<String>,
-    pub async_id: Option<String>,
+    pub async_id: Option<Uuid>,
     pub created_at: SystemTime,
     /// Set by `issuance_successful`.
     pub issuance: Option<Issuance>,
@@ -114,7 +113,7 @@ pub(super) fn error_response(
     innererror: Option<RequestInnerError>,
 ) -> RequestErrorResponse {
     RequestErrorResponse {
-        request_id: ID::from(uuid::Uuid::new_v4()),
+        request_id: Uuid::new_v4(),
         date: DateTime::from_unix(clock::now_unix()),
         mscv: super::random_token().chars().take(22).collect(),
         error: RequestErrorWithInner {
@@ -131,7 +130,7 @@ pub(super) enum PhotoSource {
     /// `faceCheckPhoto`: decoded, not yet checked as an image.
     Given,
     /// A completed capture, deleted once the request is created.
-    Captured(uuid::Uuid),
+    Captured(Uuid),
     /// Already checked (a remote issuance's stored photo).
     Checked,
 }
@@ -149,7 +148,7 @@ pub(super) struct Plan {
     pub expiration_date: Option<String>,
     pub include_qr_code: bool,
     pub redirect: Option<Url>,
-    pub async_id: Option<String>,
+    pub async_id: Option<Uuid>,
 }
 
 /// The caller's own callback, to which VO forwards every event.
@@ -170,14 +169,9 @@ pub(super) async fn create(
 }
 
 fn check(state: &AppState, input: IssuanceRequestInput) -> Check<Plan> {
-    let contract = contract(&input.contract_id)?;
+    let contract = contract(input.contract_id)?;
     let store = state.orchestration.lock();
-    let recipient = recipient(
-        &store,
-        input.identity_id.as_ref().map(|id| id.as_str()),
-        input.identity,
-        "identityId",
-    )?;
+    let recipient = recipient(&store, input.identity_id, input.identity, "identityId")?;
     let claims = claims(&contract, input.claims)?;
     let photo_given = input.face_check_photo.is_some();
     let capture_given = input.photo_capture_request_id.is_some();
@@ -185,7 +179,7 @@ fn check(state: &AppState, input: IssuanceRequestInput) -> Check<Plan> {
     let photo = match (input.face_check_photo, input.photo_capture_request_id) {
         (Some(data_url), _) => Some((face_check_photo(&data_url)?, PhotoSource::Given)),
         (None, Some(capture_id)) => {
-            let (id, photo) = completed_capture(&store, &capture_id, &contract, &recipient)?;
+            let (id, photo) = completed_capture(&store, capture_id, &contract, &recipient)?;
             Some((photo, PhotoSource::Captured(id)))
         }
         (None, None) => None,
@@ -205,7 +199,7 @@ fn check(state: &AppState, input: IssuanceRequestInput) -> Check<Plan> {
     })
 }
 
-pub(super) fn contract(id: &str) -> Check<Contract> {
+pub(super) fn contract(id: Uuid) -> Check<Contract> {
     match directory::contract(id) {
         Some(contract) => Ok(contract),
         None => invalid("contractId", format!("Contract '{id}' was not found.")),
@@ -215,7 +209,7 @@ pub(super) fn contract(id: &str) -> Check<Contract> {
 /// Exactly one of `identityId` and `identity`.
 pub(super) fn recipient(
     store: &Store,
-    identity_id: Option<&str>,
+    identity_id: Option<Uuid>,
     identity: Option<IdentityInput>,
     id_field: &str,
 ) -> Check<Recipient> {
@@ -252,10 +246,7 @@ pub(super) fn claims(contract: &Contract, claims: Option<JsonObject>) -> Check<M
         if !known {
             return invalid(
                 target,
-                format!(
-                    "Claim '{name}' is not defined by contract '{}'.",
-                    contract.id.as_str()
-                ),
+                format!("Claim '{name}' is not defined by contract '{}'.", contract.id),
             );
         }
         if !value.is_string() {
@@ -270,10 +261,7 @@ pub(super) fn claims(contract: &Contract, claims: Option<JsonObject>) -> Check<M
         if !present {
             return invalid(
                 format!("claims.{name}"),
-                format!(
-                    "Claim '{name}' is required by contract '{}'.",
-                    contract.id.as_str()
-                ),
+                format!("Claim '{name}' is required by contract '{}'.", contract.id),
             );
         }
     }
@@ -332,23 +320,18 @@ pub(super) fn usable_photo(target: &str, base64url: &str) -> Check<()> {
 
 fn completed_capture(
     store: &Store,
-    capture_id: &str,
+    id: Uuid,
     contract: &Contract,
     recipient: &Recipient,
-) -> Check<(uuid::Uuid, String)> {
+) -> Check<(Uuid, String)> {
     const FIELD: &str = "photoCaptureRequestId";
-    let capture = uuid::Uuid::parse_str(capture_id)
-        .ok()
-        .and_then(|id| store.captures.get(&id).map(|capture| (id, capture)));
-    let Some((id, capture)) = capture else {
+    let Some(capture) = store.captures.get(&id) else {
         return invalid(FIELD, "Photo capture request not found");
     };
-    if !capture.contract_id.eq_ignore_ascii_case(contract.id.as_str()) {
+    if capture.contract_id != contract.id {
         return invalid(FIELD, "Photo capture request must be for the same contract");
     }
-    let same_identity = recipient
-        .id_in(store)
-        .is_some_and(|id| id.eq_ignore_ascii_case(&capture.identity_id));
+    let same_identity = recipient.id_in(store).is_some_and(|id| id == capture.identity_id);
     if !same_identity {
         return invalid(FIELD, "Photo capture request must be for the same identity");
     }
@@ -402,9 +385,9 @@ pub(super) async fn submit(
     state: &Arc<AppState>,
     plan: Plan,
 ) -> Result<IssuanceResponse, RequestErrorResponse> {
-    let issuance_id = uuid::Uuid::new_v4().to_string();
+    let issuance_id = Uuid::new_v4();
     let identity = plan.recipient.clone().resolve(&mut state.orchestration.lock());
-    let body = entra_body(state, &plan, &identity, &issuance_id);
+    let body = entra_body(state, &plan, &identity, issuance_id);
     // VO's documented limit is the Request Service's, so it is checked on
     // what VO would send, before the photo is decoded.
     if body.to_string().len() > MAX_BODY_BYTES {
@@ -418,6 +401,17 @@ pub(super) async fn submit(
         usable_photo("faceCheckPhoto", photo)?;
     }
     let created = entra::create_issuance(state, &body).await?;
+    // VO's ids are UUIDs, and so are the Request Service's.
+    let request_id = Uuid::parse(&created.request_id).ok_or_else(|| {
+        error_response(
+            "internalServerError",
+            format!(
+                "The Request Service's request id '{}' is not a UUID.",
+                created.request_id
+            ),
+            None,
+        )
+    })?;
     let record = RequestRecord {
         issuance_id,
         contract: plan.contract.clone(),
@@ -433,7 +427,7 @@ pub(super) async fn submit(
             _ => Some(plan.photo.is_some()),
         },
         expiration_date: plan.expiration_date.clone(),
-        async_id: plan.async_id.clone(),
+        async_id: plan.async_id,
         created_at: SystemTime::now(),
         issuance: None,
     };
@@ -444,14 +438,14 @@ pub(super) async fn submit(
             .request_lifetime
             .saturating_add(state.config.retention);
         store.forget_old(SystemTime::now(), keep);
-        store.requests.insert(created.request_id.clone(), record);
+        store.requests.insert(request_id, record);
         // A capture serves one issuance.
         if let Some((_, PhotoSource::Captured(capture_id))) = &plan.photo {
             store.captures.remove(capture_id);
         }
     }
     Ok(IssuanceResponse {
-        request_id: ID::from(created.request_id),
+        request_id,
         url: Url(created.url),
         qr_code: created.qr_code,
         expiry: created.expiry,
@@ -462,7 +456,7 @@ pub(super) async fn submit(
 /// What VO sends the Request Service: the contract's type and manifest,
 /// the caller's claims plus the photo and VO's standard claims, and VO's
 /// own callback carrying the caller's state.
-fn entra_body(state: &AppState, plan: &Plan, identity: &Identity, issuance_id: &str) -> Value {
+fn entra_body(state: &AppState, plan: &Plan, identity: &Identity, issuance_id: Uuid) -> Value {
     let mut claims = plan.claims.clone();
     for name in STANDARD_CLAIMS {
         claims.remove(name);
@@ -470,16 +464,16 @@ fn entra_body(state: &AppState, plan: &Plan, identity: &Identity, issuance_id: &
     if let Some((photo, _)) = &plan.photo {
         claims.insert("photo".into(), json!(photo));
     }
-    claims.insert("issuanceId".into(), json!(issuance_id));
+    claims.insert("issuanceId".into(), json!(issuance_id.to_string()));
     claims.insert("name".into(), json!(identity.name));
-    claims.insert("identityId".into(), json!(identity.id.as_str()));
+    claims.insert("identityId".into(), json!(identity.id.to_string()));
     // The Request Service needs a non-empty state; VO's callers may omit it.
     let callback_state = plan
         .callback
         .as_ref()
         .and_then(|c| c.state.clone())
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| issuance_id.to_owned());
+        .unwrap_or_else(|| issuance_id.to_string());
     let mut body = json!({
         "includeQRCode": plan.include_qr_code,
         "callback": {
@@ -490,7 +484,7 @@ fn entra_body(state: &AppState, plan: &Plan, identity: &Identity, issuance_id: &
         "authority": entra::AUTHORITY,
         "registration": {"clientName": entra::CLIENT_NAME},
         "type": plan.contract.credential_types.join(","),
-        "manifest": format!("{}/orchestration/contracts/{}/manifest", state.base_url, plan.contract.id.as_str()),
+        "manifest": format!("{}/orchestration/contracts/{}/manifest", state.base_url, plan.contract.id),
         "claims": claims,
     });
     if let Some(pin) = &plan.pin {
@@ -517,7 +511,8 @@ impl Orchestration {
         error: Option<RequestError>,
     ) -> Option<Option<CallbackSpec>> {
         let mut store = self.lock();
-        let record = store.requests.get_mut(request_id)?;
+        let key = Uuid::parse(request_id)?;
+        let record = store.requests.get_mut(&key)?;
         if status == IssuanceRequestStatus::IssuanceSuccessful && record.issuance.is_none() {
             record.issuance = Some(issuance(record));
         }
@@ -526,12 +521,12 @@ impl Orchestration {
             _ => None,
         };
         let topic = IssuanceTopic {
-            contract_id: record.contract.id.to_string(),
-            identity_id: record.identity.id.to_string(),
-            issued_by_id: directory::ISSUED_BY_ID.to_owned(),
+            contract_id: record.contract.id,
+            identity_id: record.identity.id,
+            issued_by_id: directory::issued_by_id(),
             data: IssuanceEventData {
                 event: IssuanceCallbackEvent {
-                    request_id: ID::from(request_id),
+                    request_id: key,
                     request_status: status,
                     state: record.state.clone(),
                     error: error.clone(),
@@ -540,7 +535,7 @@ impl Orchestration {
             },
         };
         let callback = record.callback.clone();
-        let async_id = record.async_id.clone();
+        let async_id = record.async_id;
         if let Some(async_record) = async_id.and_then(|id| store.async_requests.get_mut(&id)) {
             async_record.on_issuance_event(status, issuance, error.as_ref());
         }
@@ -555,20 +550,15 @@ impl Orchestration {
 
 /// `findIssuances`: the successful issuances of requests that match.
 pub(super) fn find(state: &AppState, filter: &IssuanceWhere, limit: Option<u32>) -> Vec<Issuance> {
-    let same = |wanted: &Option<ID>, actual: &str| {
-        wanted
-            .as_ref()
-            .is_none_or(|w| w.as_str().eq_ignore_ascii_case(actual))
-    };
+    let same = |wanted: Option<Uuid>, actual: Uuid| wanted.is_none_or(|w| w == actual);
     let store = state.orchestration.lock();
     let mut found: Vec<Issuance> = store
         .requests
         .iter()
-        .filter(|(request_id, _)| same(&filter.request_id, request_id))
+        .filter(|(request_id, _)| same(filter.request_id, **request_id))
         .filter_map(|(_, record)| record.issuance.clone())
         .filter(|issuance| {
-            same(&filter.contract_id, issuance.contract_id.as_str())
-                && same(&filter.identity_id, issuance.identity_id.as_str())
+            same(filter.contract_id, issuance.contract_id) && same(filter.identity_id, issuance.identity_id)
         })
         .collect();
     found.sort_by(|a, b| b.issued_at.0.cmp(&a.issued_at.0));
@@ -579,9 +569,9 @@ pub(super) fn find(state: &AppState, filter: &IssuanceWhere, limit: Option<u32>)
 fn issuance(record: &RequestRecord) -> Issuance {
     let issued_at = clock::now_unix();
     Issuance {
-        id: ID::from(&record.issuance_id),
-        contract_id: record.contract.id.clone(),
-        identity_id: record.identity.id.clone(),
+        id: record.issuance_id,
+        contract_id: record.contract.id,
+        identity_id: record.identity.id,
         contract: record.contract.clone(),
         identity: record.identity.clone(),
         issued_at: DateTime::from_unix(issued_at),
@@ -625,8 +615,8 @@ mod tests {
 
     #[test]
     fn photo_rules_follow_the_contract() {
-        let badge = directory::contract("EventBadge").unwrap();
-        let staff = directory::contract("StaffId").unwrap();
+        let badge = directory::contract(Uuid::parse(directory::EVENT_BADGE).unwrap()).unwrap();
+        let staff = directory::contract(Uuid::parse(directory::STAFF_ID).unwrap()).unwrap();
         assert!(photo_sources(&badge, false, false, "c").is_ok());
         assert_eq!(
             photo_sources(&badge, true, false, "c").unwrap_err().target,

@@ -35,6 +35,7 @@ mod remote;
 mod scalars;
 mod schema;
 mod types;
+mod variables;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,7 +45,7 @@ use std::time::{Duration, SystemTime};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::state::AppState;
 use crate::Sandbox;
@@ -87,15 +88,17 @@ pub(crate) struct Orchestration {
     entra_token: Mutex<Option<(String, SystemTime)>>,
     /// The next `issuance_successful` goes to no subscriber and no callback.
     lose_next_success: AtomicBool,
+    /// Bumped to cut every open WebSocket ([`Sandbox::drop_subscriptions`]).
+    cut_sockets: watch::Sender<u64>,
 }
 
 #[derive(Default)]
 struct Store {
     identities: Vec<types::Identity>,
     /// VO's details of each issuance request it created, by Request Service id.
-    requests: HashMap<String, issuance::RequestRecord>,
-    captures: HashMap<uuid::Uuid, photo_capture::Capture>,
-    async_requests: HashMap<String, remote::AsyncRecord>,
+    requests: HashMap<scalars::Uuid, issuance::RequestRecord>,
+    captures: HashMap<scalars::Uuid, photo_capture::Capture>,
+    async_requests: HashMap<scalars::Uuid, remote::AsyncRecord>,
     notifications: Vec<SentNotification>,
 }
 
@@ -113,6 +116,7 @@ impl Orchestration {
             callback_secret: random_token(),
             entra_token: Mutex::new(None),
             lose_next_success: AtomicBool::new(false),
+            cut_sockets: watch::Sender::new(0),
         }
     }
 
@@ -211,5 +215,35 @@ impl Sandbox {
     /// The schema served at [`Sandbox::orchestration_url`], in SDL.
     pub fn orchestration_sdl() -> String {
         schema::sdl()
+    }
+
+    /// Whether the schema served at [`Sandbox::orchestration_url`] accepts
+    /// `document` (a query, mutation or subscription) with `variables`: the
+    /// validation errors, empty when it would run. Nothing is executed, so
+    /// it needs no running sandbox.
+    pub async fn validate_orchestration(document: &str, variables: serde_json::Value) -> Vec<String> {
+        schema::validate(document, variables).await
+    }
+
+    /// The `EventBadge` contract's id (no photo; claims `given_name`,
+    /// `family_name`, `company`). VO's ids are UUIDs, and so are the sandbox's.
+    pub const ORCHESTRATION_EVENT_BADGE: &'static str = directory::EVENT_BADGE;
+    /// The `StaffId` contract's id (Face Check photo required).
+    pub const ORCHESTRATION_STAFF_ID: &'static str = directory::STAFF_ID;
+    /// The built-in identity Megan Bowen's id.
+    pub const ORCHESTRATION_MEGAN: &'static str = directory::MEGAN;
+    /// The built-in identity Adele Vance's id.
+    pub const ORCHESTRATION_ADELE: &'static str = directory::ADELE;
+    /// The built-in identity Alex Wilber's id.
+    pub const ORCHESTRATION_ALEX: &'static str = directory::ALEX;
+
+    /// Cuts every open GraphQL WebSocket at once, as a network outage
+    /// does: the sockets are dropped without a close frame, and their
+    /// subscriptions end. New connections are served as before.
+    pub fn drop_subscriptions(&self) {
+        self.state
+            .orchestration
+            .cut_sockets
+            .send_modify(|cuts| *cuts += 1);
     }
 }

@@ -24,6 +24,7 @@ use super::directory;
 use super::events::PhotoTopic;
 use super::http::Routes;
 use super::issuance;
+use super::scalars::Uuid;
 use super::types::{PhotoCaptureRequest, PhotoCaptureRequestResponse, PhotoCaptureStatus};
 use crate::qr;
 use crate::state::AppState;
@@ -39,8 +40,8 @@ const MAX_PHOTO_BYTES: usize = 1_048_576;
 
 #[derive(Debug, Clone)]
 pub(super) struct Capture {
-    pub contract_id: String,
-    pub identity_id: String,
+    pub contract_id: Uuid,
+    pub identity_id: Uuid,
     pub status: PhotoCaptureStatus,
     /// base64url of the JPEG, once taken.
     pub photo: Option<String>,
@@ -54,7 +55,7 @@ impl Capture {
     }
 }
 
-pub(super) fn url(state: &AppState, id: uuid::Uuid) -> String {
+pub(super) fn url(state: &AppState, id: Uuid) -> String {
     format!("{}/orchestration/photo-capture/{id}", state.base_url)
 }
 
@@ -63,12 +64,8 @@ pub(super) fn create(
     state: &AppState,
     request: PhotoCaptureRequest,
 ) -> async_graphql::Result<PhotoCaptureRequestResponse> {
-    let contract = directory::contract(&request.contract_id).ok_or_else(|| {
-        bad_input(format!(
-            "Contract '{}' was not found.",
-            request.contract_id.as_str()
-        ))
-    })?;
+    let contract = directory::contract(request.contract_id)
+        .ok_or_else(|| bad_input(format!("Contract '{}' was not found.", request.contract_id)))?;
     let Some(identity_id) = request.identity_id else {
         return Err(bad_input(
             "identityId is required unless using a limited access token".to_owned(),
@@ -76,13 +73,10 @@ pub(super) fn create(
     };
     let id = {
         let mut store = state.orchestration.lock();
-        if directory::identity(&store, &identity_id).is_none() {
-            return Err(bad_input(format!(
-                "Identity '{}' was not found.",
-                identity_id.as_str()
-            )));
+        if directory::identity(&store, identity_id).is_none() {
+            return Err(bad_input(format!("Identity '{identity_id}' was not found.")));
         }
-        add(&mut store.captures, contract.id.as_str(), identity_id.as_str())
+        add(&mut store.captures, contract.id, identity_id)
     };
     let url = url(state, id);
     let qr_code = qr::png_data_url(&url)
@@ -95,19 +89,15 @@ pub(super) fn create(
 }
 
 /// A new capture, `not_started`.
-pub(super) fn add(
-    captures: &mut HashMap<uuid::Uuid, Capture>,
-    contract_id: &str,
-    identity_id: &str,
-) -> uuid::Uuid {
+pub(super) fn add(captures: &mut HashMap<Uuid, Capture>, contract_id: Uuid, identity_id: Uuid) -> Uuid {
     let now = SystemTime::now();
     captures.retain(|_, capture| !capture.is_stale(now));
-    let id = uuid::Uuid::new_v4();
+    let id = Uuid::new_v4();
     captures.insert(
         id,
         Capture {
-            contract_id: contract_id.to_owned(),
-            identity_id: identity_id.to_owned(),
+            contract_id,
+            identity_id,
             status: PhotoCaptureStatus::NotStarted,
             photo: None,
             created_at: now,
@@ -116,7 +106,7 @@ pub(super) fn add(
     id
 }
 
-pub(super) fn status(state: &AppState, id: uuid::Uuid) -> async_graphql::Result<PhotoCaptureStatus> {
+pub(super) fn status(state: &AppState, id: Uuid) -> async_graphql::Result<PhotoCaptureStatus> {
     state
         .orchestration
         .lock()
@@ -136,7 +126,7 @@ fn bad_input(message: String) -> async_graphql::Error {
 
 /// `GET {photoCaptureUrl}`: the phone opens the link.
 pub(super) async fn phone_page(State(routes): State<Routes>, Path(id): Path<String>) -> Response {
-    let Some(id) = uuid::Uuid::parse_str(&id).ok() else {
+    let Some(id) = Uuid::parse(&id) else {
         return page_not_found();
     };
     let changed = {
@@ -175,9 +165,7 @@ pub(super) async fn phone_upload(
             "Send the photo as the body with 'Content-Type: image/jpeg'.",
         );
     }
-    let known = uuid::Uuid::parse_str(&id)
-        .ok()
-        .filter(|id| routes.state.orchestration.lock().captures.contains_key(id));
+    let known = Uuid::parse(&id).filter(|id| routes.state.orchestration.lock().captures.contains_key(id));
     let Some(id) = known else {
         return capture_not_found();
     };
@@ -205,7 +193,7 @@ pub(super) async fn phone_upload(
     Json(json!({"id": id.to_string(), "status": "complete"})).into_response()
 }
 
-fn publish(state: &Arc<AppState>, capture_id: uuid::Uuid, status: PhotoCaptureStatus) {
+fn publish(state: &Arc<AppState>, capture_id: Uuid, status: PhotoCaptureStatus) {
     // No subscriber is not an error.
     let _ = state
         .orchestration

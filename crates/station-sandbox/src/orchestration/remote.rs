@@ -9,7 +9,6 @@
 //! request asked the issuee for a photo. OTP verification is not emulated:
 //! a verification contact is stored and shown, never used.
 
-use async_graphql::ID;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -19,7 +18,7 @@ use serde_json::{json, Map, Value};
 use super::directory::Recipient;
 use super::http::Routes;
 use super::issuance::{self, Check, ConsumerCallback, Invalid, PhotoSource, Plan};
-use super::scalars::{DateTime, Url};
+use super::scalars::{DateTime, Url, Uuid};
 use super::types::{
     AsyncIssuanceContact, AsyncIssuanceErrorResponse, AsyncIssuanceRequest, AsyncIssuanceRequestExpiry,
     AsyncIssuanceRequestInput, AsyncIssuanceRequestResponse, AsyncIssuanceRequestStatus,
@@ -36,14 +35,14 @@ pub(super) const REDEEM_PATH: &str = "/orchestration/async-issuance/{id}";
 /// One remote issuance request.
 #[derive(Debug, Clone)]
 pub(super) struct AsyncRecord {
-    id: String,
+    id: Uuid,
     contract: Contract,
     identity: Identity,
     claims: Map<String, Value>,
     /// base64url of the JPEG, once known (given, or taken over from the capture).
     photo: Option<String>,
     photo_capture: bool,
-    capture_id: Option<uuid::Uuid>,
+    capture_id: Option<Uuid>,
     callback: Option<ConsumerCallback>,
     expiration_date: Option<String>,
     redirect: Option<Url>,
@@ -99,7 +98,7 @@ impl AsyncRecord {
         let pending = status == AsyncIssuanceRequestStatus::Pending;
         let contact = self.contact.as_ref();
         AsyncIssuanceRequest {
-            id: ID::from(&self.id),
+            id: self.id,
             status,
             is_status_final: !pending,
             failure_reason: self.failure_reason.clone(),
@@ -159,7 +158,7 @@ pub(super) fn create(
     let ids = checked
         .into_iter()
         .flatten()
-        .map(|valid| ID::from(add(state, &mut store, valid, now)))
+        .map(|valid| add(state, &mut store, valid, now))
         .collect();
     AsyncIssuanceRequestResponse::AsyncIssuanceResponse(AsyncIssuanceResponse {
         async_issuance_request_ids: ids,
@@ -167,13 +166,8 @@ pub(super) fn create(
 }
 
 fn check(store: &Store, input: AsyncIssuanceRequestInput) -> Check<Valid> {
-    let contract = issuance::contract(&input.contract_id)?;
-    let recipient = issuance::recipient(
-        store,
-        input.identity_id.as_ref().map(|id| id.as_str()),
-        input.identity,
-        "identityId",
-    )?;
+    let contract = issuance::contract(input.contract_id)?;
+    let recipient = issuance::recipient(store, input.identity_id, input.identity, "identityId")?;
     let claims = issuance::claims(&contract, input.claims)?;
     let photo_capture = input.photo_capture.unwrap_or(false);
     issuance::photo_sources(
@@ -246,21 +240,17 @@ fn checked_contact(target: &str, contact: ContactInput) -> Check<Contact> {
 }
 
 /// Stores one valid request, "sending" its notification; returns its id.
-fn add(state: &AppState, store: &mut Store, valid: Valid, now: i64) -> String {
-    let id = uuid::Uuid::new_v4().to_string();
+fn add(state: &AppState, store: &mut Store, valid: Valid, now: i64) -> Uuid {
+    let id = Uuid::new_v4();
     let identity = valid.recipient.resolve(store);
-    let capture_id = valid.photo_capture.then(|| {
-        photo_capture::add(
-            &mut store.captures,
-            valid.contract.id.as_str(),
-            identity.id.as_str(),
-        )
-    });
+    let capture_id = valid
+        .photo_capture
+        .then(|| photo_capture::add(&mut store.captures, valid.contract.id, identity.id));
     let mut communications = Vec::new();
     if let Some(contact) = valid.contact.as_ref().and_then(|c| c.notification.as_ref()) {
         let sent_at = clock::iso8601(now);
         store.notifications.push(SentNotification {
-            async_issuance_request_id: id.clone(),
+            async_issuance_request_id: id.to_string(),
             to: contact.value.clone(),
             method: contact.method.as_str().to_owned(),
             purpose: "issuance".to_owned(),
@@ -268,7 +258,7 @@ fn add(state: &AppState, store: &mut Store, valid: Valid, now: i64) -> String {
             at: sent_at.clone(),
         });
         communications.push(Communication {
-            id: ID::from(uuid::Uuid::new_v4()),
+            id: Uuid::new_v4(),
             contact_method: contact.method,
             purpose: CommunicationPurpose::Issuance,
             recipient: identity.clone(),
@@ -277,7 +267,7 @@ fn add(state: &AppState, store: &mut Store, valid: Valid, now: i64) -> String {
         });
     }
     let record = AsyncRecord {
-        id: id.clone(),
+        id,
         contract: valid.contract,
         identity,
         claims: valid.claims,
@@ -296,24 +286,24 @@ fn add(state: &AppState, store: &mut Store, valid: Valid, now: i64) -> String {
         contact: valid.contact,
         communications,
     };
-    store.async_requests.insert(id.clone(), record);
+    store.async_requests.insert(id, record);
     id
 }
 
 /// `asyncIssuanceRequest(id)`
-pub(super) fn find(state: &AppState, id: &str) -> Option<AsyncIssuanceRequest> {
+pub(super) fn find(state: &AppState, id: Uuid) -> Option<AsyncIssuanceRequest> {
     let store = state.orchestration.lock();
     store
         .async_requests
-        .get(id)
+        .get(&id)
         .map(|record| record.to_graphql(clock::now_unix()))
 }
 
 /// `cancelAsyncIssuanceRequest`: only a pending request can be cancelled.
-pub(super) fn cancel(state: &AppState, id: &str) -> async_graphql::Result<Option<AsyncIssuanceRequest>> {
+pub(super) fn cancel(state: &AppState, id: Uuid) -> async_graphql::Result<Option<AsyncIssuanceRequest>> {
     let now = clock::now_unix();
     let mut store = state.orchestration.lock();
-    let Some(record) = store.async_requests.get_mut(id) else {
+    let Some(record) = store.async_requests.get_mut(&id) else {
         return Ok(None);
     };
     let status = record.status(now);
@@ -368,7 +358,7 @@ pub(super) async fn redeem(State(routes): State<Routes>, Path(id): Path<String>)
     match issuance::submit(state, *plan).await {
         Ok(created) => Json(json!({
             "status": "issuanceRequested",
-            "requestId": created.request_id.as_str(),
+            "requestId": created.request_id.to_string(),
             "url": created.url.0,
             "qrCode": created.qr_code,
             "expiry": created.expiry,
@@ -390,7 +380,7 @@ fn prepare(state: &AppState, id: &str) -> Result<Redemption, Refusal> {
         captures,
         ..
     } = &mut *guard;
-    let Some(record) = async_requests.get_mut(id) else {
+    let Some(record) = Uuid::parse(id).and_then(|id| async_requests.get_mut(&id)) else {
         return Err(Refusal {
             status: StatusCode::NOT_FOUND,
             code: "notFound",
@@ -406,23 +396,23 @@ fn prepare(state: &AppState, id: &str) -> Result<Redemption, Refusal> {
         });
     }
     if record.photo_capture && record.photo.is_none() {
-        let capture = record.capture_id.and_then(|capture_id| captures.get(&capture_id));
+        let capture = record
+            .capture_id
+            .and_then(|capture_id| captures.get(&capture_id).map(|capture| (capture_id, capture)));
         match capture {
-            Some(capture) if capture.status == PhotoCaptureStatus::Complete => {
+            Some((_, capture)) if capture.status == PhotoCaptureStatus::Complete => {
                 // Taken over, so a failed attempt can be retried with the same photo.
                 record.photo = capture.photo.clone();
                 if let Some(capture_id) = record.capture_id.take() {
                     captures.remove(&capture_id);
                 }
             }
-            Some(_) => {
-                let capture_id = record.capture_id.unwrap_or_default();
+            Some((capture_id, _)) => {
                 return Ok(Redemption::PhotoNeeded(photo_capture::url(state, capture_id)));
             }
             // Forgotten while unused: start a new one.
             None => {
-                let fresh =
-                    photo_capture::add(captures, record.contract.id.as_str(), record.identity.id.as_str());
+                let fresh = photo_capture::add(captures, record.contract.id, record.identity.id);
                 record.capture_id = Some(fresh);
                 return Ok(Redemption::PhotoNeeded(photo_capture::url(state, fresh)));
             }
@@ -438,7 +428,7 @@ fn prepare(state: &AppState, id: &str) -> Result<Redemption, Refusal> {
         expiration_date: record.expiration_date.clone(),
         include_qr_code: true,
         redirect: record.redirect.clone(),
-        async_id: Some(record.id.clone()),
+        async_id: Some(record.id),
     })))
 }
 

@@ -1,4 +1,4 @@
-//! The custom scalars VO's schema uses (`JSONObject`, `DateTime`, `URL`),
+//! The custom scalars VO's schema uses (`JSONObject`, `DateTime`, `URL`, `UUID`),
 //! so a value of the wrong shape is refused while variables are read, with
 //! a GraphQL error, as VO's own scalars do. The workspace has no date crate:
 //! a `DateTime` is kept as the ISO-8601 text it arrived as.
@@ -74,5 +74,48 @@ impl ScalarType for Url {
 
     fn to_value(&self) -> Value {
         Value::String(self.0.clone())
+    }
+}
+
+/// VO's `UUID`: the id of every contract, identity, request and capture.
+/// A value that is no UUID is refused while the request is validated, before
+/// anything runs, as VO's server coerces variables before executing: a
+/// `contractId: "EventBadge"` fails the whole request, not one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Uuid(pub uuid::Uuid);
+
+impl Uuid {
+    pub(crate) fn new_v4() -> Self {
+        Self(uuid::Uuid::new_v4())
+    }
+
+    /// `None` for text that is no UUID: such an id names nothing here.
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        uuid::Uuid::parse_str(text).ok().map(Self)
+    }
+}
+
+impl std::fmt::Display for Uuid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[Scalar(name = "UUID", specified_by_url = "http://tools.ietf.org/html/rfc4122")]
+impl ScalarType for Uuid {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::String(text) => Self::parse(&text)
+                .ok_or_else(|| InputValueError::custom(format!("Value is not a valid UUID: {text}"))),
+            other => Err(InputValueError::expected_type(other)),
+        }
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if Self::parse(text).is_some())
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_string())
     }
 }

@@ -3,9 +3,9 @@
 //! Where that schema and the seed docs differ, the schema wins, since it is
 //! what a real instance serves.
 
-use async_graphql::{Enum, InputObject, SimpleObject, Union, ID};
+use async_graphql::{Enum, InputObject, SimpleObject, Union};
 
-use super::scalars::{DateTime, JsonObject, Url};
+use super::scalars::{DateTime, JsonObject, Url, Uuid};
 
 /// Whether a contract's credential carries a photo for Face Check.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub(crate) enum FaceCheckPhotoSupport {
 /// A credential contract the instance can issue.
 #[derive(SimpleObject, Debug, Clone)]
 pub(crate) struct Contract {
-    pub id: ID,
+    pub id: Uuid,
     pub name: String,
     pub credential_types: Vec<String>,
     pub face_check_support: FaceCheckPhotoSupport,
@@ -33,7 +33,7 @@ pub(crate) struct Contract {
 /// A person credentials are issued to.
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Identity {
-    pub id: ID,
+    pub id: Uuid,
     pub issuer: String,
     pub identifier: String,
     pub name: String,
@@ -65,8 +65,8 @@ pub(crate) struct Callback {
 
 #[derive(InputObject, Debug, Clone)]
 pub(crate) struct IssuanceRequestInput {
-    pub contract_id: ID,
-    pub identity_id: Option<ID>,
+    pub contract_id: Uuid,
+    pub identity_id: Option<Uuid>,
     pub identity: Option<IdentityInput>,
     /// An object of string values, checked against the contract's claims.
     pub claims: Option<JsonObject>,
@@ -77,13 +77,13 @@ pub(crate) struct IssuanceRequestInput {
     pub include_qr_code: Option<bool>,
     /// `data:image/jpeg;base64,…`
     pub face_check_photo: Option<String>,
-    pub photo_capture_request_id: Option<ID>,
+    pub photo_capture_request_id: Option<Uuid>,
     pub post_issuance_redirect_url: Option<Url>,
 }
 
 #[derive(SimpleObject, Debug, Clone)]
 pub(crate) struct IssuanceResponse {
-    pub request_id: ID,
+    pub request_id: Uuid,
     pub url: Url,
     pub qr_code: Option<String>,
     /// Unix seconds.
@@ -94,7 +94,7 @@ pub(crate) struct IssuanceResponse {
 /// A refusal: VO's own checks, or the Request Service's error passed on.
 #[derive(SimpleObject, Debug, Clone)]
 pub(crate) struct RequestErrorResponse {
-    pub request_id: ID,
+    pub request_id: Uuid,
     pub date: DateTime,
     pub mscv: String,
     pub error: RequestErrorWithInner,
@@ -138,7 +138,7 @@ pub(crate) struct RequestError {
 /// The Request Service's callback event, as VO republishes it.
 #[derive(SimpleObject, Debug, Clone)]
 pub(crate) struct IssuanceCallbackEvent {
-    pub request_id: ID,
+    pub request_id: Uuid,
     pub request_status: IssuanceRequestStatus,
     /// The caller's `callback.state`, when one was given.
     pub state: Option<String>,
@@ -154,11 +154,11 @@ pub(crate) enum IssuanceStatus {
 /// A successful issuance.
 #[derive(SimpleObject, Debug, Clone)]
 pub(crate) struct Issuance {
-    pub id: ID,
+    pub id: Uuid,
     /// Sandbox shorthand for `contract { id }`.
-    pub contract_id: ID,
+    pub contract_id: Uuid,
     /// Sandbox shorthand for `identity { id }`.
-    pub identity_id: ID,
+    pub identity_id: Uuid,
     pub contract: Contract,
     pub identity: Identity,
     pub issued_at: DateTime,
@@ -176,10 +176,10 @@ pub(crate) struct IssuanceEventData {
 
 #[derive(InputObject, Debug, Clone, Default)]
 pub(crate) struct IssuanceEventWhere {
-    pub request_id: Option<ID>,
-    pub contract_id: Option<ID>,
-    pub identity_id: Option<ID>,
-    pub issued_by_id: Option<ID>,
+    pub request_id: Option<Uuid>,
+    pub contract_id: Option<Uuid>,
+    pub identity_id: Option<Uuid>,
+    pub issued_by_id: Option<Uuid>,
     pub status: Option<IssuanceRequestStatus>,
 }
 
@@ -187,21 +187,21 @@ pub(crate) struct IssuanceEventWhere {
 /// uses to find what became of its own requests.
 #[derive(InputObject, Debug, Clone, Default)]
 pub(crate) struct IssuanceWhere {
-    pub request_id: Option<ID>,
-    pub contract_id: Option<ID>,
-    pub identity_id: Option<ID>,
+    pub request_id: Option<Uuid>,
+    pub contract_id: Option<Uuid>,
+    pub identity_id: Option<Uuid>,
 }
 
 #[derive(InputObject, Debug, Clone)]
 pub(crate) struct PhotoCaptureRequest {
-    pub contract_id: ID,
+    pub contract_id: Uuid,
     /// Required in practice: a capture is specific to its issuee.
-    pub identity_id: Option<ID>,
+    pub identity_id: Option<Uuid>,
 }
 
 #[derive(SimpleObject, Debug, Clone)]
 pub(crate) struct PhotoCaptureRequestResponse {
-    pub id: uuid::Uuid,
+    pub id: Uuid,
     pub photo_capture_url: String,
     pub photo_capture_qr_code: Option<String>,
 }
@@ -275,8 +275,8 @@ pub(crate) struct AsyncIssuanceContactInput {
 
 #[derive(InputObject, Debug, Clone)]
 pub(crate) struct AsyncIssuanceRequestInput {
-    pub contract_id: ID,
-    pub identity_id: Option<ID>,
+    pub contract_id: Uuid,
+    pub identity_id: Option<Uuid>,
     pub identity: Option<IdentityInput>,
     pub claims: Option<JsonObject>,
     pub contact: Option<AsyncIssuanceContactInput>,
@@ -291,7 +291,7 @@ pub(crate) struct AsyncIssuanceRequestInput {
 
 #[derive(SimpleObject, Debug, Clone)]
 pub(crate) struct AsyncIssuanceResponse {
-    pub async_issuance_request_ids: Vec<ID>,
+    pub async_issuance_request_ids: Vec<Uuid>,
 }
 
 /// One entry per input, in order: the error, or null for an input that
@@ -351,7 +351,7 @@ pub(crate) enum CommunicationPurpose {
 /// A message sent to an issuee.
 #[derive(SimpleObject, Debug, Clone)]
 pub(crate) struct Communication {
-    pub id: ID,
+    pub id: Uuid,
     pub contact_method: ContactMethod,
     pub purpose: CommunicationPurpose,
     pub recipient: Identity,
@@ -361,7 +361,7 @@ pub(crate) struct Communication {
 
 #[derive(SimpleObject, Debug, Clone)]
 pub(crate) struct AsyncIssuanceRequest {
-    pub id: ID,
+    pub id: Uuid,
     pub status: AsyncIssuanceRequestStatus,
     pub is_status_final: bool,
     pub failure_reason: Option<String>,

@@ -21,6 +21,16 @@ pub use crate::common::token_for_scope;
 /// How long a test waits for an event before failing.
 pub const EVENT_WAIT: Duration = Duration::from_secs(10);
 
+/// The sandbox's contract and identity ids: UUIDs, as in VO's schema.
+pub const EVENT_BADGE: &str = Sandbox::ORCHESTRATION_EVENT_BADGE;
+pub const STAFF_ID: &str = Sandbox::ORCHESTRATION_STAFF_ID;
+pub const MEGAN: &str = Sandbox::ORCHESTRATION_MEGAN;
+pub const ADELE: &str = Sandbox::ORCHESTRATION_ADELE;
+pub const ALEX: &str = Sandbox::ORCHESTRATION_ALEX;
+/// Well-formed ids that name nothing.
+pub const NO_SUCH_CONTRACT: &str = "c0000000-0000-4000-8000-0000000000ff";
+pub const NOBODY: &str = "1d000000-0000-4000-8000-0000000000ff";
+
 pub async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxConfig::default())
         .await
@@ -97,8 +107,8 @@ pub async fn issue(sandbox: &Sandbox, token: &str, request: Value) -> (String, S
 /// An `EventBadge` issuance to Megan: the simplest valid input.
 pub fn badge_request() -> Value {
     json!({
-        "contractId": "EventBadge",
-        "identityId": "identity-megan",
+        "contractId": EVENT_BADGE,
+        "identityId": MEGAN,
         "claims": {"given_name": "Megan", "family_name": "Bowen", "company": "Contoso"}
     })
 }
@@ -106,8 +116,8 @@ pub fn badge_request() -> Value {
 /// A `StaffId` issuance to Megan, still without its photo.
 pub fn staff_request() -> Value {
     json!({
-        "contractId": "StaffId",
-        "identityId": "identity-megan",
+        "contractId": STAFF_ID,
+        "identityId": MEGAN,
         "claims": {"given_name": "Megan", "family_name": "Bowen"}
     })
 }
