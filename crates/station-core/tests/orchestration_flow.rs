@@ -14,6 +14,9 @@ use station_core::flow::FlowHandle;
 use station_core::flow::FlowState;
 use station_core::provider::phone_capture::{PhoneCaptureProgress, PhoneCaptureStatus, RecipientPhoto};
 
+/// A well-formed contract id (VO's ids are UUIDs) that names no contract.
+const NO_SUCH_CONTRACT: &str = "c0000000-0000-4000-8000-0000000000ff";
+
 #[tokio::test]
 async fn the_subscription_reveals_the_pin_and_reports_the_issuance() {
     let s = station(orchestration_options("subscription")).await;
@@ -89,9 +92,10 @@ async fn with_callbacks_configured_the_listener_carries_the_events() {
 #[tokio::test]
 async fn a_refused_request_names_the_field_from_the_error_union() {
     let mut options = orchestration_options("subscription");
-    options.extra_toml = options
-        .extra_toml
-        .replace("contract_id = \"EventBadge\"", "contract_id = \"NoSuchContract\"");
+    options.extra_toml = options.extra_toml.replace(
+        station_sandbox::Sandbox::ORCHESTRATION_EVENT_BADGE,
+        NO_SUCH_CONTRACT,
+    );
     let s = station(options).await;
     let flow = s.engine.issue("member", &megan_at_contoso()).unwrap();
     let FlowState::Failed { code, message } = flow.finished().await else {
@@ -220,7 +224,7 @@ async fn a_phone_capture_serves_only_the_template_it_was_made_for() {
 [templates.contractor]
 service = "vo"
 credential_type = "StaffId"
-contract_id = "StaffId"
+contract_id = "c0000000-0000-4000-8000-000000000002" # StaffId
 photo_claim = "photo"
 claims = [ { name = "given_name", required = true }, { name = "family_name", required = true } ]
 "#,
@@ -322,4 +326,141 @@ async fn a_request_holding_a_phone_photo_is_not_renewed_because_the_photo_is_spe
         .collect();
     assert_eq!(requests.len(), 1, "no second request was tried");
     assert!(first.url.ends_with(&requests[0].0));
+}
+
+/// The kiosk's network drops mid-flow: the station says it is reconnecting,
+/// subscribes again, and a wallet that scans after that still gets its PIN.
+#[tokio::test]
+async fn a_cut_subscription_reconnects_and_a_later_scan_still_reveals_the_pin() {
+    let s = station(orchestration_options("subscription")).await;
+    let flow = s.engine.issue("member", &megan_at_contoso()).unwrap();
+    let request = shown(&flow).await;
+    wait_for_subscriptions(&s).await;
+
+    s.sandbox.drop_subscriptions();
+    wait_for(&flow, |state| state.reconnecting()).await;
+    let state = wait_for(&flow, |state| !state.reconnecting()).await;
+    assert!(matches!(state, FlowState::AwaitingScan { .. }), "{state:?}");
+
+    wallet_scans_once_the_station_listens(&s, &request.url).await;
+    wallet_types_the_pin_and_accepts(&s, &flow, &request.request_id).await;
+    assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
+}
+
+async fn wait_for_subscriptions(s: &Station) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while s.sandbox.orchestration_subscriptions() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the station never subscribed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// A server that accepts the WebSocket and then never acknowledges
+/// `connection_init` must not hold the request: the station gives up after
+/// its ack timeout and connects again, telling the flow it is not connected.
+#[tokio::test]
+async fn a_server_that_never_acknowledges_is_given_up_and_tried_again() {
+    use station_core::events::{event_channel, EventFeed, FlowEvent};
+    use station_core::provider::oauth::{ClientCredential, TokenSource};
+    use station_core::provider::orchestration::subscription::{follow, Resilience};
+    use station_core::secrets::{MemoryStore, Secret, SecretStore};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let sandbox = station_sandbox::Sandbox::start(station_sandbox::SandboxConfig::default())
+        .await
+        .unwrap();
+    let secrets = MemoryStore::default();
+    secrets.set("vo", &Secret::new("sandbox-secret")).unwrap();
+    let tokens = TokenSource::new(
+        reqwest::Client::new(),
+        format!("{}/sandbox-tenant/oauth2/v2.0/token", sandbox.base_url())
+            .parse()
+            .unwrap(),
+        "sandbox-client".into(),
+        station_sandbox::ORCHESTRATION_SCOPE.into(),
+        ClientCredential::Secret { service: "vo".into() },
+        Arc::new(secrets),
+    );
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let ws_url = format!("ws://{}/graphql", listener.local_addr().unwrap());
+    let accepted = Arc::new(Mutex::new(Vec::<Instant>::new()));
+    let silent_server = {
+        let accepted = Arc::clone(&accepted);
+        tokio::spawn(async move {
+            loop {
+                let (tcp, _) = listener.accept().await.unwrap();
+                accepted.lock().unwrap().push(Instant::now());
+                tokio::spawn(async move {
+                    let Ok(mut socket) =
+                        tokio_tungstenite::accept_hdr_async(tcp, offer_graphql_transport_ws).await
+                    else {
+                        return;
+                    };
+                    // Reads `connection_init` and everything after; answers nothing.
+                    while let Some(Ok(_)) = futures_util::StreamExt::next(&mut socket).await {}
+                });
+            }
+        })
+    };
+
+    let ack_timeout = Duration::from_millis(400);
+    let (sink, mut events) = event_channel();
+    let feed = EventFeed::spawn(follow(
+        ws_url.parse().unwrap(),
+        Arc::new(tokens),
+        "6a1f8f0e-5b4c-4a39-9a8e-0c1d2e3f4a5b".into(),
+        sink,
+        Resilience {
+            ack_timeout,
+            first_retry: Duration::from_millis(50),
+            max_retry: Duration::from_millis(100),
+            ..Resilience::default()
+        },
+    ));
+
+    let heard = tokio::time::timeout(Duration::from_secs(10), events.recv())
+        .await
+        .expect("the flow hears that the link is not up")
+        .unwrap();
+    assert_eq!(heard.event, FlowEvent::Reconnecting);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while accepted.lock().unwrap().len() < 3 {
+        assert!(Instant::now() < deadline, "the station did not connect again");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let times = accepted.lock().unwrap().clone();
+    for pair in times.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= ack_timeout,
+            "each connection was given the whole ack timeout: {:?}",
+            pair[1] - pair[0]
+        );
+    }
+    assert!(
+        events.try_recv().is_err(),
+        "only one Reconnecting, and no Reconnected"
+    );
+    drop(feed);
+    silent_server.abort();
+}
+
+/// Accepts the subprotocol the station asks for, as a GraphQL server does.
+// tungstenite's callback signature fixes the (large) error type.
+#[allow(clippy::result_large_err)]
+fn offer_graphql_transport_ws(
+    _: &tokio_tungstenite::tungstenite::handshake::server::Request,
+    mut response: tokio_tungstenite::tungstenite::handshake::server::Response,
+) -> Result<
+    tokio_tungstenite::tungstenite::handshake::server::Response,
+    tokio_tungstenite::tungstenite::handshake::server::ErrorResponse,
+> {
+    response
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    Ok(response)
 }

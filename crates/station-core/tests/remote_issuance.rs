@@ -23,7 +23,7 @@ async fn vo_station() -> Station {
 [templates.nowhere]
 service = "vo"
 credential_type = "EventBadge"
-contract_id = "NoSuchContract"
+contract_id = "c0000000-0000-4000-8000-0000000000ff" # a well-formed id that names nothing
 claims = [ { name = "given_name", required = true } ]
 "#,
     );

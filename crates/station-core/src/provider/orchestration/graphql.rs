@@ -1,5 +1,8 @@
 //! Queries and mutations over HTTP, signed in with the service's OAuth2
 //! token. Cheap to clone, so an event source can keep one for itself.
+//!
+//! Reading the answer is [`parse_response`], a function of the bytes alone,
+//! so a fuzzer feeds it exactly what the service's answers go through.
 
 use std::sync::Arc;
 
@@ -37,27 +40,35 @@ impl GraphqlClient {
             .map_err(ProviderError::unreachable(url))?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(ProviderError::unreachable(url))?;
-        let parsed: wire::GraphqlResponse<T> =
-            serde_json::from_slice(&bytes).map_err(|e| ProviderError::Protocol {
-                detail: format!("GraphQL answer (HTTP {status}): {e}"),
-            })?;
-        if let Some(error) = parsed.errors.first() {
-            if error.code() == Some("UNAUTHENTICATED") {
-                return Err(ProviderError::Auth {
-                    error: "UNAUTHENTICATED".into(),
-                    description: error.message.clone(),
-                });
-            }
-            return Err(ProviderError::Rejected {
-                status: status.as_u16(),
-                code: error.code().unwrap_or("graphqlError").to_owned(),
-                message: error.message.clone(),
-                inner_code: None,
-                target: None,
+        parse_response(status.as_u16(), &bytes)
+    }
+}
+
+/// A GraphQL answer (HTTP `status`, `body`) as the operation's `data`, or
+/// the typed error its first GraphQL error stands for: `UNAUTHENTICATED` is
+/// the station's credentials, anything else a refusal with the service's
+/// code. Any bytes give an answer or an error, never a panic.
+pub fn parse_response<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ProviderError> {
+    let parsed: wire::GraphqlResponse<T> =
+        serde_json::from_slice(body).map_err(|e| ProviderError::Protocol {
+            detail: format!("GraphQL answer (HTTP {status}): {e}"),
+        })?;
+    if let Some(error) = parsed.errors.first() {
+        if error.code() == Some("UNAUTHENTICATED") {
+            return Err(ProviderError::Auth {
+                error: "UNAUTHENTICATED".into(),
+                description: error.message.clone(),
             });
         }
-        parsed.data.ok_or_else(|| ProviderError::Protocol {
-            detail: "GraphQL answer without data or errors".into(),
-        })
+        return Err(ProviderError::Rejected {
+            status,
+            code: error.code().unwrap_or("graphqlError").to_owned(),
+            message: error.message.clone(),
+            inner_code: None,
+            target: None,
+        });
     }
+    parsed.data.ok_or_else(|| ProviderError::Protocol {
+        detail: "GraphQL answer without data or errors".into(),
+    })
 }

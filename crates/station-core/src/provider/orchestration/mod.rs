@@ -6,23 +6,23 @@
 //! event was lost. Polling alone is not offered: the service does not keep
 //! the `request_retrieved` event, so a poll could never reveal the PIN.
 
-mod graphql;
+pub mod graphql;
 mod photo_capture;
 mod reconcile;
 mod remote;
-mod subscription;
+pub mod subscription;
 mod wire;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 
 use super::oauth::{ClientCredential, TokenSource};
 use super::phone_capture::{PhoneCapture, PhoneCaptureStatus, RecipientPhoto};
 use super::{
-    not_this_service, system_time_from_unix, CallbackTicket, Claims, CreatedRequest, IssuanceSpec, Provider,
-    ProviderError,
+    not_this_service, CallbackTicket, Claims, CreatedRequest, IssuanceSpec, Provider, ProviderError,
 };
 use crate::config::{IssuanceTarget, IssuanceTemplate, OrchestrationConfig, OrchestrationEvents};
 use crate::events::{EventFeed, EventSink};
@@ -31,6 +31,89 @@ use graphql::GraphqlClient;
 
 /// Who vouches for the recipient's identity when the station creates it.
 const IDENTITY_ISSUER: &str = "Issuance Station";
+
+/// The longest a created request may claim to stay open. The service's
+/// requests last minutes; anything past a day is a misreading (say,
+/// milliseconds taken for seconds), better refused than shown as a QR code
+/// that never expires.
+const LONGEST_REQUEST: Duration = Duration::from_secs(24 * 3600);
+
+/// Every GraphQL document the station sends to Verified Orchestration, by
+/// operation name, so a test can hold each against the service's schema:
+/// one that the schema refuses fails there, not at a desk.
+pub fn operations() -> &'static [(&'static str, &'static str)] {
+    &[
+        ("CreateIssuanceRequest", wire::CREATE_ISSUANCE),
+        ("IssuanceEvent", wire::ISSUANCE_EVENT),
+        ("FindIssuances", reconcile::FIND_ISSUANCES),
+        ("SaveIdentity", photo_capture::SAVE_IDENTITY),
+        ("CreatePhotoCaptureRequest", photo_capture::CREATE_PHOTO_CAPTURE),
+        ("PhotoCaptureStatus", photo_capture::PHOTO_CAPTURE_STATUS),
+        ("CreateAsyncIssuanceRequest", remote::CREATE_ASYNC_ISSUANCE),
+        ("AsyncIssuanceRequest", remote::ASYNC_ISSUANCE_REQUEST),
+    ]
+}
+
+/// `createIssuanceRequest`'s answer (HTTP `status`, `body`) as the request
+/// the desk shows, read at `now`: the same path a real answer takes, so a
+/// fuzzer can feed it any bytes.
+pub fn parse_created_issuance(
+    status: u16,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<CreatedRequest, ProviderError> {
+    created_issuance(graphql::parse_response(status, body)?, now)
+}
+
+fn created_issuance(
+    data: wire::CreateIssuanceData,
+    now: SystemTime,
+) -> Result<CreatedRequest, ProviderError> {
+    match data.create_issuance_request {
+        wire::IssuanceRequestResponse::IssuanceResponse {
+            request_id,
+            url,
+            expiry,
+        } => Ok(CreatedRequest {
+            request_id,
+            url,
+            expires_at: expiry_time(expiry, now)?,
+        }),
+        wire::IssuanceRequestResponse::RequestErrorResponse { error } => {
+            let inner = error.innererror.unwrap_or(wire::InnerError {
+                code: None,
+                target: None,
+            });
+            Err(ProviderError::Rejected {
+                status: 200,
+                code: error.code,
+                message: error.message,
+                inner_code: inner.code,
+                target: inner.target,
+            })
+        }
+    }
+}
+
+/// `expiry` (Unix seconds, from the service) as a time no later than
+/// [`LONGEST_REQUEST`] after `now`. Negative, huge or overflowing values
+/// are a protocol error: `SystemTime + Duration` would panic on overflow.
+fn expiry_time(expiry: i64, now: SystemTime) -> Result<SystemTime, ProviderError> {
+    let absurd = |why: &str| ProviderError::Protocol {
+        detail: format!("createIssuanceRequest gave the expiry {expiry}, {why}"),
+    };
+    let seconds = u64::try_from(expiry).map_err(|_| absurd("which is before 1970"))?;
+    let at = SystemTime::UNIX_EPOCH
+        .checked_add(Duration::from_secs(seconds))
+        .ok_or_else(|| absurd("which is past any representable time"))?;
+    let latest = now
+        .checked_add(LONGEST_REQUEST)
+        .ok_or_else(|| absurd("and the station's clock is past any representable time"))?;
+    if at > latest {
+        return Err(absurd("more than a day from now; a request lasts minutes"));
+    }
+    Ok(at)
+}
 
 pub struct OrchestrationProvider {
     config: OrchestrationConfig,
@@ -130,30 +213,7 @@ impl Provider for OrchestrationProvider {
             .graphql
             .execute(wire::CREATE_ISSUANCE, serde_json::json!({ "request": request }))
             .await?;
-        match data.create_issuance_request {
-            wire::IssuanceRequestResponse::IssuanceResponse {
-                request_id,
-                url,
-                expiry,
-            } => Ok(CreatedRequest {
-                request_id,
-                url,
-                expires_at: system_time_from_unix(expiry),
-            }),
-            wire::IssuanceRequestResponse::RequestErrorResponse { error } => {
-                let inner = error.innererror.unwrap_or(wire::InnerError {
-                    code: None,
-                    target: None,
-                });
-                Err(ProviderError::Rejected {
-                    status: 200,
-                    code: error.code,
-                    message: error.message,
-                    inner_code: inner.code,
-                    target: inner.target,
-                })
-            }
-        }
+        created_issuance(data, SystemTime::now())
     }
 
     async fn check_access(&self) -> Result<(), ProviderError> {
@@ -177,6 +237,7 @@ impl Provider for OrchestrationProvider {
                     Arc::clone(&self.graphql.tokens),
                     created.request_id.clone(),
                     events,
+                    subscription::Resilience::default(),
                 );
                 EventFeed::spawn(async move {
                     tokio::select! {
@@ -231,5 +292,63 @@ fn recipient_name(claims: &BTreeMap<String, String>) -> String {
         claims.values().map(String::as_str).collect::<Vec<_>>().join(" ")
     } else {
         named.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn created(expiry: &str) -> Vec<u8> {
+        format!(
+            r#"{{"data":{{"createIssuanceRequest":{{"__typename":"IssuanceResponse","requestId":"r-1","url":"openid-vc://?request_uri=https://x/r-1","expiry":{expiry}}}}}}}"#
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn an_absurd_expiry_is_a_protocol_error_not_a_panic() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        for absurd in [
+            "-1",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "18446744073709551615",
+            // Milliseconds taken for seconds: in the year 55 000.
+            "1700000300000",
+        ] {
+            let error = parse_created_issuance(200, &created(absurd), now).unwrap_err();
+            assert!(
+                matches!(&error, ProviderError::Protocol { detail } if detail.contains(absurd)),
+                "{absurd}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sound_expiry_is_read_exactly() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let request = parse_created_issuance(200, &created("1700000300"), now).unwrap();
+        assert_eq!(
+            request.expires_at,
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_300)
+        );
+        assert_eq!(request.request_id, "r-1");
+    }
+
+    #[test]
+    fn any_bytes_give_an_answer_or_an_error() {
+        let now = SystemTime::now();
+        for body in [
+            &b""[..],
+            b"{",
+            b"null",
+            b"[]",
+            b"{\"data\":null}",
+            b"{\"errors\":[]}",
+            b"\xff\xfe",
+        ] {
+            assert!(parse_created_issuance(200, body, now).is_err());
+        }
     }
 }

@@ -24,8 +24,11 @@ pub const CREATE_PHOTO_CAPTURE: &str = "mutation CreatePhotoCaptureRequest($requ
   createPhotoCaptureRequest(request: $request) { id photoCaptureUrl }
 }";
 
+/// The status is an object (`PhotoCaptureEventData`) in VO's schema, though
+/// seed 000's example shows a bare value: without `{ status }` the query is
+/// invalid there.
 pub const PHOTO_CAPTURE_STATUS: &str = "query PhotoCaptureStatus($photoCaptureRequestId: UUID!) {
-  photoCaptureStatus(photoCaptureRequestId: $photoCaptureRequestId)
+  photoCaptureStatus(photoCaptureRequestId: $photoCaptureRequestId) { status }
 }";
 
 /// `PhotoCaptureRequest`, as documented.
@@ -63,7 +66,12 @@ pub struct PhotoCaptureRequestResponse {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PhotoCaptureStatusData {
-    pub photo_capture_status: WireStatus,
+    pub photo_capture_status: PhotoCaptureEventData,
+}
+
+#[derive(Deserialize)]
+pub struct PhotoCaptureEventData {
+    pub status: WireStatus,
 }
 
 /// The query's three documented values.
@@ -135,7 +143,7 @@ pub(super) async fn status(
             serde_json::json!({ "photoCaptureRequestId": capture.id }),
         )
         .await?;
-    Ok(data.photo_capture_status.into())
+    Ok(data.photo_capture_status.status.into())
 }
 
 #[cfg(test)]
@@ -171,13 +179,21 @@ mod tests {
             ("complete", PhoneCaptureStatus::Complete),
         ] {
             let data: PhotoCaptureStatusData =
-                serde_json::from_str(&format!(r#"{{"photoCaptureStatus":"{wire}"}}"#)).unwrap();
+                serde_json::from_str(&format!(r#"{{"photoCaptureStatus":{{"status":"{wire}"}}}}"#)).unwrap();
             assert_eq!(
-                PhoneCaptureStatus::from(data.photo_capture_status),
+                PhoneCaptureStatus::from(data.photo_capture_status.status),
                 status,
                 "{wire}"
             );
         }
-        assert!(serde_json::from_str::<PhotoCaptureStatusData>(r#"{"photoCaptureStatus":"done"}"#).is_err());
+        for wrong in [
+            r#"{"photoCaptureStatus":{"status":"done"}}"#,
+            r#"{"photoCaptureStatus":"complete"}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<PhotoCaptureStatusData>(wrong).is_err(),
+                "{wrong}"
+            );
+        }
     }
 }

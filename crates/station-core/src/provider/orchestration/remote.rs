@@ -28,7 +28,7 @@ pub const CREATE_ASYNC_ISSUANCE: &str =
   }
 }";
 
-pub const ASYNC_ISSUANCE_REQUEST: &str = "query AsyncIssuanceRequest($id: ID!) {
+pub const ASYNC_ISSUANCE_REQUEST: &str = "query AsyncIssuanceRequest($id: UUID!) {
   asyncIssuanceRequest(id: $id) { id status isStatusFinal failureReason }
 }";
 

@@ -1,5 +1,7 @@
 //! Verified Orchestration's GraphQL documents and shapes (seed 000), with
-//! exactly the documented names.
+//! exactly the documented names. Where the seed's examples simplify the
+//! schema, the documents follow the schema a real instance serves: ids are
+//! `UUID!`, not the seed's `ID!`, which that schema refuses.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +15,7 @@ pub const CREATE_ISSUANCE: &str = "mutation CreateIssuanceRequest($request: Issu
   }
 }";
 
-pub const ISSUANCE_EVENT: &str = "subscription IssuanceEvent($requestId: ID!) {
+pub const ISSUANCE_EVENT: &str = "subscription IssuanceEvent($requestId: UUID!) {
   issuanceEvent(where: { requestId: $requestId }) {
     event { requestId requestStatus state error { code message } }
   }
