@@ -794,10 +794,6 @@ impl Validator<'_> {
             let service = self.service(&name, service)?;
             services.insert(name, service);
         }
-        // With use_sandbox the file's services are not used at all.
-        if !station.use_sandbox {
-            self.public_callback(&callback, &services)?;
-        }
         if raw.templates.is_empty() && !station.use_sandbox {
             return Err(self.invalid(
                 "templates",
@@ -809,6 +805,10 @@ impl Validator<'_> {
         for (name, template) in raw.templates {
             let template = self.template(&name, template, &services)?;
             templates.insert(name, template);
+        }
+        // With use_sandbox the file's services are not used at all.
+        if !station.use_sandbox {
+            self.public_callback(&callback, &services)?;
         }
         let camera = raw
             .camera

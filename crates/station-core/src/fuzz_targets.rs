@@ -6,6 +6,7 @@
 use crate::config::StationConfig;
 use crate::events::callback_body;
 use crate::provider::oauth::parse_token_response;
+use crate::provider::oid4vci::wire::parse_history;
 
 /// One fuzz target: its name (the folder of its corpus) and its entry.
 pub type Target = (&'static str, fn(&[u8]));
@@ -14,6 +15,7 @@ pub const TARGETS: &[Target] = &[
     ("callback_body", callback_body),
     ("config", config),
     ("token_response", token_response),
+    ("oid4vci_history", oid4vci_history),
 ];
 
 /// The entry of the target called `name`.
@@ -37,4 +39,8 @@ fn token_response(data: &[u8]) {
     for status in [200, 400, 401, 500] {
         let _ = parse_token_response(status, data);
     }
+}
+
+fn oid4vci_history(data: &[u8]) {
+    let _ = parse_history(data);
 }

@@ -506,6 +506,9 @@ fn an_oid4vci_issuer_refuses_what_it_cannot_use_and_names_the_field() {
 /// A file an administrator wrote: a service of their own with its template,
 /// a check-in on the Settings Entra service, comments throughout.
 const ADMINISTERED: &str = r#"# Front desk, building 2
+[callback]
+public_url = "https://desk2.contoso.com/station"
+
 [services.entra]
 kind = "entra"
 tenant = "12345678-0000-0000-0000-000000000000"
