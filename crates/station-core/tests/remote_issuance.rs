@@ -92,7 +92,7 @@ async fn sandbox_view(s: &Station, id: &str) -> Value {
         .post(sandbox.orchestration_url())
         .bearer_auth(token["access_token"].as_str().unwrap())
         .json(&json!({
-            "query": "query($id: ID!) { asyncIssuanceRequest(id: $id) { expiry expiresOn createdAt identity { name } contact { notification { method value } } } }",
+            "query": "query($id: UUID!) { asyncIssuanceRequest(id: $id) { expiry expiresOn createdAt identity { name } contact { notification { method value } } } }",
             "variables": { "id": id },
         }))
         .send()
