@@ -1384,13 +1384,23 @@ impl Validator<'_> {
                     client_name: raw.client_name,
                 })
             }
-            ServiceKind::Orchestration(_) => Ok(IssuanceTarget::Orchestration {
-                contract_id: self.required(
+            ServiceKind::Orchestration(_) => {
+                let contract_id = self.required(
                     raw.contract_id,
                     &field("contract_id"),
                     "set the contract's id from the Verified Orchestration portal",
-                )?,
-            }),
+                )?;
+                // The service's ids are UUIDs: a contract's name would fail
+                // only at the desk, as a GraphQL validation error.
+                if uuid::Uuid::parse_str(&contract_id).is_err() {
+                    return Err(self.invalid(
+                        field("contract_id"),
+                        format!("'{contract_id}' is not a UUID"),
+                        "copy the contract's id (a UUID such as 5f1e5c1e-8a0b-4c55-9c57-0b7d6a7c2f10) from the Verified Orchestration portal, not its name",
+                    ));
+                }
+                Ok(IssuanceTarget::Orchestration { contract_id })
+            }
             ServiceKind::Oid4vci(_) => {
                 let mode = match raw.issuance_mode.as_deref() {
                     None | Some("in_time") => Oid4vciMode::InTime,

@@ -7,6 +7,8 @@ use crate::config::StationConfig;
 use crate::events::callback_body;
 use crate::provider::oauth::parse_token_response;
 use crate::provider::oid4vci::wire::parse_history;
+use crate::provider::orchestration::graphql::parse_response;
+use crate::provider::orchestration::parse_created_issuance;
 
 /// One fuzz target: its name (the folder of its corpus) and its entry.
 pub type Target = (&'static str, fn(&[u8]));
@@ -16,6 +18,7 @@ pub const TARGETS: &[Target] = &[
     ("config", config),
     ("token_response", token_response),
     ("oid4vci_history", oid4vci_history),
+    ("graphql_response", graphql_response),
 ];
 
 /// The entry of the target called `name`.
@@ -43,4 +46,11 @@ fn token_response(data: &[u8]) {
 
 fn oid4vci_history(data: &[u8]) {
     let _ = parse_history(data);
+}
+
+fn graphql_response(data: &[u8]) {
+    for status in [200, 400] {
+        let _ = parse_created_issuance(status, data, std::time::SystemTime::now());
+        let _ = parse_response::<serde_json::Value>(status, data);
+    }
 }

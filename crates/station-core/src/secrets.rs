@@ -100,6 +100,24 @@ pub fn resolve(store: &dyn SecretStore, service: &str) -> Result<Secret, SecretE
     })
 }
 
+/// Runs `operation` on `service`'s entry of `store` on a blocking thread:
+/// keyring back ends block (D-Bus, Keychain) and must not stall the async
+/// runtime that serves callbacks and flows.
+pub async fn off_runtime<T: Send + 'static>(
+    store: std::sync::Arc<dyn SecretStore>,
+    service: &str,
+    operation: impl FnOnce(&dyn SecretStore, &str) -> Result<T, SecretError> + Send + 'static,
+) -> Result<T, SecretError> {
+    let name = service.to_owned();
+    match tokio::task::spawn_blocking(move || operation(store.as_ref(), &name)).await {
+        Ok(result) => result,
+        Err(stopped) => Err(SecretError::Keyring {
+            service: service.to_owned(),
+            detail: format!("the keyring call stopped: {stopped}"),
+        }),
+    }
+}
+
 /// The OS keyring: Secret Service on Linux, Keychain on macOS, Credential
 /// Manager on Windows.
 #[derive(Debug, Default)]

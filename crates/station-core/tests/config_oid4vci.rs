@@ -76,7 +76,7 @@ scope = "s"
 [templates.member]
 service = "desk"
 credential_type = "EventBadge"
-contract_id = "c-1"
+contract_id = "5f1e5c1e-8a0b-4c55-9c57-0b7d6a7c2f11"
 credential_format = "dc+sd-jwt"
 "#,
         "test config",

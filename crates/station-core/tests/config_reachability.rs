@@ -126,3 +126,11 @@ fn absurd_flow_times_are_refused_not_overflowed() {
         assert!(message.contains(fix), "{message}");
     }
 }
+
+#[test]
+fn an_orchestration_contract_named_instead_of_its_uuid_is_refused() {
+    let named = VO.replace("EVENTS", "").replace("5f1e5c1e-8a0b-4c55-9c57-0b7d6a7c2f10", "EventBadge");
+    let message = error_for(&with_callback(None, &named));
+    assert!(message.contains("`templates.member.contract_id` 'EventBadge' is not a UUID"), "{message}");
+    assert!(message.contains("not its name"), "{message}");
+}

@@ -45,7 +45,7 @@ fn orchestration() -> OrchestrationSettings {
         client_id: "vo-client".into(),
         scope: "api://contoso/.default".into(),
         events: "subscription".into(),
-        contract_id: "contract-42".into(),
+        contract_id: "7a42c0de-0000-4000-8000-000000000042".into(),
     }
 }
 
@@ -267,7 +267,7 @@ fn verified_orchestration_round_trips_and_writes_only_its_own_fields() {
     assert_eq!(
         badge.target,
         IssuanceTarget::Orchestration {
-            contract_id: "contract-42".into()
+            contract_id: "7a42c0de-0000-4000-8000-000000000042".into()
         }
     );
     assert_eq!(
@@ -565,7 +565,7 @@ fn switching_to_verified_orchestration_moves_the_station_templates_and_keeps_the
     assert_eq!(
         badge.target,
         IssuanceTarget::Orchestration {
-            contract_id: "contract-42".into()
+            contract_id: "7a42c0de-0000-4000-8000-000000000042".into()
         }
     );
     assert_eq!(badge.display_name, "Visitor badge");
@@ -637,7 +637,7 @@ fn switching_to_an_oid4vci_issuer_moves_every_template_of_the_settings_services(
     // An administrator adds a second template on the Settings service.
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str(
-        "\n[templates.guest]\nservice = \"orchestration\"\ncredential_type = \"Guest\"\ncontract_id = \"guest\"\nphoto_claim = \"photo\"\n",
+        "\n[templates.guest]\nservice = \"orchestration\"\ncredential_type = \"Guest\"\ncontract_id = \"7a42c0de-0000-4000-8000-0000000000aa\"\nphoto_claim = \"photo\"\n",
     );
     std::fs::write(&path, text).unwrap();
 

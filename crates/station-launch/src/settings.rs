@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use station_core::config::ConfigError;
 use station_core::error::ErrorCode;
-use station_core::secrets::{Secret, SecretError, SecretStore};
+use station_core::secrets::{self, Secret, SecretError, SecretStore};
 use station_core::settings::StationSettings;
 
 use crate::{start, LaunchError, Station};
@@ -51,7 +51,7 @@ pub async fn apply(
     data_dir: &Path,
     settings: &StationSettings,
     secret: Option<Secret>,
-    secrets: Arc<dyn SecretStore>,
+    store: Arc<dyn SecretStore>,
 ) -> Result<Station, SettingsFailure> {
     let refused = |error: ConfigError| SettingsFailure {
         error: SettingsError::Refused(error),
@@ -65,7 +65,7 @@ pub async fn apply(
         old.engine.shutdown().await;
     }
     let reason = match start(config_path, Some(config), data_dir).await {
-        Ok(station) => match store_secret(secret, settings.secret_service(), secrets).await {
+        Ok(station) => match store_secret(secret, settings.secret_service(), store).await {
             Ok(()) => return Ok(station),
             Err(error) => {
                 // The previous settings need the port back.
@@ -105,19 +105,12 @@ fn describe(error: &LaunchError) -> String {
 async fn store_secret(
     secret: Option<Secret>,
     service: &'static str,
-    secrets: Arc<dyn SecretStore>,
+    store: Arc<dyn SecretStore>,
 ) -> Result<(), SecretError> {
     let Some(secret) = secret.filter(|s| !s.expose().is_empty()) else {
         return Ok(());
     };
-    // Keyring back ends block (D-Bus, Keychain).
-    match tokio::task::spawn_blocking(move || secrets.set(service, &secret)).await {
-        Ok(result) => result,
-        Err(stopped) => Err(SecretError::Keyring {
-            service: service.to_owned(),
-            detail: format!("the write stopped: {stopped}"),
-        }),
-    }
+    secrets::off_runtime(store, service, move |store, name| store.set(name, &secret)).await
 }
 
 fn read_if_present(path: &Path) -> Result<Option<String>, ConfigError> {

@@ -122,15 +122,7 @@ impl TokenSource {
 
     async fn client_secret(&self) -> Result<Secret, ProviderError> {
         let ClientCredential::Secret { service } = &self.credential;
-        let store = Arc::clone(&self.secrets);
-        let service = service.clone();
-        // Keyring back ends block (D-Bus, Keychain); keep them off the runtime.
-        tokio::task::spawn_blocking(move || secrets::resolve(store.as_ref(), &service))
-            .await
-            .map_err(|e| ProviderError::Protocol {
-                detail: format!("secret lookup stopped: {e}"),
-            })?
-            .map_err(ProviderError::from)
+        Ok(secrets::off_runtime(Arc::clone(&self.secrets), service, secrets::resolve).await?)
     }
 
     async fn fetch(&self) -> Result<CachedToken, ProviderError> {

@@ -94,13 +94,7 @@ impl Inner {
         if let Some(key) = self.cached_key() {
             return Ok(key);
         }
-        let store = Arc::clone(&self.secrets);
-        let service = self.service.clone();
-        let key = tokio::task::spawn_blocking(move || secrets::resolve(store.as_ref(), &service))
-            .await
-            .map_err(|e| ProviderError::Protocol {
-                detail: format!("secret lookup stopped: {e}"),
-            })??;
+        let key = secrets::off_runtime(Arc::clone(&self.secrets), &self.service, secrets::resolve).await?;
         *self.api_key.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.clone());
         Ok(key)
     }
