@@ -6,7 +6,8 @@
 //! An unknown state, a missing, malformed or wrong key, a body whose `state`
 //! differs from the path's and a request id the route was not bound to all
 //! get the same bare 401, so a prober learns nothing and changes nothing.
-//! How connections are bounded is [`server`]'s business.
+//! How connections are bounded (timeouts, a cap) is `listener/server.rs`'s
+//! business.
 
 mod server;
 

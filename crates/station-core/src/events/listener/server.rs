@@ -35,8 +35,8 @@ use tokio::task::JoinSet;
 /// a second even across the world; 5 s leaves room for a slow link while an
 /// idle socket gives its slot back quickly.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
-/// The whole request, body included. The Request Service gives up on a
-/// callback after about 10 s (the sandbox models this), so a request still
+/// The whole request, body included. The sandbox, like the Request Service
+/// it emulates, gives up on a callback after 10 s, so a request still
 /// arriving after that has been abandoned by its sender or is a slow-body
 /// attack.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
