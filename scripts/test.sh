@@ -21,6 +21,8 @@ echo "== cargo test"
 cargo test --workspace --lib --bins --tests 2>&1 | tee "$log"
 echo "== engine benchmark, once, as a smoke test with few flows"
 FLOWS=50 cargo test -p station --bench flows 2>&1 | tee -a "$log"
+echo "== callback listener load benchmark, as a smoke test (scripts/listener-load.sh runs it in full)"
+LOAD_IDLE=20 LOAD_FORGED=50 LOAD_SECS=5 cargo test -p station-core --bench listener_load 2>&1 | tee -a "$log"
 
 echo "== keyring test (Secret Service)"
 dbus-run-session -- bash -c '

@@ -45,7 +45,11 @@ impl AppState {
     /// Saves `settings` (and a new `secret`) and restarts the station on
     /// them, once no flow is running; if the new settings cannot start,
     /// the previous ones run again and the error says so.
-    pub async fn apply_settings(&self, settings: &StationSettings, secret: Option<Secret>) -> Result<(), AppError> {
+    pub async fn apply_settings(
+        &self,
+        settings: &StationSettings,
+        secret: Option<Secret>,
+    ) -> Result<(), AppError> {
         self.ensure_no_active_flow()?;
         let previous = self.station().ok();
         // Nothing may start a flow on a station that is letting go of its port.
@@ -131,6 +135,10 @@ impl AppState {
     /// Drops a flow: it is cancelled if still running, and its PIN and
     /// recipient data leave memory with it.
     pub fn forget_flow(&self, id: &str) {
-        self.flows().remove(id);
+        // The window's event forwarder holds the handle too, so dropping
+        // this one alone would not end a flow still running.
+        if let Some(flow) = self.flows().remove(id) {
+            flow.cancel();
+        }
     }
 }

@@ -520,7 +520,7 @@ async fn settings_switch_the_station_to_an_oid4vci_issuer_and_its_badge_issues_t
     window.click("[data-go=settings]").await;
     window.click("input[name=service][value=oid4vci]").await;
     window
-        .type_into("input[name=oid4vciApiBase]", &window.sandbox.base_url())
+        .retype("input[name=oid4vciApiBase]", &window.sandbox.base_url())
         .await;
     window
         .type_into("input[name=oid4vciCredentialDefinitionId]", "EventBadge")
@@ -535,7 +535,10 @@ async fn settings_switch_the_station_to_an_oid4vci_issuer_and_its_badge_issues_t
     // the administrator's templates are still there.
     let written = std::fs::read_to_string(window.config_path()).unwrap();
     let api_base = format!("api_base = \"{}\"", window.sandbox.base_url());
-    assert!(written.contains("[services.oid4vci]") && written.contains(&api_base), "{written}");
+    assert!(
+        written.contains("[services.oid4vci]") && written.contains(&api_base),
+        "{written}"
+    );
     assert!(written.contains("[templates.sd-badge]"), "{written}");
 
     window.click("[data-go=home]").await;

@@ -295,6 +295,13 @@ impl Window {
         self.wait_for(css).await.send_keys(text).await.unwrap();
     }
 
+    /// Replaces what `css` holds with `text`, as a person selecting it all.
+    pub async fn retype(&self, css: &str, text: &str) {
+        let field = self.wait_for(css).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
     /// The text of `css` once it is shown and not empty.
     pub async fn text(&self, css: &str) -> String {
         let script = format!(

@@ -936,20 +936,21 @@ impl Validator<'_> {
     /// here instead of leaving a request on screen for a week.
     fn flow(&self, raw: RawFlow) -> Result<FlowTiming, ConfigError> {
         let defaults = FlowTiming::default();
-        let secs = |value: Option<u64>, default: Duration, field: &str, range: std::ops::RangeInclusive<u64>| {
-            let Some(secs) = value else {
-                return Ok(default);
+        let secs =
+            |value: Option<u64>, default: Duration, field: &str, range: std::ops::RangeInclusive<u64>| {
+                let Some(secs) = value else {
+                    return Ok(default);
+                };
+                if range.contains(&secs) {
+                    Ok(Duration::from_secs(secs))
+                } else {
+                    Err(self.invalid(
+                        format!("flow.{field}"),
+                        format!("is {secs}"),
+                        format!("use {} to {} seconds", range.start(), range.end()),
+                    ))
+                }
             };
-            if range.contains(&secs) {
-                Ok(Duration::from_secs(secs))
-            } else {
-                Err(self.invalid(
-                    format!("flow.{field}"),
-                    format!("is {secs}"),
-                    format!("use {} to {} seconds", range.start(), range.end()),
-                ))
-            }
-        };
         let max_renewals = raw.max_renewals.unwrap_or(defaults.max_renewals);
         if max_renewals > MAX_RENEWALS {
             return Err(self.invalid(
@@ -959,7 +960,12 @@ impl Validator<'_> {
             ));
         }
         Ok(FlowTiming {
-            renew_before: secs(raw.renew_before_secs, defaults.renew_before, "renew_before_secs", 1..=3600)?,
+            renew_before: secs(
+                raw.renew_before_secs,
+                defaults.renew_before,
+                "renew_before_secs",
+                1..=3600,
+            )?,
             max_renewals,
             retrieved_grace: secs(
                 raw.retrieved_grace_secs,
@@ -967,7 +973,12 @@ impl Validator<'_> {
                 "retrieved_grace_secs",
                 0..=3600,
             )?,
-            switch_back: secs(raw.switch_back_secs, defaults.switch_back, "switch_back_secs", 0..=300)?,
+            switch_back: secs(
+                raw.switch_back_secs,
+                defaults.switch_back,
+                "switch_back_secs",
+                0..=300,
+            )?,
         })
     }
 

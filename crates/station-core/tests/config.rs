@@ -361,7 +361,9 @@ fn a_field_of_another_service_is_named_with_what_that_service_takes() {
         message.contains("`services.issuer.tenant` does not apply to an OID4VCI service"),
         "{message}"
     );
-    let message = error_for(&ISSUER_AND_ORCHESTRATION.replace("contract_id = \"5f1e5c1e-8a0b-4c55-9c57-0b7d6a7c2f10\"\n", ""));
+    let message = error_for(
+        &ISSUER_AND_ORCHESTRATION.replace("contract_id = \"5f1e5c1e-8a0b-4c55-9c57-0b7d6a7c2f10\"\n", ""),
+    );
     assert!(message.contains("`templates.member.contract_id`"), "{message}");
     let message =
         error_for(&ISSUER_AND_ORCHESTRATION.replace("poll_interval_ms = 500", "poll_interval_ms = 50"));

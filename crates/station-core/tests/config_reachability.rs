@@ -36,12 +36,20 @@ fn entra_with_a_loopback_public_url_is_refused_with_the_fix() {
     assert!(message.contains("service 'contoso'"), "{message}");
     assert!(message.contains("reverse proxy or tunnel"), "{message}");
     assert!(message.contains("events = \"subscription\""), "{message}");
-    assert!(message.contains("127.0.0.1:47381"), "names the listener: {message}");
+    assert!(
+        message.contains("127.0.0.1:47381"),
+        "names the listener: {message}"
+    );
 }
 
 #[test]
 fn entra_without_a_public_url_or_with_a_private_or_plain_one_is_refused() {
-    for url in [None, Some("https://192.168.1.20/station"), Some("https://frontdesk/"), Some("http://desk.contoso.com")] {
+    for url in [
+        None,
+        Some("https://192.168.1.20/station"),
+        Some("https://frontdesk/"),
+        Some("http://desk.contoso.com"),
+    ] {
         let message = error_for(&with_callback(url, ENTRA));
         assert!(message.contains("`callback.public_url`"), "{url:?}: {message}");
     }
@@ -49,7 +57,11 @@ fn entra_without_a_public_url_or_with_a_private_or_plain_one_is_refused() {
 
 #[test]
 fn entra_with_a_public_https_url_starts() {
-    let config = StationConfig::from_toml(&with_callback(Some("https://desk.contoso.com/station"), ENTRA), "t").unwrap();
+    let config = StationConfig::from_toml(
+        &with_callback(Some("https://desk.contoso.com/station"), ENTRA),
+        "t",
+    )
+    .unwrap();
     assert!(config.services["contoso"].kind.calls_back());
 }
 
@@ -80,18 +92,25 @@ fn orchestration_needs_a_public_url_only_for_callback_events() {
 
 #[test]
 fn a_real_service_over_plain_http_is_refused_naming_the_field() {
-    let plain_token = VO
-        .replace("EVENTS", "")
-        .replace("https://login.microsoftonline.com", "http://login.microsoftonline.com");
+    let plain_token = VO.replace("EVENTS", "").replace(
+        "https://login.microsoftonline.com",
+        "http://login.microsoftonline.com",
+    );
     let message = error_for(&with_callback(None, &plain_token));
     assert!(message.contains("`services.vo.token_url`"), "{message}");
     assert!(message.contains("clear text"), "{message}");
     assert!(message.contains("sandbox = true"), "{message}");
 
-    let plain_ws = VO.replace("EVENTS", "ws_url = \"ws://instance.api.verifiedorchestration.com/graphql\"");
+    let plain_ws = VO.replace(
+        "EVENTS",
+        "ws_url = \"ws://instance.api.verifiedorchestration.com/graphql\"",
+    );
     assert!(error_for(&with_callback(None, &plain_ws)).contains("`services.vo.ws_url`"));
 
-    let plain_api = ENTRA.replace("client_id = \"abcd\"", "client_id = \"abcd\"\napi_base = \"http://verifiedid.example\"");
+    let plain_api = ENTRA.replace(
+        "client_id = \"abcd\"",
+        "client_id = \"abcd\"\napi_base = \"http://verifiedid.example\"",
+    );
     let message = error_for(&with_callback(Some("https://desk.contoso.com"), &plain_api));
     assert!(message.contains("`services.contoso.api_base`"), "{message}");
 
@@ -107,7 +126,10 @@ fn a_local_stand_in_and_the_sandbox_are_exempt() {
         "client_id = \"abcd\"\nsandbox = true\nauthority_host = \"http://127.0.0.1:47380\"\napi_base = \"http://127.0.0.1:47380\"",
     );
     StationConfig::from_toml(&with_callback(None, &stand_in), "t").unwrap();
-    let sandbox_station = format!("[station]\nuse_sandbox = true\n{}", with_callback(Some("https://127.0.0.1"), ENTRA));
+    let sandbox_station = format!(
+        "[station]\nuse_sandbox = true\n{}",
+        with_callback(Some("https://127.0.0.1"), ENTRA)
+    );
     StationConfig::from_toml(&sandbox_station, "t").unwrap();
 }
 
@@ -115,22 +137,38 @@ fn a_local_stand_in_and_the_sandbox_are_exempt() {
 fn absurd_flow_times_are_refused_not_overflowed() {
     for (field, value, fix) in [
         ("renew_before_secs", "0", "use 1 to 3600 seconds"),
-        ("renew_before_secs", "18446744073709551615", "use 1 to 3600 seconds"),
-        ("retrieved_grace_secs", "18446744073709551615", "use 0 to 3600 seconds"),
+        (
+            "renew_before_secs",
+            "18446744073709551615",
+            "use 1 to 3600 seconds",
+        ),
+        (
+            "retrieved_grace_secs",
+            "18446744073709551615",
+            "use 0 to 3600 seconds",
+        ),
         ("switch_back_secs", "100000", "use 0 to 300 seconds"),
         ("max_renewals", "4294967295", "use 0 to 1000"),
     ] {
         let text = format!("[station]\nuse_sandbox = true\n[flow]\n{field} = {value}\n");
         let message = error_for(&text);
-        assert!(message.contains(&format!("`flow.{field}` is {value}")), "{message}");
+        assert!(
+            message.contains(&format!("`flow.{field}` is {value}")),
+            "{message}"
+        );
         assert!(message.contains(fix), "{message}");
     }
 }
 
 #[test]
 fn an_orchestration_contract_named_instead_of_its_uuid_is_refused() {
-    let named = VO.replace("EVENTS", "").replace("5f1e5c1e-8a0b-4c55-9c57-0b7d6a7c2f10", "EventBadge");
+    let named = VO
+        .replace("EVENTS", "")
+        .replace("5f1e5c1e-8a0b-4c55-9c57-0b7d6a7c2f10", "EventBadge");
     let message = error_for(&with_callback(None, &named));
-    assert!(message.contains("`templates.member.contract_id` 'EventBadge' is not a UUID"), "{message}");
+    assert!(
+        message.contains("`templates.member.contract_id` 'EventBadge' is not a UUID"),
+        "{message}"
+    );
     assert!(message.contains("not its name"), "{message}");
 }

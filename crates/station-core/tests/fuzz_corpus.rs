@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use station_core::fuzz_targets::TARGETS;
 
 fn corpus_dir(target: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus").join(target)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/corpus")
+        .join(target)
 }
 
 #[test]
@@ -24,7 +26,11 @@ fn every_target_has_a_corpus_and_survives_it() {
             assert!(outcome.is_ok(), "target {name} panicked on {}", path.display());
             replayed += 1;
         }
-        assert!(replayed > 0, "target {name} has an empty corpus at {}", dir.display());
+        assert!(
+            replayed > 0,
+            "target {name} has an empty corpus at {}",
+            dir.display()
+        );
         println!("{name}: {replayed} inputs");
     }
 }
@@ -34,10 +40,20 @@ fn every_fuzz_binary_names_a_target() {
     let binaries = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/fuzz_targets");
     let mut names: Vec<String> = std::fs::read_dir(binaries)
         .unwrap()
-        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     let mut targets: Vec<String> = TARGETS.iter().map(|(n, _)| (*n).to_owned()).collect();
     targets.sort();
-    assert_eq!(names, targets, "fuzz/fuzz_targets and station_core::fuzz_targets::TARGETS differ");
+    assert_eq!(
+        names, targets,
+        "fuzz/fuzz_targets and station_core::fuzz_targets::TARGETS differ"
+    );
 }

@@ -129,5 +129,10 @@ fn restore_file(path: &Path, text: Option<&str>) -> Result<(), String> {
         Some(text) => std::fs::write(path, text),
         None => std::fs::remove_file(path),
     };
-    outcome.map_err(|e| format!("the previous config file could not be put back at {}: {e}", path.display()))
+    outcome.map_err(|e| {
+        format!(
+            "the previous config file could not be put back at {}: {e}",
+            path.display()
+        )
+    })
 }

@@ -14,7 +14,11 @@ use station_launch::{launch, Station};
 use station_sandbox::{Sandbox, SandboxConfig};
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A station on a local stand-in (`station sandbox`) with its callback
@@ -138,9 +142,21 @@ async fn a_change_that_cannot_be_applied_puts_the_previous_settings_back() {
     let Err(failure) = outcome else {
         panic!("a secret that cannot be stored is not applied")
     };
-    assert!(matches!(failure.error, SettingsError::NotApplied(_)), "{:?}", failure.error);
-    assert!(failure.error.to_string().contains("the keyring is locked"), "{}", failure.error);
-    assert!(failure.error.to_string().contains("previous ones are back"), "{}", failure.error);
+    assert!(
+        matches!(failure.error, SettingsError::NotApplied(_)),
+        "{:?}",
+        failure.error
+    );
+    assert!(
+        failure.error.to_string().contains("the keyring is locked"),
+        "{}",
+        failure.error
+    );
+    assert!(
+        failure.error.to_string().contains("previous ones are back"),
+        "{}",
+        failure.error
+    );
     assert_eq!(std::fs::read_to_string(&running.path).unwrap(), before);
     let restored = failure.running.expect("the previous settings run again");
     assert_eq!(restored.options().result_reset_secs, 15);

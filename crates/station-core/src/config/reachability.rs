@@ -33,9 +33,7 @@ pub fn unreachable_from_internet(url: &Url) -> Option<String> {
         Some(Host::Domain(name)) => is_local_name(name),
         None => true,
     };
-    private.then(|| {
-        format!("is '{url}', an address only this machine or its own network can reach")
-    })
+    private.then(|| format!("is '{url}', an address only this machine or its own network can reach"))
 }
 
 fn is_public_v4(ip: Ipv4Addr) -> bool {

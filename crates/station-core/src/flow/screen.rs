@@ -68,6 +68,7 @@ impl Screen {
         }
     }
 
+    #[cfg(test)]
     pub fn current_request_id(&self) -> &str {
         &self.current.shown.request_id
     }
@@ -189,7 +190,12 @@ impl Screen {
 
     /// A `Retrieved` for the request replaced moments ago (the callback was
     /// on its way during the switch) while that request is still valid.
-    fn scanned_just_before_renewal(&self, event: &SourcedEvent, now: SystemTime, timing: &FlowTiming) -> bool {
+    fn scanned_just_before_renewal(
+        &self,
+        event: &SourcedEvent,
+        now: SystemTime,
+        timing: &FlowTiming,
+    ) -> bool {
         let Some((old, switched_at)) = &self.replaced else {
             return false;
         };
@@ -270,10 +276,20 @@ mod tests {
     fn the_pin_is_in_the_view_only_after_retrieval() {
         let mut screen = Screen::new(attempt("r1", 0, 300), true, &timing());
         assert!(screen.view(false).pin().is_none());
-        assert_eq!(screen.react(&event("r1", FlowEvent::Retrieved), at(5), &timing()), Reaction::Changed);
+        assert_eq!(
+            screen.react(&event("r1", FlowEvent::Retrieved), at(5), &timing()),
+            Reaction::Changed
+        );
         assert!(screen.view(false).pin().is_some());
-        assert_eq!(screen.react(&event("r1", FlowEvent::Retrieved), at(6), &timing()), Reaction::Unchanged);
-        assert_eq!(screen.renewal_due(&timing()), None, "an opened request is not replaced");
+        assert_eq!(
+            screen.react(&event("r1", FlowEvent::Retrieved), at(6), &timing()),
+            Reaction::Unchanged
+        );
+        assert_eq!(
+            screen.renewal_due(&timing()),
+            None,
+            "an opened request is not replaced"
+        );
         assert_eq!(screen.deadline(&timing()), Some(at(300 + 120)));
     }
 
@@ -281,7 +297,10 @@ mod tests {
     fn events_for_requests_the_flow_did_not_create_change_nothing() {
         let mut screen = Screen::new(attempt("r1", 0, 300), true, &timing());
         for forged in [FlowEvent::Issued, FlowEvent::Retrieved, FlowEvent::Reconnecting] {
-            assert_eq!(screen.react(&event("r-forged", forged), at(5), &timing()), Reaction::Foreign);
+            assert_eq!(
+                screen.react(&event("r-forged", forged), at(5), &timing()),
+                Reaction::Foreign
+            );
         }
         assert_eq!(screen.view(false).name(), "awaiting_scan");
         assert!(screen.view(false).pin().is_none());
@@ -294,12 +313,20 @@ mod tests {
         assert_eq!(screen.current_request_id(), "r2");
         assert_eq!(screen.renewal_due(&timing()), Some(at(540)));
         // Within switch_back, the old request's scan switches back to it.
-        assert_eq!(screen.react(&event("r1", FlowEvent::Retrieved), at(275), &timing()), Reaction::Changed);
+        assert_eq!(
+            screen.react(&event("r1", FlowEvent::Retrieved), at(275), &timing()),
+            Reaction::Changed
+        );
         assert_eq!(screen.current_request_id(), "r1");
-        assert_eq!(screen.react(&event("r2", FlowEvent::Retrieved), at(276), &timing()), Reaction::Ignored);
+        assert_eq!(
+            screen.react(&event("r2", FlowEvent::Retrieved), at(276), &timing()),
+            Reaction::Ignored
+        );
         assert_eq!(
             screen.react(&event("r2", FlowEvent::Issued), at(277), &timing()),
-            Reaction::End(FlowState::Issued { request_id: "r2".into() })
+            Reaction::End(FlowState::Issued {
+                request_id: "r2".into()
+            })
         );
     }
 
@@ -307,20 +334,50 @@ mod tests {
     fn a_late_scan_of_a_replaced_request_does_not_switch_back() {
         let mut screen = Screen::new(attempt("r1", 0, 300), true, &timing());
         screen.replace(attempt("r2", 270, 570), at(270), &timing());
-        assert_eq!(screen.react(&event("r1", FlowEvent::Retrieved), at(290), &timing()), Reaction::Ignored);
+        assert_eq!(
+            screen.react(&event("r1", FlowEvent::Retrieved), at(290), &timing()),
+            Reaction::Ignored
+        );
         assert_eq!(screen.current_request_id(), "r2");
     }
 
     #[test]
     fn reconnecting_shows_until_reconnected() {
         let mut screen = Screen::new(attempt("r1", 0, 300), true, &timing());
-        assert_eq!(screen.react(&event("r1", FlowEvent::Reconnecting), at(5), &timing()), Reaction::Changed);
-        assert!(matches!(screen.view(false), FlowState::AwaitingScan { reconnecting: true, .. }));
-        assert_eq!(screen.react(&event("r1", FlowEvent::Reconnecting), at(6), &timing()), Reaction::Unchanged);
+        assert_eq!(
+            screen.react(&event("r1", FlowEvent::Reconnecting), at(5), &timing()),
+            Reaction::Changed
+        );
+        assert!(matches!(
+            screen.view(false),
+            FlowState::AwaitingScan {
+                reconnecting: true,
+                ..
+            }
+        ));
+        assert_eq!(
+            screen.react(&event("r1", FlowEvent::Reconnecting), at(6), &timing()),
+            Reaction::Unchanged
+        );
         screen.react(&event("r1", FlowEvent::Retrieved), at(7), &timing());
-        assert!(matches!(screen.view(false), FlowState::Retrieved { reconnecting: true, .. }));
-        assert_eq!(screen.react(&event("r1", FlowEvent::Reconnected), at(8), &timing()), Reaction::Changed);
-        assert!(matches!(screen.view(false), FlowState::Retrieved { reconnecting: false, .. }));
+        assert!(matches!(
+            screen.view(false),
+            FlowState::Retrieved {
+                reconnecting: true,
+                ..
+            }
+        ));
+        assert_eq!(
+            screen.react(&event("r1", FlowEvent::Reconnected), at(8), &timing()),
+            Reaction::Changed
+        );
+        assert!(matches!(
+            screen.view(false),
+            FlowState::Retrieved {
+                reconnecting: false,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -333,7 +390,9 @@ mod tests {
         };
         screen.renewal_failed(error, at(270));
         assert_eq!(screen.renewal_due(&timing()), Some(at(275)));
-        assert!(matches!(screen.at_deadline(), FlowState::Failed { code, .. } if code == "provider.unreachable"));
+        assert!(
+            matches!(screen.at_deadline(), FlowState::Failed { code, .. } if code == "provider.unreachable")
+        );
         screen.replace(attempt("r2", 276, 576), at(276), &timing());
         assert_eq!(screen.at_deadline(), FlowState::Expired);
     }
@@ -368,6 +427,9 @@ mod tests {
         let twin = attempt("r2", 270, 570);
         screen.keep_current(&twin);
         assert_eq!(screen.current_request_id(), "r1");
-        assert_eq!(screen.react(&event("r2", FlowEvent::Retrieved), at(271), &timing()), Reaction::Ignored);
+        assert_eq!(
+            screen.react(&event("r2", FlowEvent::Retrieved), at(271), &timing()),
+            Reaction::Ignored
+        );
     }
 }

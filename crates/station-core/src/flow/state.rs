@@ -106,7 +106,13 @@ impl FlowState {
     pub fn reconnecting(&self) -> bool {
         matches!(
             self,
-            FlowState::AwaitingScan { reconnecting: true, .. } | FlowState::Retrieved { reconnecting: true, .. }
+            FlowState::AwaitingScan {
+                reconnecting: true,
+                ..
+            } | FlowState::Retrieved {
+                reconnecting: true,
+                ..
+            }
         )
     }
 

@@ -422,14 +422,26 @@ impl ErrorCode for ProviderError {
 /// hostile answer, refused before the flow counts down to it.
 pub const MAX_REQUEST_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// Seconds since the Unix epoch, as services report `expiry`. A time
-/// before the epoch, or past what the system clock can hold, reads as the
-/// epoch: long expired, so the flow ends it at once instead of panicking.
-pub fn system_time_from_unix(seconds: i64) -> SystemTime {
-    u64::try_from(seconds)
-        .ok()
-        .and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
-        .unwrap_or(SystemTime::UNIX_EPOCH)
+/// A service's `expiry` (seconds since the Unix epoch, as `what` gave it)
+/// as a time the flow can count down to, `now` being the service's clock.
+/// Before 1970, past what the clock can hold, or more than
+/// [`MAX_REQUEST_LIFETIME`] ahead is a broken or hostile answer: an error
+/// that names the value, never a panic or a countdown of years.
+pub fn request_expiry(what: &str, expiry: i64, now: SystemTime) -> Result<SystemTime, ProviderError> {
+    let absurd = |why: &str| ProviderError::Protocol {
+        detail: format!("{what} gave the expiry {expiry}, {why}"),
+    };
+    let seconds = u64::try_from(expiry).map_err(|_| absurd("which is before 1970"))?;
+    let at = SystemTime::UNIX_EPOCH
+        .checked_add(Duration::from_secs(seconds))
+        .ok_or_else(|| absurd("which is past any representable time"))?;
+    let latest = now
+        .checked_add(MAX_REQUEST_LIFETIME)
+        .ok_or_else(|| absurd("and the clock is past any representable time"))?;
+    if at > latest {
+        return Err(absurd("more than a day from now; a request lives minutes"));
+    }
+    Ok(at)
 }
 
 /// `path` under a service's base URL, whether or not the base ends in `/`.

@@ -210,8 +210,19 @@ mod tests {
     #[test]
     fn error_bodies_and_garbage_are_errors_with_codes() {
         let refused = br#"{"error":"invalid_client","error_description":"AADSTS7000215"}"#;
-        assert_eq!(parse_token_response(401, refused).unwrap_err().code(), "provider.auth");
-        assert_eq!(parse_token_response(500, b"<html>").unwrap_err().code(), "provider.protocol");
-        assert_eq!(parse_token_response(200, br#"{"expires_in":-1}"#).unwrap_err().code(), "provider.protocol");
+        assert_eq!(
+            parse_token_response(401, refused).unwrap_err().code(),
+            "provider.auth"
+        );
+        assert_eq!(
+            parse_token_response(500, b"<html>").unwrap_err().code(),
+            "provider.protocol"
+        );
+        assert_eq!(
+            parse_token_response(200, br#"{"expires_in":-1}"#)
+                .unwrap_err()
+                .code(),
+            "provider.protocol"
+        );
     }
 }

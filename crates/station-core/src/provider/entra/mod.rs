@@ -19,8 +19,7 @@ use super::oauth::{ClientCredential, TokenSource};
 use super::retry::{is_transient, retry_after, RetryPolicy};
 use super::{endpoint, not_this_service};
 use super::{
-    system_time_from_unix, CallbackTicket, CreatedRequest, IssuanceSpec, PresentationSpec, Provider,
-    ProviderError,
+    request_expiry, CallbackTicket, CreatedRequest, IssuanceSpec, PresentationSpec, Provider, ProviderError,
 };
 use crate::config::{EntraApiShape, EntraConfig, IssuanceTarget};
 use crate::secrets::SecretStore;
@@ -149,21 +148,28 @@ fn parse_created(bytes: &[u8], headers: &HeaderMap) -> Result<CreatedRequest, Pr
         .and_then(|v| v.to_str().ok())
         .and_then(|v| httpdate::parse_http_date(v).ok());
     Ok(CreatedRequest {
+        expires_at: local_expiry(created.expiry, service_now, SystemTime::now())?,
         request_id: created.request_id,
         url: created.url,
-        expires_at: local_expiry(created.expiry, service_now, SystemTime::now()),
     })
 }
 
 /// The service's `expiry` is on the service's clock. Measured from the
 /// response's `Date`, it stays right on a station whose clock is off;
 /// without a `Date` it is taken as is.
-fn local_expiry(expiry: i64, service_now: Option<SystemTime>, local_now: SystemTime) -> SystemTime {
-    let expires_at = system_time_from_unix(expiry);
-    match service_now {
-        Some(service_now) => local_now + expires_at.duration_since(service_now).unwrap_or_default(),
+fn local_expiry(
+    expiry: i64,
+    service_now: Option<SystemTime>,
+    local_now: SystemTime,
+) -> Result<SystemTime, ProviderError> {
+    let expires_at = request_expiry("the create response", expiry, service_now.unwrap_or(local_now))?;
+    Ok(match service_now {
+        Some(service_now) => {
+            let lifetime = expires_at.duration_since(service_now).unwrap_or_default();
+            local_now.checked_add(lifetime).unwrap_or(local_now)
+        }
         None => expires_at,
-    }
+    })
 }
 
 /// Turns a non-success answer into [`ProviderError::Rejected`], keeping the
@@ -290,12 +296,24 @@ mod tests {
         let service_now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_622_227_390);
         // The station's clock is ten minutes ahead of the service's.
         let local_now = service_now + Duration::from_secs(600);
-        let expires = local_expiry(1_622_227_690, Some(service_now), local_now);
+        let expires = local_expiry(1_622_227_690, Some(service_now), local_now).unwrap();
         assert_eq!(expires, local_now + Duration::from_secs(300));
         assert_eq!(
-            local_expiry(1_622_227_690, None, local_now),
+            local_expiry(1_622_227_690, None, local_now).unwrap(),
             SystemTime::UNIX_EPOCH + Duration::from_secs(1_622_227_690)
         );
+    }
+
+    #[test]
+    fn an_absurd_expiry_is_refused_not_overflowed() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_622_227_390);
+        for expiry in [i64::MAX, i64::MIN, -1, 1_622_227_390 + 2 * 24 * 3600] {
+            for service_now in [Some(now), None] {
+                let error = local_expiry(expiry, service_now, now).unwrap_err();
+                assert_eq!(error.code(), "provider.protocol");
+                assert!(error.to_string().contains(&expiry.to_string()), "{error}");
+            }
+        }
     }
 
     #[test]

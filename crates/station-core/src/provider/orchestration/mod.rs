@@ -22,7 +22,8 @@ use async_trait::async_trait;
 use super::oauth::{ClientCredential, TokenSource};
 use super::phone_capture::{PhoneCapture, PhoneCaptureStatus, RecipientPhoto};
 use super::{
-    not_this_service, CallbackTicket, Claims, CreatedRequest, IssuanceSpec, Provider, ProviderError,
+    not_this_service, request_expiry, CallbackTicket, Claims, CreatedRequest, IssuanceSpec, Provider,
+    ProviderError,
 };
 use crate::config::{IssuanceTarget, IssuanceTemplate, OrchestrationConfig, OrchestrationEvents};
 use crate::events::{EventFeed, EventSink};
@@ -31,12 +32,6 @@ use graphql::GraphqlClient;
 
 /// Who vouches for the recipient's identity when the station creates it.
 const IDENTITY_ISSUER: &str = "Issuance Station";
-
-/// The longest a created request may claim to stay open. The service's
-/// requests last minutes; anything past a day is a misreading (say,
-/// milliseconds taken for seconds), better refused than shown as a QR code
-/// that never expires.
-const LONGEST_REQUEST: Duration = Duration::from_secs(24 * 3600);
 
 /// Every GraphQL document the station sends to Verified Orchestration, by
 /// operation name, so a test can hold each against the service's schema:
@@ -77,7 +72,7 @@ fn created_issuance(
         } => Ok(CreatedRequest {
             request_id,
             url,
-            expires_at: expiry_time(expiry, now)?,
+            expires_at: request_expiry("createIssuanceRequest", expiry, now)?,
         }),
         wire::IssuanceRequestResponse::RequestErrorResponse { error } => {
             let inner = error.innererror.unwrap_or(wire::InnerError {
@@ -93,26 +88,6 @@ fn created_issuance(
             })
         }
     }
-}
-
-/// `expiry` (Unix seconds, from the service) as a time no later than
-/// [`LONGEST_REQUEST`] after `now`. Negative, huge or overflowing values
-/// are a protocol error: `SystemTime + Duration` would panic on overflow.
-fn expiry_time(expiry: i64, now: SystemTime) -> Result<SystemTime, ProviderError> {
-    let absurd = |why: &str| ProviderError::Protocol {
-        detail: format!("createIssuanceRequest gave the expiry {expiry}, {why}"),
-    };
-    let seconds = u64::try_from(expiry).map_err(|_| absurd("which is before 1970"))?;
-    let at = SystemTime::UNIX_EPOCH
-        .checked_add(Duration::from_secs(seconds))
-        .ok_or_else(|| absurd("which is past any representable time"))?;
-    let latest = now
-        .checked_add(LONGEST_REQUEST)
-        .ok_or_else(|| absurd("and the station's clock is past any representable time"))?;
-    if at > latest {
-        return Err(absurd("more than a day from now; a request lasts minutes"));
-    }
-    Ok(at)
 }
 
 pub struct OrchestrationProvider {
