@@ -15,7 +15,7 @@ mod wire;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use async_trait::async_trait;
 
@@ -272,6 +272,8 @@ fn recipient_name(claims: &BTreeMap<String, String>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     fn created(expiry: &str) -> Vec<u8> {
