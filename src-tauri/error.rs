@@ -37,6 +37,8 @@ pub enum AppError {
     PhotoStepChanged,
     #[error("finish or cancel the issuance on screen before changing settings")]
     FlowActive,
+    #[error("the settings are being saved already; wait for that to finish")]
+    SavingSettings,
     #[error("'{0}' is not a wallet action (open, pin, accept, decline, present)")]
     UnknownWalletAction(String),
     #[error("the service refused that PIN: type the PIN shown on the station")]
@@ -65,6 +67,7 @@ impl ErrorCode for AppError {
             AppError::NoPhonePage => "app.no_phone_page",
             AppError::PhotoStepChanged => "app.photo_step_changed",
             AppError::FlowActive => "app.flow_active",
+            AppError::SavingSettings => "app.saving_settings",
             AppError::UnknownWalletAction(_) => "app.unknown_wallet_action",
             AppError::PinRefused => "app.pin_refused",
             AppError::Camera(e) => e.code(),

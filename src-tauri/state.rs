@@ -20,6 +20,9 @@ pub struct AppState {
     data_dir: PathBuf,
     station: RwLock<Result<Arc<Station>, UiError>>,
     flows: Mutex<HashMap<String, Arc<FlowHandle>>>,
+    /// One Settings save at a time: a second one would see no station to
+    /// hand the port over from, and nothing to go back to.
+    saving: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
                 message: "the station is starting".into(),
             })),
             flows: Mutex::new(HashMap::new()),
+            saving: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -50,6 +54,7 @@ impl AppState {
         settings: &StationSettings,
         secret: Option<Secret>,
     ) -> Result<(), AppError> {
+        let _one_at_a_time = self.saving.try_lock().map_err(|_| AppError::SavingSettings)?;
         self.ensure_no_active_flow()?;
         let previous = self.station().ok();
         // Nothing may start a flow on a station that is letting go of its port.
@@ -57,7 +62,10 @@ impl AppState {
             code: "app.restarting".into(),
             message: "the station is restarting with new settings".into(),
         }));
-        self.flows().clear();
+        // A flow started just before the placeholder went in ends now.
+        for (_, flow) in self.flows().drain() {
+            flow.cancel();
+        }
         let outcome = settings::apply(
             previous,
             &self.config.path,

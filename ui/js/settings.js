@@ -160,6 +160,9 @@ async function save() {
     notWhole.focus();
     return;
   }
+  const button = form.querySelector("button[type=submit]");
+  // One save at a time: a double click must not start a second restart.
+  button.disabled = true;
   try {
     const info = await call("save_settings", { change });
     for (const service of Object.keys(services)) form[`${service}Secret`].value = "";
@@ -169,6 +172,8 @@ async function save() {
     message("Saved. The station now uses these settings.");
   } catch (error) {
     message(error.message, true);
+  } finally {
+    button.disabled = false;
   }
 }
 

@@ -256,19 +256,19 @@ impl ServiceKind {
     }
 
     /// Every address the station sends a token, a secret or an API call
-    /// to, with its field name.
-    fn endpoints(&self) -> Vec<(&'static str, &Url)> {
+    /// to, with its field name and the one scheme it must use.
+    fn endpoints(&self) -> Vec<(&'static str, &Url, &'static str)> {
         match self {
             ServiceKind::Entra(entra) => vec![
-                ("authority_host", &entra.authority_host),
-                ("api_base", &entra.api_base),
+                ("authority_host", &entra.authority_host, "https"),
+                ("api_base", &entra.api_base, "https"),
             ],
             ServiceKind::Orchestration(vo) => vec![
-                ("token_url", &vo.token_url),
-                ("api_url", &vo.api_url),
-                ("ws_url", &vo.ws_url),
+                ("token_url", &vo.token_url, "https"),
+                ("api_url", &vo.api_url, "https"),
+                ("ws_url", &vo.ws_url, "wss"),
             ],
-            ServiceKind::Oid4vci(issuer) => vec![("api_base", &issuer.api_base)],
+            ServiceKind::Oid4vci(issuer) => vec![("api_base", &issuer.api_base, "https")],
         }
     }
 }
@@ -791,7 +791,7 @@ impl Validator<'_> {
         let flow = self.flow(raw.flow)?;
         let mut services = BTreeMap::new();
         for (name, service) in raw.services {
-            let service = self.service(&name, service)?;
+            let service = self.service(&name, service, station.use_sandbox)?;
             services.insert(name, service);
         }
         if raw.templates.is_empty() && !station.use_sandbox {
@@ -982,7 +982,7 @@ impl Validator<'_> {
         })
     }
 
-    fn service(&self, name: &str, raw: RawService) -> Result<ServiceConfig, ConfigError> {
+    fn service(&self, name: &str, raw: RawService, use_sandbox: bool) -> Result<ServiceConfig, ConfigError> {
         let field = |f: &str| format!("services.{name}.{f}");
         let (kind_name, allowed): (&str, &[&str]) = match raw.kind.as_str() {
             "entra" | "entra-preview" => (
@@ -1017,10 +1017,11 @@ impl Validator<'_> {
             "oid4vci" => ServiceKind::Oid4vci(self.oid4vci(name, &raw)?),
             _ => ServiceKind::Entra(self.entra(name, raw.kind == "entra-preview", &raw)?),
         };
-        // A local stand-in (`station sandbox`) speaks plain http on loopback.
-        if !raw.sandbox {
-            for (endpoint, url) in kind.endpoints() {
-                if let Some(problem) = reachability::insecure_scheme(url) {
+        // A local stand-in (`station sandbox`) speaks plain http on loopback;
+        // with use_sandbox, the file's services are not used at all.
+        if !raw.sandbox && !use_sandbox {
+            for (endpoint, url, scheme) in kind.endpoints() {
+                if let Some(problem) = reachability::insecure_scheme(url, scheme) {
                     return Err(self.invalid(
                         field(endpoint),
                         problem,

@@ -193,8 +193,11 @@ impl Engine {
             };
             providers.insert(name.clone(), provider);
         }
-        let listener = CallbackListener::bind(&config.callback).await?;
+        // The history first: a failure after binding would leave the port
+        // held until the aborted listener task is dropped, and a station
+        // started again at once (Settings rolling back) could not bind it.
         let history = History::open(data_dir)?;
+        let listener = CallbackListener::bind(&config.callback).await?;
         Ok(Engine {
             config: Arc::new(config),
             providers,

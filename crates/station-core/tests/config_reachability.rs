@@ -172,3 +172,13 @@ fn an_orchestration_contract_named_instead_of_its_uuid_is_refused() {
     );
     assert!(message.contains("not its name"), "{message}");
 }
+
+#[test]
+fn with_use_sandbox_the_file_s_plain_http_services_do_not_stop_the_station() {
+    let plain = ENTRA.replace(
+        "client_id = \"abcd\"",
+        "client_id = \"abcd\"\napi_base = \"http://verifiedid.example\"",
+    );
+    let text = format!("[station]\nuse_sandbox = true\n{}", with_callback(None, &plain));
+    StationConfig::from_toml(&text, "t").unwrap();
+}

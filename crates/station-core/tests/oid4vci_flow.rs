@@ -449,6 +449,21 @@ claims = [ {{ name = "given_name", required = true }}, {{ name = "family_name", 
         assert_eq!(issuer.credential_status(&new.request_id).await, "ready");
     }
 
+    /// The issuer throttles the Deferred `PUT` once: the claims are kept
+    /// and sent at a later poll, and the credential becomes ready.
+    #[tokio::test]
+    async fn deferred_claims_the_issuer_could_not_take_are_sent_again() {
+        let issuer = issuer("deferred", Duration::from_secs(600)).await;
+        issuer
+            .sandbox
+            .inject_faults(Endpoint::Oid4vciDeferredUpdate, vec![Fault::too_many_requests(1)]);
+        let (created, _feed, mut stream) = issuer.offer().await;
+        issuer.scan(&created).await;
+        assert_eq!(next_event(&mut stream).await, FlowEvent::Retrieved);
+        issuer.until_held(0, Duration::from_secs(5)).await;
+        assert_eq!(issuer.credential_status(&created.request_id).await, "ready");
+    }
+
     /// 429 with `Retry-After: 1`, twice: the poller waits as asked (about
     /// 2 s) instead of polling every 200 ms, then carries on.
     #[tokio::test]

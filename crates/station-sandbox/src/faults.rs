@@ -20,11 +20,15 @@ pub enum Endpoint {
     /// The OID4VCI admin API's `GET …/credential/history/{id}` (the status
     /// a station polls), answered in that API's error body.
     Oid4vciHistory,
+    /// The same API's `PUT …/credential/history/{id}` (a Deferred
+    /// credential's claims), likewise.
+    Oid4vciDeferredUpdate,
 }
 
 /// One scripted failure. On [`Endpoint::Token`] it is answered in Azure AD's
 /// shape (`error` = `code`, `error_description` = `message`); on
-/// [`Endpoint::Oid4vciHistory`] in the OID4VCI admin API's; on the others
+/// [`Endpoint::Oid4vciHistory`] and [`Endpoint::Oid4vciDeferredUpdate`] in
+/// the OID4VCI admin API's; on the others
 /// in the Request Service's error body. `retry_after_secs` becomes a
 /// `Retry-After` header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,13 +9,15 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use url::{Host, Url};
 
 /// Why `url` cannot carry a token, a secret or an API call: `None` when it
-/// is https (wss for a WebSocket).
-pub fn insecure_scheme(url: &Url) -> Option<String> {
+/// uses `scheme` (https, or wss for a WebSocket).
+pub fn insecure_scheme(url: &Url, scheme: &str) -> Option<String> {
     match url.scheme() {
-        "https" | "wss" => None,
-        other => Some(format!(
-            "uses {other}://, which sends tokens and secrets in clear text"
+        used if used == scheme => None,
+        "http" | "ws" => Some(format!(
+            "uses {}://, which sends tokens and secrets in clear text",
+            url.scheme()
         )),
+        other => Some(format!("uses {other}://, where {scheme}:// belongs")),
     }
 }
 
@@ -122,9 +124,13 @@ mod tests {
 
     #[test]
     fn only_tls_schemes_carry_secrets() {
-        assert_eq!(insecure_scheme(&url("https://login.example.com/t")), None);
-        assert_eq!(insecure_scheme(&url("wss://vo.example.com/graphql")), None);
-        assert!(insecure_scheme(&url("http://login.example.com/t")).is_some());
-        assert!(insecure_scheme(&url("ws://vo.example.com/graphql")).is_some());
+        assert_eq!(
+            insecure_scheme(&url("https://login.example.com/t"), "https"),
+            None
+        );
+        assert_eq!(insecure_scheme(&url("wss://vo.example.com/graphql"), "wss"), None);
+        assert!(insecure_scheme(&url("http://login.example.com/t"), "https").is_some());
+        assert!(insecure_scheme(&url("ws://vo.example.com/graphql"), "wss").is_some());
+        assert!(insecure_scheme(&url("https://vo.example.com/graphql"), "wss").is_some());
     }
 }

@@ -343,6 +343,7 @@ impl Flow {
             },
             pin,
             created_at,
+            reconnecting: false,
         })
     }
 

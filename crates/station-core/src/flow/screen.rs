@@ -19,6 +19,9 @@ pub(super) struct Attempt {
     pub shown: ShownRequest,
     pub pin: Option<Pin>,
     pub created_at: SystemTime,
+    /// This request's own event source is reconnecting. Kept per request:
+    /// each has its own subscription, and the screen shows the one on it.
+    pub reconnecting: bool,
 }
 
 /// What an event did.
@@ -46,8 +49,6 @@ pub(super) struct Screen {
     created: HashSet<String>,
     renewals: u32,
     retrieved: bool,
-    /// The event source (a subscription) is reconnecting.
-    reconnecting: bool,
     next_renewal: Option<SystemTime>,
     /// Why the last renewal failed, while no later one has succeeded.
     renewal_error: Option<UiError>,
@@ -62,7 +63,6 @@ impl Screen {
             replaced: None,
             renewals: 0,
             retrieved: false,
-            reconnecting: false,
             next_renewal,
             renewal_error: None,
         }
@@ -80,14 +80,14 @@ impl Screen {
             FlowState::Retrieved {
                 request,
                 pin: self.current.pin.clone(),
-                reconnecting: self.reconnecting,
+                reconnecting: self.current.reconnecting,
             }
         } else {
             FlowState::AwaitingScan {
                 request,
                 renewing,
                 renewals: self.renewals,
-                reconnecting: self.reconnecting,
+                reconnecting: self.current.reconnecting,
             }
         }
     }
@@ -159,6 +159,9 @@ impl Screen {
                 self.current = old;
             }
         }
+        if event.event.is_link() {
+            return self.link_changed(event);
+        }
         if event.request_id != self.current.shown.request_id {
             // A replaced request that was issued anyway (a wallet kept the
             // old code) did give the recipient a credential: say so instead
@@ -173,8 +176,7 @@ impl Screen {
         let request_id = self.current.shown.request_id.clone();
         match &event.event {
             FlowEvent::Retrieved => changed(!std::mem::replace(&mut self.retrieved, true)),
-            FlowEvent::Reconnecting => changed(!std::mem::replace(&mut self.reconnecting, true)),
-            FlowEvent::Reconnected => changed(std::mem::replace(&mut self.reconnecting, false)),
+            FlowEvent::Reconnecting | FlowEvent::Reconnected => Reaction::Unchanged,
             FlowEvent::Issued => Reaction::End(FlowState::Issued { request_id }),
             FlowEvent::Verified(presentation) => Reaction::End(FlowState::Verified {
                 request_id,
@@ -186,6 +188,22 @@ impl Screen {
             }),
             FlowEvent::Expired => Reaction::End(FlowState::Expired),
         }
+    }
+
+    /// A request's event source lost or regained its connection: recorded
+    /// for the request on screen and the one just replaced (which may come
+    /// back), changing the screen only for the one on it.
+    fn link_changed(&mut self, event: &SourcedEvent) -> Reaction {
+        let down = event.event == FlowEvent::Reconnecting;
+        if event.request_id == self.current.shown.request_id {
+            return changed(std::mem::replace(&mut self.current.reconnecting, down) != down);
+        }
+        if let Some((replaced, _)) = self.replaced.as_mut() {
+            if replaced.shown.request_id == event.request_id {
+                replaced.reconnecting = down;
+            }
+        }
+        Reaction::Ignored
     }
 
     /// A `Retrieved` for the request replaced moments ago (the callback was
@@ -247,6 +265,7 @@ mod tests {
             },
             pin: Some(Pin::generate(6).unwrap()),
             created_at: at(created),
+            reconnecting: false,
         }
     }
 
@@ -378,6 +397,26 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn each_request_shows_its_own_link_state() {
+        let mut screen = Screen::new(attempt("r1", 0, 300), true, &timing());
+        screen.react(&event("r1", FlowEvent::Reconnecting), at(5), &timing());
+        screen.replace(attempt("r2", 270, 570), at(270), &timing());
+        assert!(!screen.view(false).reconnecting(), "r2's own subscription is up");
+        assert_eq!(
+            screen.react(&event("r1", FlowEvent::Reconnected), at(271), &timing()),
+            Reaction::Ignored
+        );
+        assert_eq!(
+            screen.react(&event("r1", FlowEvent::Reconnecting), at(272), &timing()),
+            Reaction::Ignored
+        );
+        // Back to r1, whose link is down again: the screen says so.
+        screen.react(&event("r1", FlowEvent::Retrieved), at(273), &timing());
+        assert_eq!(screen.current_request_id(), "r1");
+        assert!(screen.view(false).reconnecting());
     }
 
     #[test]

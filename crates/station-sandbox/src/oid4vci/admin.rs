@@ -79,11 +79,17 @@ pub(crate) async fn history(
 /// pending; it becomes ready.
 pub(crate) async fn update(
     State(issuer): State<Issuer>,
+    State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(authorize(&issuer, &headers).and_then(|()| supply_claims(&issuer, &id, &body)))
+    respond(authorize(&issuer, &headers).and_then(|()| {
+        if let Some(fault) = app.lock().take_fault(Endpoint::Oid4vciDeferredUpdate) {
+            return Err(AdminError::from_fault(&fault));
+        }
+        supply_claims(&issuer, &id, &body)
+    }))
 }
 
 /// `GET {issuer}/offers/{id}`: the credential offer a QR code refers to.

@@ -11,6 +11,7 @@ use reqwest::Method;
 use super::status::{events_between, progress_of_history, OfferProgress};
 use super::wire::{CredentialData, DeferredUpdate};
 use super::{Inner, HISTORY_PATH};
+use crate::error::ErrorCode;
 use crate::events::{EventSink, FlowEvent, SourcedEvent};
 use crate::provider::ProviderError;
 
@@ -75,7 +76,6 @@ async fn poll_until_ended(inner: &Inner, exchange_id: &str, events: &EventSink) 
             None => delay,
         };
         tokio::time::sleep(wait).await;
-        inner.deferred.forget_expired(SystemTime::now());
         let history = match inner.history(&exchange_id).await {
             Ok(history) => history,
             Err(error) => {
@@ -88,17 +88,31 @@ async fn poll_until_ended(inner: &Inner, exchange_id: &str, events: &EventSink) 
                 // The flow's own deadline ends an offer whose status
                 // cannot be read; until then, keep trying.
                 tracing::warn!(%error, retry_in = ?delay, "offer status not read");
+                inner.deferred.forget_expired(SystemTime::now());
                 continue;
             }
         };
         failures = 0;
         delay = interval;
         let Some((now, status)) = progress_of_history(&history, seen == OfferProgress::Issued) else {
+            inner.deferred.forget_expired(SystemTime::now());
             continue;
         };
-        if now >= OfferProgress::Received && seen < OfferProgress::Received {
-            release_deferred_claims(inner, &exchange_id).await;
+        // Claims still held once the wallet took the offer go out now: at
+        // the first such poll, or again after the issuer could not take them.
+        if now >= OfferProgress::Received {
+            if let Some(refused) = release_deferred_claims(inner, &exchange_id).await {
+                events.send(SourcedEvent {
+                    request_id: exchange_id.clone(),
+                    event: refused,
+                    received_at: Instant::now(),
+                });
+                return;
+            }
         }
+        // Read the status before dropping expired claims: an offer taken
+        // moments before its expiry still gets them.
+        inner.deferred.forget_expired(SystemTime::now());
         for event in events_between(seen, now, status) {
             let ended = matches!(event, FlowEvent::Issued | FlowEvent::Failed { .. });
             let delivered = events.send(SourcedEvent {
@@ -115,11 +129,11 @@ async fn poll_until_ended(inner: &Inner, exchange_id: &str, events: &EventSink) 
 }
 
 /// Sends a Deferred offer's claims now that a wallet has taken it. Claims
-/// the issuer could not be reached for are kept for the next poll.
-async fn release_deferred_claims(inner: &Inner, exchange_id: &str) {
-    let Some(held) = inner.deferred.take(exchange_id) else {
-        return;
-    };
+/// the issuer could not be reached for are kept for the next poll, past the
+/// offer's expiry (the wallet is waiting for them), until the flow ends;
+/// claims the issuer refuses end the flow with its reason.
+async fn release_deferred_claims(inner: &Inner, exchange_id: &str) -> Option<FlowEvent> {
+    let mut held = inner.deferred.take(exchange_id)?;
     let update = DeferredUpdate {
         credential: CredentialData::carrier(held.format, &held.claims),
     };
@@ -131,16 +145,30 @@ async fn release_deferred_claims(inner: &Inner, exchange_id: &str) {
         )
         .await;
     match sent {
-        Ok(_) => {}
+        Ok(_) => None,
         Err(error @ (ProviderError::Busy { .. } | ProviderError::Unreachable { .. })) => {
             tracing::warn!(%error, "deferred claims not delivered yet, will retry");
-            inner
-                .deferred
-                .restore(exchange_id.to_owned(), held, SystemTime::now());
+            let now = SystemTime::now();
+            held.expires_at = held
+                .expires_at
+                .max(now.checked_add(TAKEN_OFFER_HOLD).unwrap_or(now));
+            inner.deferred.restore(exchange_id.to_owned(), held, now);
+            None
         }
-        Err(error) => tracing::warn!(%error, "deferred claims refused by the issuer"),
+        Err(error) => {
+            tracing::warn!(%error, "deferred claims refused by the issuer");
+            Some(FlowEvent::Failed {
+                code: error.code().to_owned(),
+                message: error.to_string(),
+            })
+        }
     }
 }
+
+/// How long claims of a taken offer wait for the issuer to be reachable:
+/// as long as a flow waits after a scan (`flow.retrieved_grace_secs` is at
+/// most an hour). The flow's end drops them sooner.
+const TAKEN_OFFER_HOLD: Duration = Duration::from_secs(3600);
 
 #[cfg(test)]
 mod tests {

@@ -229,15 +229,31 @@ async fn listen(
         .subscribe(operation)
         .await
         .map_err(|e| SubscriptionError::Lost(e.to_string()))?;
-    backoff.reset();
     if !link.subscribed() {
         return Ok(());
     }
+    // `subscribe` only queues the message: the backoff starts over once
+    // the service has answered, or the connection has lived through a
+    // keep-alive, not merely because the socket opened. A service that
+    // refuses or ends the subscription at once is asked ever more slowly.
+    let subscribed_at = Instant::now();
+    let healthy = |backoff: &mut Backoff| {
+        if subscribed_at.elapsed() >= resilience.keep_alive_interval {
+            backoff.reset();
+        }
+    };
     while let Some(item) = stream.next().await {
-        let response = item.map_err(|e| SubscriptionError::Lost(e.to_string()))?;
+        let response = match item {
+            Ok(response) => response,
+            Err(error) => {
+                healthy(backoff);
+                return Err(SubscriptionError::Lost(error.to_string()));
+            }
+        };
         if let Some(errors) = response.get("errors").filter(|e| !e.is_null()) {
             return Err(SubscriptionError::Refused(errors.to_string()));
         }
+        backoff.reset();
         let Some(event) = response.get("data").cloned().and_then(flow_event) else {
             continue;
         };
@@ -246,6 +262,7 @@ async fn listen(
             return Ok(());
         }
     }
+    healthy(backoff);
     Err(SubscriptionError::Closed)
 }
 
