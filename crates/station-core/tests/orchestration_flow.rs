@@ -364,27 +364,14 @@ async fn wait_for_subscriptions(s: &Station) {
 #[tokio::test]
 async fn a_server_that_never_acknowledges_is_given_up_and_tried_again() {
     use station_core::events::{event_channel, EventFeed, FlowEvent};
-    use station_core::provider::oauth::{ClientCredential, TokenSource};
     use station_core::provider::orchestration::subscription::{follow, Resilience};
-    use station_core::secrets::{MemoryStore, Secret, SecretStore};
     use std::sync::{Arc, Mutex};
     use std::time::{Duration, Instant};
 
     let sandbox = station_sandbox::Sandbox::start(station_sandbox::SandboxConfig::default())
         .await
         .unwrap();
-    let secrets = MemoryStore::default();
-    secrets.set("vo", &Secret::new("sandbox-secret")).unwrap();
-    let tokens = TokenSource::new(
-        reqwest::Client::new(),
-        format!("{}/sandbox-tenant/oauth2/v2.0/token", sandbox.base_url())
-            .parse()
-            .unwrap(),
-        "sandbox-client".into(),
-        station_sandbox::ORCHESTRATION_SCOPE.into(),
-        ClientCredential::Secret { service: "vo".into() },
-        Arc::new(secrets),
-    );
+    let tokens = common::orchestration_tokens(&sandbox);
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let ws_url = format!("ws://{}/graphql", listener.local_addr().unwrap());
@@ -397,7 +384,7 @@ async fn a_server_that_never_acknowledges_is_given_up_and_tried_again() {
                 accepted.lock().unwrap().push(Instant::now());
                 tokio::spawn(async move {
                     let Ok(mut socket) =
-                        tokio_tungstenite::accept_hdr_async(tcp, offer_graphql_transport_ws).await
+                        tokio_tungstenite::accept_hdr_async(tcp, common::offer_graphql_transport_ws).await
                     else {
                         return;
                     };
@@ -447,20 +434,4 @@ async fn a_server_that_never_acknowledges_is_given_up_and_tried_again() {
     );
     drop(feed);
     silent_server.abort();
-}
-
-/// Accepts the subprotocol the station asks for, as a GraphQL server does.
-// tungstenite's callback signature fixes the (large) error type.
-#[allow(clippy::result_large_err)]
-fn offer_graphql_transport_ws(
-    _: &tokio_tungstenite::tungstenite::handshake::server::Request,
-    mut response: tokio_tungstenite::tungstenite::handshake::server::Response,
-) -> Result<
-    tokio_tungstenite::tungstenite::handshake::server::Response,
-    tokio_tungstenite::tungstenite::handshake::server::ErrorResponse,
-> {
-    response
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
-    Ok(response)
 }

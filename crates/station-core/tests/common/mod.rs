@@ -287,3 +287,37 @@ pub fn astronaut_photo() -> station_core::photo::Photo {
     )
     .unwrap()
 }
+
+/// A token source for the sandbox's Verified Orchestration, as the
+/// station's subscription uses it.
+pub fn orchestration_tokens(sandbox: &Sandbox) -> station_core::provider::oauth::TokenSource {
+    use station_core::provider::oauth::{ClientCredential, TokenSource};
+    let secrets = MemoryStore::default();
+    secrets.set("vo", &Secret::new("sandbox-secret")).unwrap();
+    TokenSource::new(
+        reqwest::Client::new(),
+        format!("{}/sandbox-tenant/oauth2/v2.0/token", sandbox.base_url())
+            .parse()
+            .unwrap(),
+        "sandbox-client".into(),
+        station_sandbox::ORCHESTRATION_SCOPE.into(),
+        ClientCredential::Secret { service: "vo".into() },
+        Arc::new(secrets),
+    )
+}
+
+/// Accepts the subprotocol the station asks for, as a GraphQL server does.
+// tungstenite's callback signature fixes the (large) error type.
+#[allow(clippy::result_large_err)]
+pub fn offer_graphql_transport_ws(
+    _: &tokio_tungstenite::tungstenite::handshake::server::Request,
+    mut response: tokio_tungstenite::tungstenite::handshake::server::Response,
+) -> Result<
+    tokio_tungstenite::tungstenite::handshake::server::Response,
+    tokio_tungstenite::tungstenite::handshake::server::ErrorResponse,
+> {
+    response
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    Ok(response)
+}
