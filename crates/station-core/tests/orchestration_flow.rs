@@ -365,7 +365,7 @@ async fn wait_for_subscriptions(s: &Station) {
 async fn a_server_that_never_acknowledges_is_given_up_and_tried_again() {
     use station_core::events::{event_channel, EventFeed, FlowEvent};
     use station_core::provider::orchestration::subscription::{follow, Resilience};
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
     use std::time::{Duration, Instant};
 
     let sandbox = station_sandbox::Sandbox::start(station_sandbox::SandboxConfig::default())
@@ -373,32 +373,13 @@ async fn a_server_that_never_acknowledges_is_given_up_and_tried_again() {
         .unwrap();
     let tokens = common::orchestration_tokens(&sandbox);
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let ws_url = format!("ws://{}/graphql", listener.local_addr().unwrap());
-    let accepted = Arc::new(Mutex::new(Vec::<Instant>::new()));
-    let silent_server = {
-        let accepted = Arc::clone(&accepted);
-        tokio::spawn(async move {
-            loop {
-                let (tcp, _) = listener.accept().await.unwrap();
-                accepted.lock().unwrap().push(Instant::now());
-                tokio::spawn(async move {
-                    let Ok(mut socket) =
-                        tokio_tungstenite::accept_hdr_async(tcp, common::offer_graphql_transport_ws).await
-                    else {
-                        return;
-                    };
-                    // Reads `connection_init` and everything after; answers nothing.
-                    while let Some(Ok(_)) = futures_util::StreamExt::next(&mut socket).await {}
-                });
-            }
-        })
-    };
+    // Reads `connection_init` and everything after; answers nothing.
+    let silent = common::ScriptedGraphqlServer::start(|_| None).await;
 
     let ack_timeout = Duration::from_millis(400);
     let (sink, mut events) = event_channel();
     let feed = EventFeed::spawn(follow(
-        ws_url.parse().unwrap(),
+        silent.ws_url.parse().unwrap(),
         Arc::new(tokens),
         "6a1f8f0e-5b4c-4a39-9a8e-0c1d2e3f4a5b".into(),
         sink,
@@ -416,11 +397,11 @@ async fn a_server_that_never_acknowledges_is_given_up_and_tried_again() {
         .unwrap();
     assert_eq!(heard.event, FlowEvent::Reconnecting);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while accepted.lock().unwrap().len() < 3 {
+    while silent.accepted().len() < 3 {
         assert!(Instant::now() < deadline, "the station did not connect again");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let times = accepted.lock().unwrap().clone();
+    let times = silent.accepted();
     for pair in times.windows(2) {
         assert!(
             pair[1] - pair[0] >= ack_timeout,
@@ -433,5 +414,4 @@ async fn a_server_that_never_acknowledges_is_given_up_and_tried_again() {
         "only one Reconnecting, and no Reconnected"
     );
     drop(feed);
-    silent_server.abort();
 }
