@@ -35,14 +35,7 @@ async fn the_subscription_reveals_the_pin_and_reports_the_issuance() {
 /// The service does not replay a scan to a late subscriber: the wallet
 /// scans once the station's subscription is up, as a person, seconds later.
 async fn wallet_scans_once_the_station_listens(s: &Station, url: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while s.sandbox.orchestration_subscriptions() == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the station never subscribed"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    wait_for_subscriptions(s).await;
     s.wallet.open(url).await.unwrap();
 }
 

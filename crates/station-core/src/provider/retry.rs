@@ -32,10 +32,17 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return None;
         }
-        let backoff = self.first_backoff.saturating_mul(1 << (attempt - 1).min(8));
+        let backoff = doubled(self.first_backoff, (attempt - 1).min(8), Duration::MAX);
         let delay = retry_after(headers, SystemTime::now()).unwrap_or(backoff);
         (delay <= self.max_delay).then_some(delay)
     }
+}
+
+/// `first` doubled `doublings` times, at most `cap`: the one exponential
+/// backoff of every retry, poll and reconnection. Never overflows.
+pub fn doubled(first: Duration, doublings: u32, cap: Duration) -> Duration {
+    let factor = 1u32.checked_shl(doublings).unwrap_or(u32::MAX);
+    first.checked_mul(factor).unwrap_or(cap).min(cap)
 }
 
 /// `Retry-After` as delta-seconds or an HTTP date.

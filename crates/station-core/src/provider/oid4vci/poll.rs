@@ -13,6 +13,7 @@ use super::wire::{CredentialData, DeferredUpdate};
 use super::{Inner, HISTORY_PATH};
 use crate::error::ErrorCode;
 use crate::events::{EventSink, FlowEvent, SourcedEvent};
+use crate::provider::retry::doubled;
 use crate::provider::ProviderError;
 
 /// The longest wait between two polls, whatever the issuer asks: an
@@ -25,9 +26,9 @@ pub const MAX_POLL_DELAY: Duration = Duration::from_secs(30);
 /// for, at most [`MAX_POLL_DELAY`]. No value overflows: an absurd
 /// `Retry-After` is clamped.
 pub fn poll_delay(interval: Duration, failures: u32, asked: Option<Duration>) -> Duration {
-    let factor = 1u32.checked_shl(failures).unwrap_or(u32::MAX);
-    let backoff = interval.checked_mul(factor).unwrap_or(MAX_POLL_DELAY);
-    backoff.max(asked.unwrap_or(Duration::ZERO)).min(MAX_POLL_DELAY)
+    doubled(interval, failures, MAX_POLL_DELAY)
+        .max(asked.unwrap_or(Duration::ZERO))
+        .min(MAX_POLL_DELAY)
 }
 
 /// Drops the offer's claims when the poller stops for any reason: the

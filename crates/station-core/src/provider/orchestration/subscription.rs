@@ -28,6 +28,7 @@ use crate::error::ErrorCode;
 use crate::events::callback_body::CallbackBody;
 use crate::events::{EventFeed, EventSink, FlowEvent, SourcedEvent};
 use crate::provider::oauth::TokenSource;
+use crate::provider::retry::doubled;
 use crate::provider::ProviderError;
 
 /// How the subscription holds on to its connection.
@@ -180,7 +181,7 @@ impl Link<'_> {
 struct Backoff {
     first: Duration,
     max: Duration,
-    next: Duration,
+    failures: u32,
 }
 
 impl Backoff {
@@ -188,19 +189,19 @@ impl Backoff {
         Backoff {
             first,
             max,
-            next: first.min(max),
+            failures: 0,
         }
     }
 
     fn next_delay(&mut self) -> Duration {
-        let delay = self.next;
-        self.next = self.next.saturating_mul(2).min(self.max);
+        let delay = doubled(self.first, self.failures, self.max);
+        self.failures = self.failures.saturating_add(1);
         delay
     }
 
     /// After a healthy connection, an outage starts again from `first`.
     fn reset(&mut self) {
-        self.next = self.first.min(self.max);
+        self.failures = 0;
     }
 }
 
