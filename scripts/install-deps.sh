@@ -12,13 +12,13 @@ apt_packages=(
   # Webcams: nokhwa's V4L2 bindings are generated with libclang at build time
   libclang-dev
 )
+# The UI's one npm package (@tauri-apps/api, pinned in ui/package-lock.json).
+command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   apt_packages+=(
     dbus dbus-bin gnome-keyring      # the keyring test's Secret Service
     xvfb xauth webkit2gtk-driver     # the window under a virtual display, driven by WebDriver
   )
-  # The interop tests' third-party clients (tests/interop) run on Node.js.
-  command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 fi
 
 missing=()
@@ -33,6 +33,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The window embeds ui/ with its node_modules: install them before any build.
+npm ci --prefix ui --no-audit --no-fund --loglevel=error
+
 if [ "${1:-}" = "--test" ]; then
   if command -v rustup >/dev/null 2>&1; then
     rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
@@ -40,6 +43,8 @@ if [ "${1:-}" = "--test" ]; then
   fi
   # tauri-driver bridges WebDriver clients to WebKitWebDriver for Tauri apps.
   command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --locked --version "^2"
+  # Licences, bans and sources of every dependency (deny.toml).
+  command -v cargo-deny >/dev/null 2>&1 || cargo install cargo-deny --locked --version "^0.20"
   # @sd-jwt and graphql-ws need Node.js 20 or later (Debian 12's own is 18).
   node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
     || echo "warning: Node.js $(node --version) is older than 20, which tests/interop needs" >&2

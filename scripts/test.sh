@@ -15,6 +15,10 @@ log="$STATION_DATA_DIR/test.log"
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+echo "== UI import graph (one way, no cycle)"
+node scripts/check-ui-imports.mjs
+echo "== cargo deny (licences, bans, sources)"
+cargo deny --locked check licenses bans sources
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== cargo test"
@@ -31,6 +35,11 @@ dbus-run-session -- bash -c '
   eval "$(printf "\n" | gnome-keyring-daemon --unlock --components=secrets)"
   cargo test -p station-core --test keyring -- --ignored
 ' 2>&1 | tee -a "$log"
+
+echo "== the build left the generated Tauri files as committed"
+git diff --exit-code --stat -- gen permissions
+untracked=$(git ls-files --others --exclude-standard -- gen permissions)
+[ -z "$untracked" ] || { echo "the build made files that are not committed: $untracked" >&2; exit 1; }
 
 echo "== end-to-end tests (the window under Xvfb, through tauri-driver)"
 xvfb-run -a -s "-screen 0 1280x800x24" \
