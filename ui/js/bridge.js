@@ -1,10 +1,13 @@
 // The one place the UI touches Tauri. Every other module imports from here,
 // so the same files also load in a plain browser (accessibility checks, a
 // second screen), where `connected` is false and calls fail with a clear error.
+// The API is imported by path: the window serves ui/ as it is, with no bundler
+// to resolve package names.
 
-const internals = window.__TAURI_INTERNALS__;
+import { Channel, invoke, isTauri } from "../node_modules/@tauri-apps/api/core.js";
+import { listen as listenToEvent } from "../node_modules/@tauri-apps/api/event.js";
 
-export const connected = Boolean(internals);
+export const connected = isTauri();
 
 const notConnected = {
   code: "bridge.not_connected",
@@ -14,7 +17,7 @@ const notConnected = {
 /** Calls a station command; rejects with `{code, message}`. */
 export function call(command, args = {}) {
   if (!connected) return Promise.reject(notConnected);
-  return internals.invoke(command, args).catch((error) => {
+  return invoke(command, args).catch((error) => {
     throw typeof error === "object" && error && "code" in error
       ? error
       : { code: "bridge.error", message: String(error) };
@@ -22,38 +25,21 @@ export function call(command, args = {}) {
 }
 
 /**
- * A channel the station streams messages into, delivered in order; pass it
- * as a command argument. The station ends it.
+ * A channel the station streams messages into, delivered in order (Tauri's
+ * Channel reorders by message index); pass it as a command argument. The
+ * station ends it.
  */
 export function channel(onMessage) {
   if (!connected) throw notConnected;
-  const early = new Map();
-  let next = 0;
-  const id = internals.transformCallback((raw) => {
-    if ("end" in raw) return internals.unregisterCallback(id);
-    early.set(raw.index, raw.message);
-    while (early.has(next)) {
-      const message = early.get(next);
-      early.delete(next);
-      next += 1;
-      onMessage(message);
-    }
-  });
-  const reference = `__CHANNEL__:${id}`;
-  return { toJSON: () => reference, __TAURI_TO_IPC_KEY__: () => reference };
+  return new Channel(onMessage);
 }
 
 /** Listens to a station event; resolves to a function that stops listening. */
 export async function listen(event, onPayload) {
   if (!connected) throw notConnected;
-  const handler = internals.transformCallback((message) => onPayload(message.payload));
-  const eventId = await internals.invoke("plugin:event|listen", {
-    event,
-    target: { kind: "Any" },
-    handler,
-  });
+  const unlisten = await listenToEvent(event, (message) => onPayload(message.payload));
+  // Stopping is fire and forget: a listener the station already dropped is gone either way.
   return () => {
-    window.__TAURI_EVENT_PLUGIN_INTERNALS__?.unregisterListener(event, eventId);
-    internals.invoke("plugin:event|unlisten", { event, eventId }).catch(() => {});
+    unlisten().catch(() => {});
   };
 }

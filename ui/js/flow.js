@@ -2,10 +2,11 @@
 // has opened the request, then the result. Driven only by the engine's
 // `flow://<id>/state` events.
 
-import { call, listen } from "./bridge.js";
+import * as api from "./api.js";
+import { listen } from "./bridge.js";
 import { byId, el, showError } from "./dom.js";
-import { go, stationInfo } from "./app.js";
-import { reset as resetRecipient } from "./recipient.js";
+import { go } from "./navigation.js";
+import { stationInfo } from "./station-info.js";
 
 let flowId = null;
 let stopListening = null;
@@ -17,9 +18,10 @@ let lastStart = null;
 // Counts visits to the request screen, so answers that arrive after the
 // visit ended (a slow create, a late listener) are dropped.
 let visits = 0;
+const forgottenListeners = [];
 
 export function init() {
-  byId("cancel-flow").addEventListener("click", () => flowId && call("cancel_flow", { flowId }).catch(() => {}));
+  byId("cancel-flow").addEventListener("click", () => flowId && api.cancelFlow({ flowId }).catch(() => {}));
   for (const button of document.querySelectorAll("[data-wallet]")) {
     button.addEventListener("click", () => walletAction(button.dataset.wallet));
   }
@@ -37,6 +39,11 @@ export function init() {
   });
 }
 
+/** Calls `listener()` whenever a result is done with, so what led to it can be forgotten too. */
+export function onResultForgotten(listener) {
+  forgottenListeners.push(listener);
+}
+
 /** `args`: `{template, claims}` to issue, or `{template}` of a presentation. */
 export async function show(args) {
   if (!args.template) return;
@@ -47,15 +54,15 @@ export async function show(args) {
   byId("status-line").textContent = "Creating the request…";
   try {
     const started = args.template.kind === "presentation"
-      ? await call("start_verification", { template: args.template.name })
-      : await call("start_issuance", { template: args.template.name, claims: args.claims });
+      ? await api.startVerification({ template: args.template.name })
+      : await api.startIssuance({ template: args.template.name, claims: args.claims });
     // Left while the request was being created: it is no longer wanted.
     if (visit !== visits) return forget(started.flowId);
     flowId = started.flowId;
     const unlisten = await listen(`flow://${flowId}/state`, render);
     if (visit !== visits) return unlisten();
     stopListening = unlisten;
-    await call("follow_flow", { flowId });
+    await api.followFlow({ flowId });
   } catch (error) {
     if (visit === visits) showResult({ state: "failed", error, kind: args.template.kind });
   }
@@ -85,7 +92,7 @@ function abandon() {
 }
 
 function forget(id) {
-  call("forget_flow", { flowId: id }).catch(() => {});
+  api.forgetFlow({ flowId: id }).catch(() => {});
 }
 
 function render(view) {
@@ -209,7 +216,7 @@ function finish() {
 function forgetResult() {
   abandon();
   byId("result-claims").replaceChildren();
-  resetRecipient();
+  for (const listener of forgottenListeners) listener();
 }
 
 function clearScreen() {
@@ -228,7 +235,7 @@ function clearScreen() {
 async function walletAction(action) {
   byId("wallet-error").hidden = true;
   try {
-    await call("wallet_action", { flowId, action, pin: byId("wallet-pin").value || null });
+    await api.walletAction({ flowId, action, pin: byId("wallet-pin").value || null });
   } catch (error) {
     showError(byId("wallet-error"), error);
   }

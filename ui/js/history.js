@@ -1,16 +1,14 @@
 // History: the last flows from the engine's SQLite history, each with its
 // timeline of requests and events.
 
-import { call } from "./bridge.js";
+import * as api from "./api.js";
 import { byId, el, showError } from "./dom.js";
-
-export function init() {}
 
 export async function show() {
   byId("history-error").hidden = true;
   byId("timeline").replaceChildren();
   try {
-    const flows = await call("history", { limit: 50 });
+    const flows = await api.history({ limit: 50 });
     byId("history-rows").replaceChildren(...flows.map(row));
   } catch (error) {
     showError(byId("history-error"), error);
@@ -38,7 +36,7 @@ function row(flow) {
 
 async function timeline(flow) {
   try {
-    const entries = await call("history_timeline", { flowId: flow.flowId });
+    const entries = await api.historyTimeline({ flowId: flow.flowId });
     byId("timeline").replaceChildren(
       el("h3", { text: `Timeline: ${flow.template}` }),
       el("ol", {}, ...entries.map((entry) => el("li", {

@@ -1,9 +1,7 @@
 // Home: pick what to issue (or which credential to check).
 
 import { byId, el, showError } from "./dom.js";
-import { go } from "./app.js";
-
-export function init() {}
+import { go } from "./navigation.js";
 
 export function render(info) {
   const error = byId("startup-error");

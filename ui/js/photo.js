@@ -10,9 +10,11 @@
 // instead of queueing them. `data-frames` on the image counts frames shown
 // (the preview benchmark reads it).
 
-import { call, channel } from "./bridge.js";
+import * as api from "./api.js";
+import { channel } from "./bridge.js";
 import { byId, showError } from "./dom.js";
-import { go, stationInfo } from "./app.js";
+import { go } from "./navigation.js";
+import { stationInfo } from "./station-info.js";
 
 const LOOK_HERE = "Look at the camera, inside the oval. Press Space or Take photo.";
 
@@ -38,13 +40,13 @@ export function init() {
     if (!streaming || captured) return;
     framesShown += 1;
     preview.dataset.frames = String(framesShown);
-    call("camera_frame_shown").catch(() => {});
+    api.cameraFrameShown().catch(() => {});
   });
   byId("photo-source-camera").addEventListener("click", () => choose("camera"));
   byId("photo-source-phone").addEventListener("click", () => choose("phone"));
   byId("take-photo").addEventListener("click", take);
   byId("phone-simulate").addEventListener("click", () =>
-    call("sandbox_phone_photo").catch((error) => showError(byId("photo-error"), error)));
+    api.sandboxPhonePhoto().catch((error) => showError(byId("photo-error"), error)));
   byId("retake-photo").addEventListener("click", retake);
   byId("use-photo").addEventListener("click", () => {
     const next = pending;
@@ -78,7 +80,7 @@ async function choose(chosen) {
   byId("phone-panel").hidden = chosen !== "phone";
   stopCamera();
   // Awaited: a late discard would stop the phone capture started next.
-  await call("discard_photo").catch(() => {});
+  await api.discardPhoto().catch(() => {});
   captured = false;
   setButtons();
   byId("photo-error").hidden = true;
@@ -95,7 +97,7 @@ async function startPhone() {
   byId("photo-status").textContent = "Preparing the photo page…";
   try {
     const progress = channel((update) => current() && showPhoneProgress(update));
-    const page = await call("phone_photo_start", { template: pending.template.name, claims: pending.claims, progress });
+    const page = await api.phonePhotoStart({ template: pending.template.name, claims: pending.claims, progress });
     if (!current()) return;
     const svg = new DOMParser().parseFromString(page.qrSvg, "image/svg+xml").documentElement;
     byId("phone-qr").replaceChildren(document.importNode(svg, true));
@@ -125,7 +127,7 @@ async function startCamera() {
   try {
     streaming = true;
     const preview = channel(showPreview);
-    describe(await call("camera_start", { preview }));
+    describe(await api.cameraStart({ preview }));
   } catch (error) {
     byId("photo-status").textContent = "";
     showError(byId("photo-error"), error);
@@ -136,7 +138,7 @@ async function startCamera() {
 export function leave() {
   phoneStart += 1;
   stopCamera();
-  if (pending) call("discard_photo").catch(() => {});
+  if (pending) api.discardPhoto().catch(() => {});
   pending = null;
 }
 
@@ -145,7 +147,7 @@ function stopCamera() {
   const shown = byId("preview").src;
   if (shown.startsWith("blob:")) URL.revokeObjectURL(shown);
   byId("preview").removeAttribute("src");
-  call("camera_stop").catch(() => {});
+  api.cameraStop().catch(() => {});
 }
 
 /**
@@ -182,7 +184,7 @@ async function take() {
   byId("photo-status").textContent = "Checking the photo…";
   checking = true;
   try {
-    const photo = await call("capture_photo");
+    const photo = await api.capturePhoto();
     captured = true;
     const preview = byId("preview");
     preview.parentElement.classList.add("captured");
@@ -200,13 +202,13 @@ async function take() {
 
 function retake() {
   captured = false;
-  call("discard_photo").catch(() => {});
+  api.discardPhoto().catch(() => {});
   const preview = byId("preview");
   preview.parentElement.classList.remove("captured");
   preview.classList.add("mirrored");
   byId("photo-status").textContent = LOOK_HERE;
   setButtons();
-  call("camera_frame_shown").catch(() => {});
+  api.cameraFrameShown().catch(() => {});
 }
 
 function setButtons() {

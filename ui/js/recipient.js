@@ -1,9 +1,9 @@
 // Recipient: a form built from the template's claim fields, checked by the
 // engine as the user types, with each problem next to its field.
 
-import { call } from "./bridge.js";
+import * as api from "./api.js";
 import { byId, el, showError } from "./dom.js";
-import { go } from "./app.js";
+import { go } from "./navigation.js";
 
 let template = null;
 let checkTimer = null;
@@ -73,7 +73,7 @@ function values() {
 async function check(showAll) {
   let problems = [];
   try {
-    problems = await call("check_claims", { template: template.name, claims: values() });
+    problems = await api.checkClaims({ template: template.name, claims: values() });
   } catch (error) {
     showError(byId("recipient-error"), error);
     return [{ claim: "" }];

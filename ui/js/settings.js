@@ -2,9 +2,9 @@
 // (client secret or API key) goes straight to the keyring and is never
 // shown back; the screen only says whether one is stored.
 
-import { call } from "./bridge.js";
+import * as api from "./api.js";
 import { byId, el, showError } from "./dom.js";
-import { applyInfo } from "./app.js";
+import { applyInfo } from "./station-info.js";
 
 // The real services, each with its form fields: settings key → input name.
 const services = {
@@ -63,7 +63,7 @@ export async function show() {
   byId("checks").replaceChildren();
   const form = byId("settings-form");
   try {
-    const view = await call("get_settings");
+    const view = await api.getSettings();
     const s = view.settings;
     savedService = s.service;
     form.service.value = s.useSandbox ? "sandbox" : s.service;
@@ -93,7 +93,7 @@ export async function show() {
 
 /** The attached cameras, plus the saved one if it is unplugged now. */
 async function showCameras(form, saved) {
-  const cameras = await call("list_cameras");
+  const cameras = await api.listCameras();
   const names = cameras.map((camera) => camera.name);
   const options = [el("option", { value: "" }, "Default: the first camera found (or the config's pictures)")];
   for (const name of names) options.push(el("option", { value: name }, name));
@@ -164,7 +164,7 @@ async function save() {
   // One save at a time: a double click must not start a second restart.
   button.disabled = true;
   try {
-    const info = await call("save_settings", { change });
+    const info = await api.saveSettings({ change });
     for (const service of Object.keys(services)) form[`${service}Secret`].value = "";
     applyInfo(info);
     message("Saved. The station now uses these settings.");
@@ -180,7 +180,7 @@ async function save() {
 async function testConnection() {
   byId("checks").replaceChildren(el("li", { text: "Checking…" }));
   try {
-    const checks = await call("test_connection");
+    const checks = await api.testConnection();
     byId("checks").replaceChildren(...checks.map((check) =>
       el("li", { class: check.ok ? "passed" : "failed" }, `${check.ok ? "✔" : "✘"} ${check.name}: ${check.detail}`)));
   } catch (error) {

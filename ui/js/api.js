@@ -1,0 +1,29 @@
+// The station's commands, the UI's one list of them: one function each,
+// taking the command's arguments and resolving to its answer (or rejecting
+// with `{code, message}`). A Rust test reads the names back from this file.
+
+import { call } from "./bridge.js";
+
+const command = (name) => (args) => call(name, args);
+
+export const stationInfo = command("station_info");
+export const checkClaims = command("check_claims");
+export const startIssuance = command("start_issuance");
+export const startVerification = command("start_verification");
+export const followFlow = command("follow_flow");
+export const cancelFlow = command("cancel_flow");
+export const forgetFlow = command("forget_flow");
+export const history = command("history");
+export const historyTimeline = command("history_timeline");
+export const getSettings = command("get_settings");
+export const saveSettings = command("save_settings");
+export const testConnection = command("test_connection");
+export const walletAction = command("wallet_action");
+export const cameraStart = command("camera_start");
+export const cameraFrameShown = command("camera_frame_shown");
+export const listCameras = command("list_cameras");
+export const cameraStop = command("camera_stop");
+export const capturePhoto = command("capture_photo");
+export const discardPhoto = command("discard_photo");
+export const phonePhotoStart = command("phone_photo_start");
+export const sandboxPhonePhoto = command("sandbox_phone_photo");

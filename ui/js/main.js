@@ -1,0 +1,48 @@
+// Start-up: registers the screens, connects what one screen does to another,
+// and loads the station's info. Nothing imports this module.
+
+import { connected } from "./bridge.js";
+import * as api from "./api.js";
+import { byId, showError } from "./dom.js";
+import { go, register } from "./navigation.js";
+import { applyInfo, onInfo } from "./station-info.js";
+import * as home from "./home.js";
+import * as recipient from "./recipient.js";
+import * as flow from "./flow.js";
+import * as photo from "./photo.js";
+import * as history from "./history.js";
+import * as settings from "./settings.js";
+
+register({ home, recipient, photo, flow, result: flow.result, history, settings });
+
+onInfo((info) => {
+  byId("sandbox-badge").hidden = !info.sandbox;
+});
+onInfo(home.render);
+// The recipient's data does not outlive the flow's result.
+flow.onResultForgotten(recipient.reset);
+
+document.addEventListener("click", (event) => {
+  const target = event.target.closest("[data-go]");
+  if (target) go(target.dataset.go);
+});
+
+async function start() {
+  recipient.init();
+  flow.init();
+  photo.init();
+  settings.init();
+  go("home");
+  if (!connected) {
+    showError(byId("startup-error"), { message: "Open this page in Issuance Station: it is not connected to a station here." });
+    return;
+  }
+  try {
+    applyInfo(await api.stationInfo());
+    performance.mark("station:home-ready");
+  } catch (error) {
+    showError(byId("startup-error"), error);
+  }
+}
+
+start();
