@@ -130,7 +130,7 @@ impl PhotoDesk {
             )
         })
         .await
-        .map_err(|e| AppError::NotStarted(e.to_string()))??;
+        .map_err(|e| AppError::BackgroundTask(e.to_string()))??;
         *lock(&self.accepted) = Some(RecipientPhoto::Camera(checked.clone()));
         Ok(checked)
     }

@@ -221,7 +221,7 @@ pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView, Ap
     let file_config = state.station().ok().and_then(|s| s.file_config.clone());
     let secrets_stored = tauri::async_runtime::spawn_blocking(|| StoredSecrets::of(&KeyringStore))
         .await
-        .map_err(|e| AppError::NotStarted(e.to_string()))?;
+        .map_err(|e| AppError::BackgroundTask(e.to_string()))?;
     Ok(SettingsView {
         settings: StationSettings::from_config(file_config.as_ref()),
         secrets_stored,

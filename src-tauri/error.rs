@@ -25,6 +25,10 @@ pub enum AppError {
     Wallet(#[from] SandboxError),
     #[error("the station is not running: {0}")]
     NotStarted(String),
+    /// Work the station hands to a worker thread (the keyring, checking a
+    /// photo) panicked or was dropped: the command did not happen.
+    #[error("the station's worker for this step stopped before it finished ({0}); try again, and if it happens again, send the station's log to support")]
+    BackgroundTask(String),
     #[error("that issuance is no longer on this station; start a new one")]
     UnknownFlow,
     #[error("the simulated wallet exists only with the sandbox")]
@@ -61,6 +65,7 @@ impl ErrorCode for AppError {
             AppError::Secret(e) => e.code(),
             AppError::Wallet(_) => "app.wallet",
             AppError::NotStarted(_) => "app.not_started",
+            AppError::BackgroundTask(_) => "app.background_task_failed",
             AppError::UnknownFlow => "app.unknown_flow",
             AppError::NoWallet => "app.no_wallet",
             AppError::NoRequest => "app.no_request",

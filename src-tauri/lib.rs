@@ -5,6 +5,9 @@
 //! the UI as `flow://<id>/state` events, and exposes a few commands that
 //! convert arguments and call the engine.
 
+#[macro_use]
+mod command_list;
+
 mod camera;
 mod commands;
 mod error;
@@ -42,35 +45,22 @@ impl LaunchOptions {
     }
 }
 
+macro_rules! invoke_handler {
+    ($($command:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$command),*]
+    };
+}
+
+/// Every command the window offers, by name.
+pub const COMMANDS: &[&str] = with_app_commands!(command_names);
+
 /// Adds the app's state and commands to `builder`, for any runtime (the
 /// real window, or the mock runtime in tests).
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
         .manage(state)
         .manage(camera::PhotoDesk::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::station_info,
-            commands::check_claims,
-            commands::start_issuance,
-            commands::start_verification,
-            commands::follow_flow,
-            commands::cancel_flow,
-            commands::forget_flow,
-            commands::history,
-            commands::history_timeline,
-            commands::get_settings,
-            commands::save_settings,
-            commands::test_connection,
-            commands::wallet_action,
-            commands::camera_start,
-            commands::camera_frame_shown,
-            commands::list_cameras,
-            commands::camera_stop,
-            commands::capture_photo,
-            commands::discard_photo,
-            commands::phone_photo_start,
-            commands::sandbox_phone_photo,
-        ])
+        .invoke_handler(with_app_commands!(invoke_handler))
 }
 
 pub fn run() -> ExitCode {

@@ -72,12 +72,7 @@ impl FlowView {
                 view.renewing = *renewing;
                 view.renewals = *renewals;
             }
-            FlowState::Failed { code, message } => {
-                view.error = Some(UiError {
-                    code: code.clone(),
-                    message: message.clone(),
-                })
-            }
+            FlowState::Failed(error) => view.error = Some(error.clone()),
             FlowState::Verified { presentation, .. } => view.presentation = Some(presentation.clone()),
             _ => {}
         }

@@ -24,8 +24,13 @@ fn invoke(
     get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().unwrap())
 }
 
-#[test]
-fn commands_start_an_issuance_and_report_errors_as_code_and_message() {
+/// The app on the mock runtime, started against the sandbox, with its
+/// window; the data directory lives as long as the app.
+fn mock_app() -> (
+    tempfile::TempDir,
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
     let data = tempfile::tempdir().unwrap();
     let location = station_core::config::ConfigLocation {
         path: data.path().join("absent.toml"),
@@ -39,6 +44,12 @@ fn commands_start_an_issuance_and_report_errors_as_code_and_message() {
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
+    (data, app, webview)
+}
+
+#[test]
+fn commands_start_an_issuance_and_report_errors_as_code_and_message() {
+    let (_data, _app, webview) = mock_app();
 
     let info = invoke(&webview, "station_info", json!({})).unwrap();
     assert_eq!(info["sandbox"], true);
@@ -88,4 +99,43 @@ fn commands_start_an_issuance_and_report_errors_as_code_and_message() {
     )
     .unwrap_err();
     assert_eq!(wallet["code"], "app.unknown_flow");
+}
+
+/// Whether the runtime found no command of that name: the one failure that
+/// says nothing about the command's own arguments or work.
+fn is_unknown_command(error: &Value, command: &str) -> bool {
+    error.as_str().is_some_and(|text| text == format!("Command {command} not found"))
+}
+
+#[test]
+fn every_command_in_the_list_reaches_its_handler() {
+    let (_data, _app, webview) = mock_app();
+    let nonsense = invoke(&webview, "no_such_command", json!({})).unwrap_err();
+    assert!(is_unknown_command(&nonsense, "no_such_command"), "{nonsense}");
+    for command in issuance_station_app::COMMANDS {
+        // Arguments are left out on purpose: a command that needs some
+        // answers that it misses them, which only its own handler can say.
+        if let Err(error) = invoke(&webview, command, json!({})) {
+            assert!(!is_unknown_command(&error, command), "{command}: {error}");
+        }
+    }
+}
+
+#[test]
+fn the_ui_lists_exactly_the_commands_the_app_offers_each_once() {
+    let api = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/js/api.js")).unwrap();
+    let mut listed: Vec<&str> = api
+        .match_indices("command(\"")
+        .map(|(at, opening)| {
+            let name = &api[at + opening.len()..];
+            &name[..name.find('"').unwrap()]
+        })
+        .collect();
+    let count = listed.len();
+    listed.sort_unstable();
+    listed.dedup();
+    assert_eq!(listed.len(), count, "a command is listed twice in ui/js/api.js");
+    let mut offered = issuance_station_app::COMMANDS.to_vec();
+    offered.sort_unstable();
+    assert_eq!(listed, offered, "ui/js/api.js and src-tauri/command_list.rs disagree");
 }
