@@ -160,12 +160,9 @@ const outcomes = {
 };
 
 function failure(error) {
-  const known = {
-    badOrMissingField: "The wallet sent a wrong PIN (or wrong data). Start a new request and type the PIN exactly as shown.",
-    userCanceled: "The request was declined in the wallet.",
-    requestedCredentialNotFound: "The wallet has no credential that matches.",
-  };
-  return { ok: false, retry: true, title: "Not completed", detail: known[error.code] || error.message || "Something went wrong.", code: error.code };
+  // The station words every failure, the service's own ones included
+  // (`service.<code>`), so the screen shows its message as it is.
+  return { ok: false, retry: true, title: "Not completed", detail: error.message || "Something went wrong.", code: error.code };
 }
 
 function showResult(view) {

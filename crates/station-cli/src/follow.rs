@@ -66,7 +66,7 @@ fn print_state(state: &FlowState) {
                 }
             }
         }
-        FlowState::Failed { code, message } => println!("✘ Failed ({code}): {message}"),
+        FlowState::Failed(error) => println!("✘ Failed ({}): {}", error.code, error.message),
         FlowState::Expired => println!("✘ The request expired before the wallet finished. Start a new one."),
         FlowState::Cancelled => println!("Cancelled."),
     }
@@ -76,7 +76,7 @@ fn print_state(state: &FlowState) {
 pub fn exit_code(state: &FlowState) -> u8 {
     match state {
         FlowState::Issued { .. } | FlowState::Verified { .. } => 0,
-        FlowState::Failed { .. } => 1,
+        FlowState::Failed(_) => 1,
         FlowState::Expired => 2,
         FlowState::Cancelled => 130,
         _ => 1,

@@ -16,7 +16,7 @@ use screen::{Attempt, Reaction, Screen};
 pub use state::{FlowKind, FlowState, ShownRequest};
 
 use crate::config::{FlowTiming, IssuanceTemplate, PresentationTemplate};
-use crate::error::UiError;
+use crate::error::{UiError, SERVICE_CODE_PREFIX};
 use crate::events::{
     event_channel, CallbackListener, EventFeed, EventSink, EventStream, FlowEvent, RouteGuard, SourcedEvent,
 };
@@ -201,14 +201,14 @@ impl Flow {
         let timing = self.context.timing;
         let mut screen = match self.create(&mut cancel).await {
             Creation::Created(first) => Screen::new(first, self.context.request.renewable(), &timing),
-            Creation::Failed(error) => return self.finish(failed(error)),
+            Creation::Failed(error) => return self.finish(FlowState::Failed(error)),
             Creation::Cancelled => return self.finish(FlowState::Cancelled),
         };
         let mut pending: VecDeque<SourcedEvent> = VecDeque::new();
         self.publish(screen.view(false));
         loop {
             let Some(deadline) = screen.deadline(&timing) else {
-                return self.finish(failed(UiError {
+                return self.finish(FlowState::Failed(UiError {
                     code: "flow.time_out_of_range".into(),
                     message: "The service gave this request an expiry the station cannot count down to. Start a new request; if it happens again, check the service's clock and settings.".into(),
                 }));
@@ -354,7 +354,9 @@ impl Flow {
 
     fn record_event(&self, event: &SourcedEvent, ignored: bool) {
         let (code, message) = match &event.event {
-            FlowEvent::Failed { code, message } => (Some(code.clone()), Some(message.clone())),
+            // The service's own message is kept for diagnosis; the code is
+            // namespaced as everywhere a front end sees it.
+            FlowEvent::Failed { code, message } => (Some(format!("{SERVICE_CODE_PREFIX}{code}")), Some(message.clone())),
             _ => (None, None),
         };
         self.context.history.record(Record::Event {
@@ -376,7 +378,7 @@ impl Flow {
 
 fn record_end(history: &History, flow_id: &str, end: &FlowState) {
     let (code, message) = match end {
-        FlowState::Failed { code, message } => (Some(code.clone()), Some(message.clone())),
+        FlowState::Failed(error) => (Some(error.code.clone()), Some(error.message.clone())),
         _ => (None, None),
     };
     history.record(Record::FlowEnded {
@@ -413,19 +415,12 @@ async fn supervise(
         ),
     };
     tracing::error!(%flow_id, code, "flow task ended without an outcome");
-    let end = failed(UiError {
+    let end = FlowState::Failed(UiError {
         code: code.into(),
         message: message.into(),
     });
     record_end(&history, &flow_id, &end);
     state.send_replace(end);
-}
-
-fn failed(error: UiError) -> FlowState {
-    FlowState::Failed {
-        code: error.code,
-        message: error.message,
-    }
 }
 
 async fn sleep_until(at: SystemTime) {

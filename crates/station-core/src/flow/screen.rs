@@ -112,10 +112,7 @@ impl Screen {
     /// How the flow ends at its deadline.
     pub fn at_deadline(&self) -> FlowState {
         match &self.renewal_error {
-            Some(error) => FlowState::Failed {
-                code: error.code.clone(),
-                message: error.message.clone(),
-            },
+            Some(error) => FlowState::Failed(error.clone()),
             None => FlowState::Expired,
         }
     }
@@ -182,10 +179,9 @@ impl Screen {
                 request_id,
                 presentation: presentation.clone(),
             }),
-            FlowEvent::Failed { code, message } => Reaction::End(FlowState::Failed {
-                code: code.clone(),
-                message: message.clone(),
-            }),
+            FlowEvent::Failed { code, message } => {
+                Reaction::End(FlowState::Failed(UiError::from_service(code, message)))
+            }
             FlowEvent::Expired => Reaction::End(FlowState::Expired),
         }
     }
@@ -430,7 +426,7 @@ mod tests {
         screen.renewal_failed(error, at(270));
         assert_eq!(screen.renewal_due(&timing()), Some(at(275)));
         assert!(
-            matches!(screen.at_deadline(), FlowState::Failed { code, .. } if code == "provider.unreachable")
+            matches!(screen.at_deadline(), FlowState::Failed(error) if error.code == "provider.unreachable")
         );
         screen.replace(attempt("r2", 276, 576), at(276), &timing());
         assert_eq!(screen.at_deadline(), FlowState::Expired);

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use crate::error::UiError;
 use crate::events::VerifiedPresentation;
 use crate::pin::Pin;
 
@@ -59,10 +60,9 @@ pub enum FlowState {
         request_id: String,
         presentation: VerifiedPresentation,
     },
-    Failed {
-        code: String,
-        message: String,
-    },
+    /// Why it ended: the station's own code, or `service.<code>` for a
+    /// failure the service reported.
+    Failed(UiError),
     Expired,
     Cancelled,
 }
@@ -73,7 +73,7 @@ impl FlowState {
             self,
             FlowState::Issued { .. }
                 | FlowState::Verified { .. }
-                | FlowState::Failed { .. }
+                | FlowState::Failed(_)
                 | FlowState::Expired
                 | FlowState::Cancelled
         )
@@ -87,7 +87,7 @@ impl FlowState {
             FlowState::Retrieved { .. } => "retrieved",
             FlowState::Issued { .. } => "issued",
             FlowState::Verified { .. } => "verified",
-            FlowState::Failed { .. } => "failed",
+            FlowState::Failed(_) => "failed",
             FlowState::Expired => "expired",
             FlowState::Cancelled => "cancelled",
         }
