@@ -17,7 +17,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use super::http::Routes;
-use super::issuance::error_response;
+use super::input::error_response;
 use super::scalars::DateTime;
 use super::types::{IssuanceRequestStatus, RequestError, RequestErrorResponse, RequestInnerError};
 use crate::callbacks::{Event, Status};

@@ -29,6 +29,7 @@ mod directory;
 mod entra;
 mod events;
 mod http;
+mod input;
 mod issuance;
 mod photo_capture;
 mod remote;

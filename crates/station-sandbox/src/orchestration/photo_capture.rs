@@ -23,7 +23,7 @@ use serde_json::json;
 use super::directory;
 use super::events::PhotoTopic;
 use super::http::Routes;
-use super::issuance;
+use super::input;
 use super::scalars::Uuid;
 use super::types::{PhotoCaptureRequest, PhotoCaptureRequestResponse, PhotoCaptureStatus};
 use crate::qr;
@@ -177,7 +177,7 @@ pub(super) async fn phone_upload(
         );
     };
     let photo = URL_SAFE_NO_PAD.encode(&bytes);
-    if let Err(invalid) = issuance::usable_photo("photo", &photo) {
+    if let Err(invalid) = input::usable_photo("photo", &photo) {
         return refusal(StatusCode::UNPROCESSABLE_ENTITY, "invalidPhoto", &invalid.message);
     }
     {

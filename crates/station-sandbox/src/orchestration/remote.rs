@@ -17,7 +17,8 @@ use serde_json::{json, Map, Value};
 
 use super::directory::Recipient;
 use super::http::Routes;
-use super::issuance::{self, Check, ConsumerCallback, Invalid, PhotoSource, Plan};
+use super::input::{self, Check, ConsumerCallback, Invalid, PhotoSource};
+use super::issuance::{self, Plan};
 use super::scalars::{DateTime, Url, Uuid};
 use super::types::{
     AsyncIssuanceContact, AsyncIssuanceErrorResponse, AsyncIssuanceRequest, AsyncIssuanceRequestExpiry,
@@ -166,11 +167,11 @@ pub(super) fn create(
 }
 
 fn check(store: &Store, input: AsyncIssuanceRequestInput) -> Check<Valid> {
-    let contract = issuance::contract(input.contract_id)?;
-    let recipient = issuance::recipient(store, input.identity_id, input.identity, "identityId")?;
-    let claims = issuance::claims(&contract, input.claims)?;
+    let contract = input::contract(input.contract_id)?;
+    let recipient = input::recipient(store, input.identity_id, input.identity, "identityId")?;
+    let claims = input::claims(&contract, input.claims)?;
     let photo_capture = input.photo_capture.unwrap_or(false);
-    issuance::photo_sources(
+    input::photo_sources(
         &contract,
         input.face_check_photo.is_some(),
         photo_capture,
@@ -178,8 +179,8 @@ fn check(store: &Store, input: AsyncIssuanceRequestInput) -> Check<Valid> {
     )?;
     let photo = match &input.face_check_photo {
         Some(data_url) => {
-            let photo = issuance::face_check_photo(data_url)?;
-            issuance::usable_photo("faceCheckPhoto", &photo)?;
+            let photo = input::face_check_photo(data_url)?;
+            input::usable_photo("faceCheckPhoto", &photo)?;
             Some(photo)
         }
         None => None,
@@ -203,7 +204,7 @@ fn check(store: &Store, input: AsyncIssuanceRequestInput) -> Check<Valid> {
         photo,
         photo_capture,
         contact: contact.transpose()?,
-        callback: input.callback.map(issuance::consumer_callback).transpose()?,
+        callback: input.callback.map(input::consumer_callback).transpose()?,
         expiration_date: input.expiration_date.map(|d| d.0),
         redirect: input.post_issuance_redirect_url,
         expiry: input.expiry,
