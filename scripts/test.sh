@@ -17,6 +17,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== UI import graph (one way, no cycle)"
 node scripts/check-ui-imports.mjs
+echo "== declared MSRV against the locked dependencies"
+python3 scripts/check-msrv.py
 echo "== cargo deny (licences, bans, sources)"
 cargo deny --locked check licenses bans sources
 echo "== cargo clippy"
