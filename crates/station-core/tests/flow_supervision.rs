@@ -3,18 +3,19 @@
 //! the screen) in a defined state. The provider here stands in for the
 //! service at the network edge; listener and history are the real ones.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
 use station_core::config::{CallbackConfig, FlowTiming, StationConfig, Template};
+use station_core::error::UiError;
 use station_core::events::{CallbackListener, EventFeed, EventSink, FlowEvent, SourcedEvent};
 use station_core::flow::{self, FlowContext, FlowRequest, FlowState};
 use station_core::provider::{CallbackTicket, CreatedRequest, IssuanceSpec, Provider, ProviderError};
 use station_core::store::History;
 
 /// What the stand-in service does.
-#[derive(Clone, Copy)]
 enum Service {
     PanicsOnCreate,
     /// Creates `r1`, then its event source speaks for a request it never made.
@@ -22,6 +23,9 @@ enum Service {
     /// Creates `r1` expiring at the end of what the clock can hold, and the
     /// wallet opens it at once.
     AbsurdExpiry,
+    /// Creates `r1` due for renewal in 1.5 s, takes 20 s over its
+    /// replacement, and the wallet opens `r1` while it does. Counts creations.
+    SlowRenewal(Arc<AtomicUsize>),
 }
 
 #[async_trait]
@@ -33,6 +37,17 @@ impl Provider for Service {
     ) -> Result<CreatedRequest, ProviderError> {
         let expires_at = match self {
             Service::PanicsOnCreate => panic!("a bug in a provider"),
+            Service::SlowRenewal(creations) => {
+                if creations.fetch_add(1, Ordering::SeqCst) > 0 {
+                    tokio::time::sleep(Duration::from_secs(20)).await;
+                    return Err(ProviderError::Unreachable {
+                        url: "https://service.example".into(),
+                        detail: "still thinking".into(),
+                    });
+                }
+                // Renewed halfway through so short a lifetime: in 1.5 s.
+                SystemTime::now() + Duration::from_secs(3)
+            }
             Service::ForgesAnotherRequest => SystemTime::now() + Duration::from_secs(300),
             Service::AbsurdExpiry => SystemTime::UNIX_EPOCH + Duration::from_secs(i64::MAX as u64),
         };
@@ -52,6 +67,19 @@ impl Provider for Service {
             Service::PanicsOnCreate => return None,
             Service::ForgesAnotherRequest => ("r-forged", vec![FlowEvent::Retrieved, FlowEvent::Issued]),
             Service::AbsurdExpiry => ("r1", vec![FlowEvent::Retrieved]),
+            Service::SlowRenewal(creations) => {
+                let creations = Arc::clone(creations);
+                return Some(EventFeed::spawn(async move {
+                    while creations.load(Ordering::SeqCst) < 2 {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    events.send(SourcedEvent {
+                        request_id: "r1".into(),
+                        event: FlowEvent::Retrieved,
+                        received_at: Instant::now(),
+                    });
+                }));
+            }
         };
         Some(EventFeed::spawn(async move {
             for event in sequence {
@@ -130,7 +158,7 @@ async fn end_state(setup: &Setup) -> FlowState {
 #[tokio::test]
 async fn a_flow_task_that_panics_ends_failed_with_a_code() {
     let setup = start(Service::PanicsOnCreate).await;
-    let FlowState::Failed { code, message } = end_state(&setup).await else {
+    let FlowState::Failed(UiError { code, message }) = end_state(&setup).await else {
         panic!("a crashed flow fails")
     };
     assert_eq!(code, "flow.crashed");
@@ -161,8 +189,25 @@ async fn events_for_a_request_the_flow_did_not_create_change_nothing() {
 #[tokio::test]
 async fn an_expiry_the_clock_cannot_count_to_fails_instead_of_panicking() {
     let setup = start(Service::AbsurdExpiry).await;
-    let FlowState::Failed { code, .. } = end_state(&setup).await else {
+    let FlowState::Failed(UiError { code, .. }) = end_state(&setup).await else {
         panic!("an absurd expiry fails the flow")
     };
     assert_eq!(code, "flow.time_out_of_range");
+}
+
+#[tokio::test]
+async fn a_scan_during_a_slow_renewal_reveals_the_pin_without_waiting_for_it() {
+    let creations = Arc::new(AtomicUsize::new(0));
+    let setup = start(Service::SlowRenewal(Arc::clone(&creations))).await;
+    let mut states = setup.handle.watch();
+    let retrieved = tokio::time::timeout(
+        Duration::from_secs(8),
+        states.wait_for(|s| matches!(s, FlowState::Retrieved { .. })),
+    )
+    .await
+    .expect("the wallet's scan shows at once, not after the service's 20 s renewal")
+    .unwrap()
+    .clone();
+    assert_eq!(retrieved.shown_request().unwrap().request_id, "r1");
+    assert_eq!(creations.load(Ordering::SeqCst), 2, "the renewal had started");
 }

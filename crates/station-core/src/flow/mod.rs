@@ -175,6 +175,10 @@ enum Creation {
     Created(Attempt),
     Failed(UiError),
     Cancelled,
+    /// The wallet used the request on screen while its replacement was
+    /// being made: the replacement is dropped unfinished, so a slow service
+    /// cannot hold back the PIN.
+    Superseded,
 }
 
 enum Step {
@@ -199,12 +203,13 @@ impl Flow {
 
     async fn run(mut self, mut cancel: watch::Receiver<bool>) {
         let timing = self.context.timing;
-        let mut screen = match self.create(&mut cancel).await {
+        let mut pending: VecDeque<SourcedEvent> = VecDeque::new();
+        let mut screen = match self.create(&mut cancel, None, &mut pending).await {
             Creation::Created(first) => Screen::new(first, self.context.request.renewable(), &timing),
             Creation::Failed(error) => return self.finish(FlowState::Failed(error)),
-            Creation::Cancelled => return self.finish(FlowState::Cancelled),
+            // Nothing is on screen yet that a wallet could have used.
+            Creation::Cancelled | Creation::Superseded => return self.finish(FlowState::Cancelled),
         };
-        let mut pending: VecDeque<SourcedEvent> = VecDeque::new();
         self.publish(screen.view(false));
         loop {
             let Some(deadline) = screen.deadline(&timing) else {
@@ -231,8 +236,11 @@ impl Flow {
                 Step::Deadline => return self.finish(screen.at_deadline()),
                 Step::Renew => {
                     self.publish(screen.view(true));
-                    match self.create(&mut cancel).await {
+                    match self.create(&mut cancel, Some(&screen), &mut pending).await {
                         Creation::Cancelled => return self.finish(FlowState::Cancelled),
+                        Creation::Superseded => {
+                            tracing::info!(flow_id = %self.context.id, "the wallet used the request on screen while it was being renewed; the renewal is dropped");
+                        }
                         Creation::Created(replacement) => {
                             pending.extend(std::iter::from_fn(|| self.events.try_recv().ok()));
                             // The wallet may have opened the old request while
@@ -275,8 +283,15 @@ impl Flow {
 
     /// Creates a request (with a fresh PIN), unless the flow is cancelled
     /// first: a cancelled flow must not keep creating requests while the
-    /// service retries.
-    async fn create(&mut self, cancel: &mut watch::Receiver<bool>) -> Creation {
+    /// service retries. Events that arrive meanwhile wait in `pending`; one
+    /// showing that the wallet used the request on `screen` (the one being
+    /// replaced) ends the creation at once.
+    async fn create(
+        &mut self,
+        cancel: &mut watch::Receiver<bool>,
+        screen: Option<&Screen>,
+        pending: &mut VecDeque<SourcedEvent>,
+    ) -> Creation {
         let (ticket, route) = self.context.listener.register(self.sink.clone());
         let started = Instant::now();
         let created_at = SystemTime::now();
@@ -290,32 +305,46 @@ impl Flow {
             FlowRequest::Presentation { .. } => None,
         };
         let provider = Arc::clone(&self.context.provider);
-        let request = async {
-            match &self.context.request {
-                FlowRequest::Issuance {
-                    template,
-                    claims,
-                    photo,
-                } => {
-                    let spec = IssuanceSpec {
+        let context = &self.context;
+        // The request borrows the PIN; it is over before the PIN moves on.
+        let created = {
+            let request = async {
+                match &context.request {
+                    FlowRequest::Issuance {
                         template,
                         claims,
-                        pin: pin.as_ref(),
-                        photo: photo.as_ref(),
-                    };
-                    provider.create_issuance(&spec, &ticket).await
+                        photo,
+                    } => {
+                        let spec = IssuanceSpec {
+                            template,
+                            claims,
+                            pin: pin.as_ref(),
+                            photo: photo.as_ref(),
+                        };
+                        provider.create_issuance(&spec, &ticket).await
+                    }
+                    FlowRequest::Presentation { template } => {
+                        provider
+                            .create_presentation(&PresentationSpec { template }, &ticket)
+                            .await
+                    }
                 }
-                FlowRequest::Presentation { template } => {
-                    provider
-                        .create_presentation(&PresentationSpec { template }, &ticket)
-                        .await
+            };
+            tokio::pin!(request);
+            loop {
+                tokio::select! {
+                    biased;
+                    _ = cancel.changed() => return Creation::Cancelled,
+                    Some(event) = self.events.recv() => {
+                        let used = screen.is_some_and(|screen| screen.opened_meanwhile(std::iter::once(&event)));
+                        pending.push_back(event);
+                        if used {
+                            return Creation::Superseded;
+                        }
+                    }
+                    created = &mut request => break created,
                 }
             }
-        };
-        let created = tokio::select! {
-            biased;
-            _ = cancel.changed() => return Creation::Cancelled,
-            created = request => created,
         };
         let created = match created {
             Ok(created) => created,
@@ -356,7 +385,10 @@ impl Flow {
         let (code, message) = match &event.event {
             // The service's own message is kept for diagnosis; the code is
             // namespaced as everywhere a front end sees it.
-            FlowEvent::Failed { code, message } => (Some(format!("{SERVICE_CODE_PREFIX}{code}")), Some(message.clone())),
+            FlowEvent::Failed { code, message } => (
+                Some(format!("{SERVICE_CODE_PREFIX}{code}")),
+                Some(message.clone()),
+            ),
             _ => (None, None),
         };
         self.context.history.record(Record::Event {
