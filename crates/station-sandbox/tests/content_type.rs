@@ -1,12 +1,10 @@
 //! The create endpoints require `Content-Type: application/json`, checked
 //! after faults and the bearer token and before the body size and JSON.
 
-mod common;
-
 use axum::http::HeaderMap;
-use common::{assert_service_error, ISSUANCE_PATH, PRESENTATION_PATH};
 use serde_json::{json, Value};
 use station_sandbox::{Endpoint, Fault, Sandbox, PREVIEW_SCOPE};
+use station_testkit::sandbox::{self, assert_service_error, ISSUANCE_PATH, PRESENTATION_PATH};
 
 const CALLBACK: &str = "http://127.0.0.1:9/callback";
 const PREVIEW_PATH: &str = "/v1.0/sandbox-tenant/verifiablecredentials/request";
@@ -57,13 +55,13 @@ fn assert_unsupported_media_type(response: &(u16, HeaderMap, Value)) {
 
 #[tokio::test]
 async fn create_endpoints_require_a_json_content_type() {
-    let sandbox = common::sandbox().await;
-    let token = common::token(&sandbox).await;
-    let preview_token = common::token_for_scope(&sandbox, PREVIEW_SCOPE).await;
+    let sandbox = sandbox::start().await;
+    let token = sandbox::token(&sandbox).await;
+    let preview_token = sandbox::token_for_scope(&sandbox, PREVIEW_SCOPE).await;
     let endpoints = [
-        (ISSUANCE_PATH, &token, common::issuance_body(CALLBACK)),
+        (ISSUANCE_PATH, &token, sandbox::issuance_body(CALLBACK)),
         (PREVIEW_PATH, &preview_token, preview_body()),
-        (PRESENTATION_PATH, &token, common::presentation_body(CALLBACK)),
+        (PRESENTATION_PATH, &token, sandbox::presentation_body(CALLBACK)),
     ];
     for (path, token, body) in &endpoints {
         for content_type in [
@@ -93,9 +91,9 @@ async fn create_endpoints_require_a_json_content_type() {
 
 #[tokio::test]
 async fn content_type_is_checked_after_faults_and_the_token_and_before_the_body() {
-    let sandbox = common::sandbox().await;
-    let token = common::token(&sandbox).await;
-    let body = common::issuance_body(CALLBACK).to_string();
+    let sandbox = sandbox::start().await;
+    let token = sandbox::token(&sandbox).await;
+    let body = sandbox::issuance_body(CALLBACK).to_string();
 
     sandbox.inject_faults(
         Endpoint::CreateIssuance,

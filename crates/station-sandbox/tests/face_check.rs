@@ -2,11 +2,11 @@
 //! `face_check_score` against the held credential's photo, passing or
 //! failing the request's `matchConfidenceThreshold`.
 
-mod common;
-
-use common::Receiver;
 use serde_json::{json, Value};
 use station_sandbox::{Sandbox, SandboxConfig, WalletClient};
+use station_testkit::callbacks::Receiver;
+use station_testkit::photos;
+use station_testkit::sandbox;
 
 struct Setup {
     sandbox: Sandbox,
@@ -16,10 +16,10 @@ struct Setup {
 }
 
 async fn setup(config: SandboxConfig) -> Setup {
-    let sandbox = common::sandbox_with(config).await;
+    let sandbox = sandbox::start_with(config).await;
     let wallet = WalletClient::new(&sandbox.base_url());
     let receiver = Receiver::start().await;
-    let token = common::token(&sandbox).await;
+    let token = sandbox::token(&sandbox).await;
     Setup {
         sandbox,
         wallet,
@@ -30,12 +30,12 @@ async fn setup(config: SandboxConfig) -> Setup {
 
 /// Puts a credential in the wallet, with a real photo claim when `photo`.
 async fn issue(s: &Setup, photo: bool) {
-    let mut body = common::issuance_body(&s.receiver.url);
+    let mut body = sandbox::issuance_body(&s.receiver.url);
     body.as_object_mut().unwrap().remove("pin");
     if photo {
-        body["claims"]["photo"] = json!(common::jpeg_claim(300, 400));
+        body["claims"]["photo"] = json!(photos::jpeg_claim(300, 400));
     }
-    common::issue_without_pin(&s.sandbox, &s.wallet, &s.token, &body).await;
+    sandbox::issue_without_pin(&s.sandbox, &s.wallet, &s.token, &body).await;
 }
 
 /// A presentation asking for Face Check against `photo`, with `threshold` if given.
@@ -44,14 +44,14 @@ fn face_check_body(s: &Setup, threshold: Option<u8>) -> Value {
     if let Some(threshold) = threshold {
         face_check["matchConfidenceThreshold"] = json!(threshold);
     }
-    let mut body = common::presentation_body(&s.receiver.url);
+    let mut body = sandbox::presentation_body(&s.receiver.url);
     body["requestedCredentials"][0]["configuration"]["validation"]["faceCheck"] = face_check;
     body
 }
 
 /// Creates, opens and presents; returns the final callback body.
 async fn present(s: &Setup, body: &Value) -> Value {
-    let created = common::create_presentation(&s.sandbox, &s.token, body).await;
+    let created = sandbox::create_presentation(&s.sandbox, &s.token, body).await;
     let id = created["requestId"].as_str().unwrap();
     s.wallet.open(created["url"].as_str().unwrap()).await.unwrap();
     let outcome = s.wallet.present(id).await.unwrap();
@@ -126,7 +126,7 @@ async fn a_credential_without_a_photo_does_not_match_a_face_check_request() {
     assert_eq!(callback["error"]["code"], "requestedCredentialNotFound");
 
     // Without Face Check the same credential is presented.
-    let plain = present(&s, &common::presentation_body(&s.receiver.url)).await;
+    let plain = present(&s, &sandbox::presentation_body(&s.receiver.url)).await;
     assert_eq!(plain["requestStatus"], "presentation_verified");
 }
 

@@ -1,14 +1,14 @@
 //! Creating issuance requests: the 201 answer, the stored body, and each
 //! validation rule the documentation states.
 
-mod common;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use common::{assert_bad_field, assert_service_error, post_json, post_raw, ISSUANCE_PATH};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use station_sandbox::Sandbox;
+use station_testkit::sandbox::{
+    self, assert_bad_field, assert_service_error, post_json, post_raw, ISSUANCE_PATH,
+};
 
 /// A change to the default request body.
 type Edit = Box<dyn FnOnce(&mut Value)>;
@@ -16,8 +16,8 @@ type Edit = Box<dyn FnOnce(&mut Value)>;
 const CALLBACK: &str = "http://127.0.0.1:9/callback";
 
 async fn setup() -> (Sandbox, String) {
-    let sandbox = common::sandbox().await;
-    let token = common::token(&sandbox).await;
+    let sandbox = sandbox::start().await;
+    let token = sandbox::token(&sandbox).await;
     (sandbox, token)
 }
 
@@ -27,7 +27,7 @@ async fn create_edited(
     token: &str,
     edit: impl FnOnce(&mut Value),
 ) -> (u16, axum::http::HeaderMap, Value) {
-    let mut body = common::issuance_body(CALLBACK);
+    let mut body = sandbox::issuance_body(CALLBACK);
     edit(&mut body);
     post_json(sandbox, ISSUANCE_PATH, Some(token), &body).await
 }
@@ -44,12 +44,12 @@ fn remove(body: &mut Value, path: &[&str]) {
 #[tokio::test]
 async fn answers_201_with_the_documented_fields_and_stores_the_body() {
     let (sandbox, token) = setup().await;
-    let body = common::issuance_body(CALLBACK);
+    let body = sandbox::issuance_body(CALLBACK);
     let before = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
         .as_secs() as i64;
-    let answer = common::create_issuance(&sandbox, &token, &body).await;
+    let answer = sandbox::create_issuance(&sandbox, &token, &body).await;
 
     let request_id = answer["requestId"].as_str().expect("requestId");
     uuid::Uuid::parse_str(request_id).expect("a UUID");
@@ -82,14 +82,14 @@ async fn answers_201_with_the_documented_fields_and_stores_the_body() {
 #[tokio::test]
 async fn omits_the_qr_code_when_not_asked_and_keeps_arrival_order() {
     let (sandbox, token) = setup().await;
-    let mut first = common::issuance_body(CALLBACK);
+    let mut first = sandbox::issuance_body(CALLBACK);
     first["includeQRCode"] = json!(false);
-    let a = common::create_issuance(&sandbox, &token, &first).await;
+    let a = sandbox::create_issuance(&sandbox, &token, &first).await;
     assert!(a.get("qrCode").is_none(), "{a}");
-    let mut second = common::issuance_body(CALLBACK);
+    let mut second = sandbox::issuance_body(CALLBACK);
     remove(&mut second, &["pin"]);
     remove(&mut second, &["includeQRCode"]);
-    let b = common::create_issuance(&sandbox, &token, &second).await;
+    let b = sandbox::create_issuance(&sandbox, &token, &second).await;
     assert!(b["qrCode"].as_str().is_some(), "QR is on by default");
     let ids: Vec<String> = sandbox
         .received_requests()
@@ -265,14 +265,14 @@ async fn rejects_unknown_fields() {
 #[tokio::test]
 async fn limits_the_body_to_one_megabyte() {
     let (sandbox, token) = setup().await;
-    let mut body = common::issuance_body(CALLBACK);
+    let mut body = sandbox::issuance_body(CALLBACK);
     body["claims"]["padding"] = json!("x".repeat(1_048_576));
     let response = post_json(&sandbox, ISSUANCE_PATH, Some(&token), &body).await;
     assert_service_error(&response, 413, "payloadTooLarge");
     assert!(response.2["error"].get("innererror").is_none());
 
     // Just under the limit is processed normally.
-    let mut body = common::issuance_body(CALLBACK);
+    let mut body = sandbox::issuance_body(CALLBACK);
     let base = body.to_string().len();
     body["claims"]["padding"] = json!("x".repeat(1_048_576 - base - 20));
     assert!(body.to_string().len() <= 1_048_576);
@@ -293,7 +293,7 @@ async fn rejects_bodies_that_are_not_json() {
 #[tokio::test]
 async fn requires_a_bearer_token_the_sandbox_issued() {
     let (sandbox, _) = setup().await;
-    let body = common::issuance_body(CALLBACK);
+    let body = sandbox::issuance_body(CALLBACK);
     for token in [None, Some("made-up-token")] {
         let response = post_json(&sandbox, ISSUANCE_PATH, token, &body).await;
         assert_service_error(&response, 401, "unauthorized");

@@ -6,78 +6,15 @@
 //! so, rather than pass without having run.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Value};
 use station_sandbox::oid4vci;
 use station_sandbox::{Sandbox, SandboxConfig};
+use station_testkit::interop::{node_missing, run_wallet, wallet_command, WalletRun};
 use tokio::sync::mpsc;
-
-fn interop_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop")
-}
-
-/// The wallet script, once its dependencies are known to be installed.
-fn wallet_script() -> PathBuf {
-    let dir = interop_dir();
-    for package in [
-        "@openid4vc/openid4vci",
-        "@openid4vc/oauth2",
-        "@sd-jwt/sd-jwt-vc",
-        "@sd-jwt/crypto-nodejs",
-    ] {
-        assert!(
-            dir.join("node_modules").join(package).is_dir(),
-            "{} is missing from tests/interop/node_modules: run `npm ci --prefix tests/interop` \
-             from the repository root (needs Node.js 20+ and npm)",
-            package
-        );
-    }
-    dir.join("oid4vci-wallet.mjs")
-}
-
-fn node_command(args: &[&str]) -> Command {
-    let mut command = Command::new("node");
-    command.arg(wallet_script()).args(args).current_dir(interop_dir());
-    command
-}
-
-/// Exit code and the JSON line the wallet printed.
-struct WalletRun {
-    code: Option<i32>,
-    result: Value,
-}
-
-fn finish(output: std::process::Output) -> WalletRun {
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().last().unwrap_or_default();
-    let result = serde_json::from_str(line).unwrap_or_else(|_| {
-        panic!(
-            "the wallet printed no JSON line.\nstdout: {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    WalletRun {
-        code: output.status.code(),
-        result,
-    }
-}
-
-fn spawn_failed(error: std::io::Error) -> ! {
-    panic!("cannot run `node` ({error}): install Node.js 20+ (Debian: apt-get install nodejs npm)")
-}
-
-async fn run_wallet(args: &[&str]) -> WalletRun {
-    let mut command = node_command(args);
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .expect("wallet thread")
-        .unwrap_or_else(|e| spawn_failed(e));
-    finish(output)
-}
 
 struct Issuer {
     sandbox: Sandbox,
@@ -214,11 +151,11 @@ async fn the_wallet_waits_for_a_deferred_credential() {
     let (id, offer) = issuer
         .issue(json!({"issuanceMode": "Deferred", "credentialDefinitionId": "StaffId", "userPin": "8080"}))
         .await;
-    let mut child = node_command(&[&offer, "8080", "--deferred-timeout=60"])
+    let mut child = wallet_command(&[&offer, "8080", "--deferred-timeout=60"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| spawn_failed(e));
+        .unwrap_or_else(|e| node_missing(e));
     let stderr = child.stderr.take().expect("stderr piped");
     let (lines_tx, mut lines) = mpsc::unbounded_channel::<String>();
     std::thread::spawn(move || {
@@ -250,7 +187,7 @@ async fn the_wallet_waits_for_a_deferred_credential() {
         .await
         .expect("wallet thread")
         .expect("wallet exits");
-    let run = finish(output);
+    let run = WalletRun::from_output(output);
     assert_eq!(run.code, Some(0), "{}", run.result);
     assert_eq!(run.result["deferred"], true);
     assert_eq!(

@@ -2,16 +2,15 @@
 //! creating requests and each refusal, events over graphql-transport-ws
 //! while the simulated wallet acts, photo capture, remote issuance and auth.
 
-mod common;
-mod orchestration_support;
-
-use common::Receiver;
-use orchestration_support::{self as vo, EVENT_WAIT, ISSUANCE_EVENT};
 use serde_json::{json, Value};
 use station_sandbox::{Endpoint, Fault, Sandbox, WalletClient, CURRENT_SCOPE};
+use station_testkit::callbacks::Receiver;
+use station_testkit::orchestration::{self as vo, EVENT_WAIT, ISSUANCE_EVENT};
+use station_testkit::photos;
+use station_testkit::sandbox;
 
 async fn setup() -> (Sandbox, WalletClient, String) {
-    let sandbox = vo::sandbox().await;
+    let sandbox = sandbox::start().await;
     let wallet = WalletClient::new(&sandbox.base_url());
     let token = vo::token(&sandbox).await;
     (sandbox, wallet, token)
@@ -103,7 +102,7 @@ async fn creates_an_issuance_request_through_the_request_service() {
 #[tokio::test]
 async fn each_rule_is_refused_with_a_request_error_naming_the_field() {
     let (sandbox, _wallet, token) = setup().await;
-    let photo = vo::data_url(&vo::jpeg(240, 240));
+    let photo = photos::data_url(&photos::jpeg(240, 240));
     let cases: Vec<(Value, &str)> = vec![
         (
             with(vo::badge_request(), json!({"contractId": vo::NO_SUCH_CONTRACT})),
@@ -206,14 +205,14 @@ async fn each_rule_is_refused_with_a_request_error_naming_the_field() {
         (
             with(
                 vo::staff_request(),
-                json!({"faceCheckPhoto": vo::data_url(b"not a jpeg at all")}),
+                json!({"faceCheckPhoto": photos::data_url(b"not a jpeg at all")}),
             ),
             "faceCheckPhoto",
         ),
         (
             with(
                 vo::staff_request(),
-                json!({"faceCheckPhoto": vo::data_url(&vo::jpeg(199, 400))}),
+                json!({"faceCheckPhoto": photos::data_url(&photos::jpeg(199, 400))}),
             ),
             "faceCheckPhoto",
         ),
@@ -277,14 +276,14 @@ async fn a_payload_over_a_megabyte_is_too_large() {
     let (sandbox, _wallet, token) = setup().await;
     // Trailing bytes after a JPEG's end are ignored by decoders, so this is
     // still a valid photo, just a very large one.
-    let mut photo = vo::jpeg(300, 300);
+    let mut photo = photos::jpeg(300, 300);
     photo.resize(photo.len() + 1_100_000, 0);
     let answer = vo::create_issuance(
         &sandbox,
         &token,
         with(
             vo::staff_request(),
-            json!({"faceCheckPhoto": vo::data_url(&photo)}),
+            json!({"faceCheckPhoto": photos::data_url(&photo)}),
         ),
     )
     .await;
@@ -310,22 +309,22 @@ async fn request_service_failures_are_passed_on() {
 #[tokio::test]
 async fn the_face_check_photo_becomes_a_base64url_photo_claim() {
     let (sandbox, wallet, token) = setup().await;
-    let jpeg = vo::jpeg(240, 320);
+    let jpeg = photos::jpeg(240, 320);
     let (request_id, url) = vo::issue(
         &sandbox,
         &token,
         with(
             vo::staff_request(),
-            json!({"faceCheckPhoto": vo::data_url(&jpeg)}),
+            json!({"faceCheckPhoto": photos::data_url(&jpeg)}),
         ),
     )
     .await;
     let sent = sandbox.received(&request_id).unwrap();
-    assert_eq!(sent["claims"]["photo"], vo::base64url(&jpeg));
+    assert_eq!(sent["claims"]["photo"], photos::base64url(&jpeg));
     wallet.open(&url).await.unwrap();
     wallet.accept(&request_id).await.unwrap();
     let held = wallet.credentials().await.unwrap();
-    assert_eq!(held[0].claims["photo"], vo::base64url(&jpeg));
+    assert_eq!(held[0].claims["photo"], photos::base64url(&jpeg));
     assert!(held[0].types.contains(&"StaffId".to_owned()));
 }
 
@@ -714,13 +713,13 @@ async fn a_photo_capture_serves_exactly_one_issuance() {
     );
     assert_eq!(capture_status(&sandbox, &token, &id).await, "started");
 
-    let refused = post_photo(&capture_url, "image/png", vo::jpeg(300, 300)).await;
+    let refused = post_photo(&capture_url, "image/png", photos::jpeg(300, 300)).await;
     assert_eq!(refused.status(), 415);
-    let refused = post_photo(&capture_url, "image/jpeg", vo::jpeg(120, 120)).await;
+    let refused = post_photo(&capture_url, "image/jpeg", photos::jpeg(120, 120)).await;
     assert_eq!(refused.status(), 422);
     assert_eq!(capture_status(&sandbox, &token, &id).await, "started");
 
-    let jpeg = vo::jpeg(320, 400);
+    let jpeg = photos::jpeg(320, 400);
     let taken = post_photo(&capture_url, "image/jpeg", jpeg.clone()).await;
     assert_eq!(taken.status(), 200);
     assert_eq!(
@@ -749,7 +748,7 @@ async fn a_photo_capture_serves_exactly_one_issuance() {
     .await;
     assert_eq!(
         sandbox.received(&request_id).unwrap()["claims"]["photo"],
-        vo::base64url(&jpeg)
+        photos::base64url(&jpeg)
     );
     let mut issued = vo::subscribe(
         &sandbox,
@@ -946,7 +945,7 @@ async fn remote_issuance_with_photo_capture_asks_for_the_photo_first() {
     let first: Value = reqwest::get(&link).await.unwrap().json().await.unwrap();
     assert_eq!(first["status"], "photoCaptureRequired", "{first}");
     let capture_url = first["photoCaptureUrl"].as_str().unwrap();
-    let jpeg = vo::jpeg(256, 256);
+    let jpeg = photos::jpeg(256, 256);
     assert_eq!(
         post_photo(capture_url, "image/jpeg", jpeg.clone()).await.status(),
         200
@@ -957,7 +956,7 @@ async fn remote_issuance_with_photo_capture_asks_for_the_photo_first() {
     let request_id = redeemed["requestId"].as_str().unwrap();
     assert_eq!(
         sandbox.received(request_id).unwrap()["claims"]["photo"],
-        vo::base64url(&jpeg)
+        photos::base64url(&jpeg)
     );
     wallet.open(redeemed["url"].as_str().unwrap()).await.unwrap();
     wallet.accept(request_id).await.unwrap();
@@ -1057,7 +1056,7 @@ async fn callers_without_a_live_token_are_refused() {
         Ok(_) => panic!("an invalid token was accepted"),
     }
     // The Request Service's own token works too: the sandbox does not record scopes.
-    let entra_token = vo::token_for_scope(&sandbox, CURRENT_SCOPE).await;
+    let entra_token = sandbox::token_for_scope(&sandbox, CURRENT_SCOPE).await;
     let contracts = vo::data(
         &sandbox,
         &entra_token,

@@ -2,19 +2,17 @@
 //! subscription socket at once, as an outage does, so a client's
 //! reconnection can be tested against a real WebSocket.
 
-mod common;
-mod orchestration_support;
-
 use std::time::Duration;
 
 use async_graphql::futures_util::StreamExt;
-use orchestration_support::{self as vo, EVENT_WAIT, ISSUANCE_EVENT};
 use serde_json::json;
 use station_sandbox::WalletClient;
+use station_testkit::orchestration::{self as vo, EVENT_WAIT, ISSUANCE_EVENT};
+use station_testkit::sandbox;
 
 #[tokio::test]
 async fn dropping_subscriptions_cuts_every_socket_and_new_ones_are_served() {
-    let sandbox = vo::sandbox().await;
+    let sandbox = sandbox::start().await;
     let wallet = WalletClient::new(&sandbox.base_url());
     let token = vo::token(&sandbox).await;
     let (request_id, url) = vo::issue(&sandbox, &token, vo::badge_request()).await;

@@ -1,24 +1,24 @@
 //! Photo claims at issuance: a claim carrying a JPEG must be a usable
 //! photo (a real JPEG, at least 200×200), and a good one is held as sent.
 
-mod common;
-
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
-use common::{assert_bad_field, post_json, Receiver, ISSUANCE_PATH};
 use serde_json::{json, Value};
 use station_sandbox::{Sandbox, WalletClient};
+use station_testkit::callbacks::Receiver;
+use station_testkit::photos;
+use station_testkit::sandbox::{self, assert_bad_field, post_json, ISSUANCE_PATH};
 
 async fn setup() -> (Sandbox, WalletClient, Receiver, String) {
-    let sandbox = common::sandbox().await;
+    let sandbox = sandbox::start().await;
     let wallet = WalletClient::new(&sandbox.base_url());
     let receiver = Receiver::start().await;
-    let token = common::token(&sandbox).await;
+    let token = sandbox::token(&sandbox).await;
     (sandbox, wallet, receiver, token)
 }
 
 fn with_photo(receiver: &Receiver, photo: &str) -> Value {
-    let mut body = common::issuance_body(&receiver.url);
+    let mut body = sandbox::issuance_body(&receiver.url);
     body["claims"]["photo"] = json!(photo);
     body.as_object_mut().unwrap().remove("pin");
     body
@@ -31,8 +31,8 @@ fn error_message(response: &(u16, axum::http::HeaderMap, Value)) -> String {
 #[tokio::test]
 async fn a_real_jpeg_photo_is_accepted_and_held_unchanged() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let photo = common::jpeg_claim(300, 400);
-    common::issue_without_pin(&sandbox, &wallet, &token, &with_photo(&receiver, &photo)).await;
+    let photo = photos::jpeg_claim(300, 400);
+    sandbox::issue_without_pin(&sandbox, &wallet, &token, &with_photo(&receiver, &photo)).await;
     assert_eq!(receiver.last().body["requestStatus"], "issuance_successful");
     let held = wallet.credentials().await.unwrap();
     assert_eq!(held.len(), 1);
@@ -45,16 +45,16 @@ async fn a_padded_base64url_photo_is_accepted_too() {
     let (sandbox, _, receiver, token) = setup().await;
     // The first height whose JPEG length is not a multiple of 3, so it pads.
     let padded = (200..)
-        .map(|height| URL_SAFE.encode(URL_SAFE_NO_PAD.decode(common::jpeg_claim(200, height)).unwrap()))
+        .map(|height| URL_SAFE.encode(URL_SAFE_NO_PAD.decode(photos::jpeg_claim(200, height)).unwrap()))
         .find(|encoded| encoded.ends_with('='))
         .unwrap();
-    common::create_issuance(&sandbox, &token, &with_photo(&receiver, &padded)).await;
+    sandbox::create_issuance(&sandbox, &token, &with_photo(&receiver, &padded)).await;
 }
 
 #[tokio::test]
 async fn a_photo_smaller_than_200_by_200_is_refused() {
     let (sandbox, _, receiver, token) = setup().await;
-    let body = with_photo(&receiver, &common::jpeg_claim(100, 100));
+    let body = with_photo(&receiver, &photos::jpeg_claim(100, 100));
     let response = post_json(&sandbox, ISSUANCE_PATH, Some(&token), &body).await;
     assert_bad_field(&response, "claims.photo");
     let message = error_message(&response);
@@ -66,7 +66,7 @@ async fn a_photo_smaller_than_200_by_200_is_refused() {
 #[tokio::test]
 async fn one_short_side_is_enough_to_refuse() {
     let (sandbox, _, receiver, token) = setup().await;
-    let body = with_photo(&receiver, &common::jpeg_claim(480, 199));
+    let body = with_photo(&receiver, &photos::jpeg_claim(480, 199));
     let response = post_json(&sandbox, ISSUANCE_PATH, Some(&token), &body).await;
     assert_bad_field(&response, "claims.photo");
     assert!(error_message(&response).contains("480×199"));
@@ -88,10 +88,10 @@ async fn bytes_with_the_jpeg_magic_but_garbage_after_are_refused() {
 async fn the_target_names_the_claim_and_other_text_claims_are_untouched() {
     let (sandbox, _, receiver, token) = setup().await;
     let mut body = with_photo(&receiver, "Not a photo, just text");
-    body["claims"]["portrait"] = json!(common::jpeg_claim(50, 300));
+    body["claims"]["portrait"] = json!(photos::jpeg_claim(50, 300));
     let response = post_json(&sandbox, ISSUANCE_PATH, Some(&token), &body).await;
     assert_bad_field(&response, "claims.portrait");
 
     body["claims"]["portrait"] = json!("_9j_ is how a JPEG starts, but this is prose");
-    common::create_issuance(&sandbox, &token, &body).await;
+    sandbox::create_issuance(&sandbox, &token, &body).await;
 }

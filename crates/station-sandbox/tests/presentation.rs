@@ -1,26 +1,26 @@
 //! Presentation requests: validation, and the wallet presenting what it
 //! holds (or failing to).
 
-mod common;
-
-use common::{assert_bad_field, post_json, Receiver, PRESENTATION_PATH};
 use serde_json::{json, Value};
 use station_sandbox::{RequestKind, Sandbox, WalletClient};
+use station_testkit::callbacks::Receiver;
+use station_testkit::photos;
+use station_testkit::sandbox::{self, assert_bad_field, post_json, PRESENTATION_PATH};
 
 /// A change to the default request body.
 type Edit = Box<dyn Fn(&mut Value)>;
 
 async fn setup() -> (Sandbox, WalletClient, Receiver, String) {
-    let sandbox = common::sandbox().await;
+    let sandbox = sandbox::start().await;
     let wallet = WalletClient::new(&sandbox.base_url());
     let receiver = Receiver::start().await;
-    let token = common::token(&sandbox).await;
+    let token = sandbox::token(&sandbox).await;
     (sandbox, wallet, receiver, token)
 }
 
 /// Issues the default credential (given_name Megan, department Research) into the wallet.
 async fn issue(sandbox: &Sandbox, wallet: &WalletClient, receiver: &Receiver, token: &str) {
-    let created = common::create_issuance(sandbox, token, &common::issuance_body(&receiver.url)).await;
+    let created = sandbox::create_issuance(sandbox, token, &sandbox::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     wallet.open(created["url"].as_str().unwrap()).await.unwrap();
     assert!(wallet.enter_pin(id, "3539").await.unwrap().accepted);
@@ -35,7 +35,7 @@ async fn present(
     token: &str,
     body: &Value,
 ) -> Value {
-    let created = common::create_presentation(sandbox, token, body).await;
+    let created = sandbox::create_presentation(sandbox, token, body).await;
     let id = created["requestId"].as_str().unwrap();
     let opened = wallet.open(created["url"].as_str().unwrap()).await.unwrap();
     assert_eq!(opened.kind, RequestKind::Presentation);
@@ -51,8 +51,8 @@ async fn present(
 #[tokio::test]
 async fn creates_with_201_and_no_qr_code_by_default() {
     let (sandbox, _, receiver, token) = setup().await;
-    let body = common::presentation_body(&receiver.url);
-    let created = common::create_presentation(&sandbox, &token, &body).await;
+    let body = sandbox::presentation_body(&receiver.url);
+    let created = sandbox::create_presentation(&sandbox, &token, &body).await;
     let id = created["requestId"].as_str().unwrap();
     assert_eq!(
         created["url"],
@@ -70,7 +70,7 @@ async fn creates_with_201_and_no_qr_code_by_default() {
 #[tokio::test]
 async fn validates_presentation_requests() {
     let (sandbox, _, receiver, token) = setup().await;
-    let base = common::presentation_body(&receiver.url);
+    let base = sandbox::presentation_body(&receiver.url);
     let threshold = |value: i64| {
         let mut body = base.clone();
         body["requestedCredentials"][0]["configuration"]["validation"]["faceCheck"] =
@@ -154,7 +154,7 @@ async fn validates_presentation_requests() {
 #[tokio::test]
 async fn refuses_unknown_fields_inside_requested_credentials() {
     let (sandbox, _, receiver, token) = setup().await;
-    let mut full = common::presentation_body(&receiver.url);
+    let mut full = sandbox::presentation_body(&receiver.url);
     full["requestedCredentials"][0]["configuration"]["validation"]["faceCheck"] =
         json!({"sourcePhotoClaimName": "photo", "matchConfidenceThreshold": 70});
     full["requestedCredentials"][0]["constraints"] = json!([
@@ -223,7 +223,7 @@ async fn refuses_unknown_fields_inside_requested_credentials() {
 async fn presentation_after_issuance_is_verified_with_the_claims() {
     let (sandbox, wallet, receiver, token) = setup().await;
     issue(&sandbox, &wallet, &receiver, &token).await;
-    let mut body = common::presentation_body(&receiver.url);
+    let mut body = sandbox::presentation_body(&receiver.url);
     body["requestedCredentials"][0]["constraints"] = json!([
         {"claimName": "department", "values": ["sales", "RESEARCH"]},
         {"claimName": "given_name", "startsWith": "me"},
@@ -237,7 +237,7 @@ async fn presentation_after_issuance_is_verified_with_the_claims() {
     assert!(subject.starts_with("did:key:z6Mk"), "{subject}");
     let data = callback["verifiedCredentialsData"].as_array().unwrap();
     assert_eq!(data.len(), 1);
-    assert_eq!(data[0]["issuer"], common::AUTHORITY);
+    assert_eq!(data[0]["issuer"], sandbox::AUTHORITY);
     assert_eq!(
         data[0]["type"],
         json!(["VerifiableCredential", "VerifiedEmployee"])
@@ -269,7 +269,7 @@ async fn presentation_after_issuance_is_verified_with_the_claims() {
 #[tokio::test]
 async fn unmet_requirements_give_presentation_error() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let base = common::presentation_body(&receiver.url);
+    let base = sandbox::presentation_body(&receiver.url);
 
     // Nothing held yet.
     let callback = present(&sandbox, &wallet, &receiver, &token, &base).await;
@@ -311,12 +311,12 @@ async fn unmet_requirements_give_presentation_error() {
 #[tokio::test]
 async fn face_check_presentation_reports_the_match_and_no_receipt() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let mut issuance = common::issuance_body(&receiver.url);
-    issuance["claims"]["photo"] = json!(common::jpeg_claim(480, 640));
+    let mut issuance = sandbox::issuance_body(&receiver.url);
+    issuance["claims"]["photo"] = json!(photos::jpeg_claim(480, 640));
     issuance.as_object_mut().unwrap().remove("pin");
-    common::issue_without_pin(&sandbox, &wallet, &token, &issuance).await;
+    sandbox::issue_without_pin(&sandbox, &wallet, &token, &issuance).await;
 
-    let mut body = common::presentation_body(&receiver.url);
+    let mut body = sandbox::presentation_body(&receiver.url);
     body["requestedCredentials"][0]["configuration"]["validation"]["faceCheck"] =
         json!({"sourcePhotoClaimName": "photo", "matchConfidenceThreshold": 80});
     let callback = present(&sandbox, &wallet, &receiver, &token, &body).await;
@@ -331,7 +331,7 @@ async fn face_check_presentation_reports_the_match_and_no_receipt() {
 async fn declining_a_presentation_and_presenting_twice() {
     let (sandbox, wallet, receiver, token) = setup().await;
     let created =
-        common::create_presentation(&sandbox, &token, &common::presentation_body(&receiver.url)).await;
+        sandbox::create_presentation(&sandbox, &token, &sandbox::presentation_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     wallet.open(created["url"].as_str().unwrap()).await.unwrap();
     let (_, code) = match wallet.accept(id).await.unwrap_err() {

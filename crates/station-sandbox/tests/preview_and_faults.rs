@@ -1,11 +1,10 @@
 //! The preview issuance endpoint (seed 002), whose callbacks carry `code`,
 //! and scripted faults on the create endpoints.
 
-mod common;
-
-use common::{assert_bad_field, assert_service_error, post_json, Receiver, ISSUANCE_PATH};
 use serde_json::{json, Value};
 use station_sandbox::{Endpoint, Fault, WalletClient, PREVIEW_SCOPE};
+use station_testkit::callbacks::Receiver;
+use station_testkit::sandbox::{self, assert_bad_field, assert_service_error, post_json, ISSUANCE_PATH};
 
 fn preview_body(callback_url: &str) -> Value {
     json!({
@@ -24,10 +23,10 @@ fn preview_body(callback_url: &str) -> Value {
 
 #[tokio::test]
 async fn preview_endpoint_accepts_its_shape_and_sends_code_callbacks() {
-    let sandbox = common::sandbox().await;
+    let sandbox = sandbox::start().await;
     let wallet = WalletClient::new(&sandbox.base_url());
     let receiver = Receiver::start().await;
-    let token = common::token_for_scope(&sandbox, PREVIEW_SCOPE).await;
+    let token = sandbox::token_for_scope(&sandbox, PREVIEW_SCOPE).await;
     let path = "/v1.0/sandbox-tenant/verifiablecredentials/request";
     let body = preview_body(&receiver.url);
 
@@ -75,8 +74,8 @@ async fn preview_endpoint_accepts_its_shape_and_sends_code_callbacks() {
 
 #[tokio::test]
 async fn preview_endpoint_validates_with_nested_paths() {
-    let sandbox = common::sandbox().await;
-    let token = common::token(&sandbox).await;
+    let sandbox = sandbox::start().await;
+    let token = sandbox::token(&sandbox).await;
     let path = "/v1.0/sandbox-tenant/verifiablecredentials/request";
     let mut body = preview_body("http://127.0.0.1:9/cb");
     body["issuance"]["pin"]["length"] = json!(17);
@@ -108,8 +107,8 @@ async fn preview_endpoint_validates_with_nested_paths() {
 
 #[tokio::test]
 async fn injected_429_answers_with_retry_after_then_service_resumes() {
-    let sandbox = common::sandbox().await;
-    let token = common::token(&sandbox).await;
+    let sandbox = sandbox::start().await;
+    let token = sandbox::token(&sandbox).await;
     sandbox.inject_faults(
         Endpoint::CreateIssuance,
         vec![
@@ -121,7 +120,7 @@ async fn injected_429_answers_with_retry_after_then_service_resumes() {
             },
         ],
     );
-    let body = common::issuance_body("http://127.0.0.1:9/cb");
+    let body = sandbox::issuance_body("http://127.0.0.1:9/cb");
 
     let first = post_json(&sandbox, ISSUANCE_PATH, Some(&token), &body).await;
     assert_service_error(&first, 429, "tooManyRequests");
@@ -144,16 +143,16 @@ async fn injected_429_answers_with_retry_after_then_service_resumes() {
 
 #[tokio::test]
 async fn faults_apply_only_to_their_endpoint() {
-    let sandbox = common::sandbox().await;
-    let token = common::token(&sandbox).await;
+    let sandbox = sandbox::start().await;
+    let token = sandbox::token(&sandbox).await;
     let receiver = Receiver::start().await;
     sandbox.inject_faults(
         Endpoint::CreatePresentation,
         vec![Fault::new(500, "internalServerError", "Boom.")],
     );
-    common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
-    let body = common::presentation_body(&receiver.url);
-    let failed = post_json(&sandbox, common::PRESENTATION_PATH, Some(&token), &body).await;
+    sandbox::create_issuance(&sandbox, &token, &sandbox::issuance_body(&receiver.url)).await;
+    let body = sandbox::presentation_body(&receiver.url);
+    let failed = post_json(&sandbox, sandbox::PRESENTATION_PATH, Some(&token), &body).await;
     assert_service_error(&failed, 500, "internalServerError");
-    common::create_presentation(&sandbox, &token, &body).await;
+    sandbox::create_presentation(&sandbox, &token, &body).await;
 }

@@ -1,12 +1,11 @@
 //! Finished and expired requests are forgotten after `retention`, so a
 //! long-running sandbox does not grow without bound.
 
-mod common;
-
 use std::time::Duration;
 
 use serde_json::Value;
 use station_sandbox::{SandboxConfig, SandboxError, WalletClient};
+use station_testkit::sandbox;
 
 const CALLBACK: &str = "http://127.0.0.1:9/callback";
 
@@ -25,23 +24,23 @@ fn retention_defaults_to_ten_minutes_even_in_older_saved_configs() {
 
 #[tokio::test]
 async fn ended_requests_are_forgotten_after_the_retention() {
-    let sandbox = common::sandbox_with(SandboxConfig {
+    let sandbox = sandbox::start_with(SandboxConfig {
         request_lifetime: Duration::from_millis(500),
         retention: Duration::from_secs(1),
         ..SandboxConfig::default()
     })
     .await;
     let wallet = WalletClient::new(&sandbox.base_url());
-    let token = common::token(&sandbox).await;
-    let body = common::issuance_body(CALLBACK);
+    let token = sandbox::token(&sandbox).await;
+    let body = sandbox::issuance_body(CALLBACK);
     let create = || async {
-        let created = common::create_issuance(&sandbox, &token, &body).await;
+        let created = sandbox::create_issuance(&sandbox, &token, &body).await;
         created["requestId"].as_str().unwrap().to_owned()
     };
 
     // t = 0: `expired` will expire at 0.5 s; `declined` finishes now.
     let expired = create().await;
-    let created = common::create_issuance(&sandbox, &token, &body).await;
+    let created = sandbox::create_issuance(&sandbox, &token, &body).await;
     let declined = created["requestId"].as_str().unwrap().to_owned();
     wallet.open(created["url"].as_str().unwrap()).await.unwrap();
     wallet.decline(&declined).await.unwrap();

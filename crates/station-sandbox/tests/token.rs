@@ -1,10 +1,10 @@
 //! The Azure AD token endpoint: client-credentials success and each
 //! documented refusal, in AAD's error shape.
 
-mod common;
-
 use serde_json::Value;
 use station_sandbox::{Endpoint, Fault, Sandbox, CURRENT_SCOPE, PREVIEW_SCOPE};
+use station_testkit::callbacks::Receiver;
+use station_testkit::sandbox;
 
 async fn token_call(sandbox: &Sandbox, tenant: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let response = reqwest::Client::new()
@@ -30,7 +30,7 @@ fn form<'a>(secret: &'a str, client: &'a str, scope: &'a str) -> Form<'a> {
 
 #[tokio::test]
 async fn issues_a_bearer_token_for_both_scopes() {
-    let sandbox = common::sandbox().await;
+    let sandbox = sandbox::start().await;
     for scope in [CURRENT_SCOPE, PREVIEW_SCOPE] {
         let (status, body) = token_call(
             &sandbox,
@@ -67,7 +67,7 @@ async fn issues_a_bearer_token_for_both_scopes() {
 
 #[tokio::test]
 async fn refuses_each_bad_input_with_aad_codes() {
-    let sandbox = common::sandbox().await;
+    let sandbox = sandbox::start().await;
     let cases: Vec<(&str, Form, u16, &str, &str)> = vec![
         (
             "other-tenant",
@@ -135,7 +135,7 @@ async fn refuses_each_bad_input_with_aad_codes() {
 
 #[tokio::test]
 async fn token_faults_use_the_aad_shape_and_still_count() {
-    let sandbox = common::sandbox().await;
+    let sandbox = sandbox::start().await;
     sandbox.inject_faults(
         Endpoint::Token,
         vec![Fault {
@@ -155,22 +155,22 @@ async fn token_faults_use_the_aad_shape_and_still_count() {
     assert_eq!(body["error"], "temporarily_unavailable");
     assert_eq!(body["error_description"], "AADSTS50196: try later");
     // The fault is used up: the next call succeeds.
-    common::token(&sandbox).await;
+    sandbox::token(&sandbox).await;
     assert_eq!(sandbox.token_requests(), 2);
 }
 
 #[tokio::test]
 async fn an_expired_token_is_refused_by_the_request_service() {
-    let sandbox = common::sandbox_with(station_sandbox::SandboxConfig {
+    let sandbox = sandbox::start_with(station_sandbox::SandboxConfig {
         token_lifetime: std::time::Duration::from_secs(1),
         ..Default::default()
     })
     .await;
-    let token = common::token(&sandbox).await;
-    let receiver = common::Receiver::start().await;
-    let body = common::issuance_body(&receiver.url);
-    common::create_issuance(&sandbox, &token, &body).await;
+    let token = sandbox::token(&sandbox).await;
+    let receiver = Receiver::start().await;
+    let body = sandbox::issuance_body(&receiver.url);
+    sandbox::create_issuance(&sandbox, &token, &body).await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let response = common::post_json(&sandbox, common::ISSUANCE_PATH, Some(&token), &body).await;
-    common::assert_service_error(&response, 401, "unauthorized");
+    let response = sandbox::post_json(&sandbox, sandbox::ISSUANCE_PATH, Some(&token), &body).await;
+    sandbox::assert_service_error(&response, 401, "unauthorized");
 }

@@ -1,22 +1,21 @@
 //! The simulated wallet on issuance requests: each step and the callback
 //! the real service would send for it.
 
-mod common;
-
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use common::Receiver;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use station_sandbox::{RequestKind, Sandbox, SandboxConfig, SandboxError, WalletClient};
+use station_testkit::callbacks::Receiver;
+use station_testkit::sandbox;
 
 async fn setup() -> (Sandbox, WalletClient, Receiver, String) {
-    let sandbox = common::sandbox().await;
+    let sandbox = sandbox::start().await;
     let wallet = WalletClient::new(&sandbox.base_url());
     let receiver = Receiver::start().await;
-    let token = common::token(&sandbox).await;
+    let token = sandbox::token(&sandbox).await;
     (sandbox, wallet, receiver, token)
 }
 
@@ -34,7 +33,7 @@ fn api_code(error: SandboxError) -> (u16, String, String) {
 #[tokio::test]
 async fn opening_sends_request_retrieved_with_the_given_header_and_state() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let created = sandbox::create_issuance(&sandbox, &token, &sandbox::issuance_body(&receiver.url)).await;
     let request_id = created["requestId"].as_str().unwrap();
 
     let opened = wallet.open(created["url"].as_str().unwrap()).await.unwrap();
@@ -67,7 +66,7 @@ async fn opening_sends_request_retrieved_with_the_given_header_and_state() {
 #[tokio::test]
 async fn right_pin_then_accept_issues_the_credential() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let created = sandbox::create_issuance(&sandbox, &token, &sandbox::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     wallet.open(created["url"].as_str().unwrap()).await.unwrap();
 
@@ -86,7 +85,7 @@ async fn right_pin_then_accept_issues_the_credential() {
     let held = wallet.credentials().await.unwrap();
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].types, ["VerifiableCredential", "VerifiedEmployee"]);
-    assert_eq!(held[0].issuer, common::AUTHORITY);
+    assert_eq!(held[0].issuer, sandbox::AUTHORITY);
     assert_eq!(held[0].claims["given_name"], "Megan");
     assert_eq!(held[0].claims.len(), 3);
     assert!(held[0].issued_at > 1_700_000_000);
@@ -100,7 +99,7 @@ async fn right_pin_then_accept_issues_the_credential() {
 #[tokio::test]
 async fn wrong_pin_fails_the_issuance() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let created = sandbox::create_issuance(&sandbox, &token, &sandbox::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     wallet.open(created["url"].as_str().unwrap()).await.unwrap();
 
@@ -126,7 +125,7 @@ async fn wrong_pin_fails_the_issuance() {
 #[tokio::test]
 async fn hashed_pin_is_checked_against_salt_and_hash() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let mut body = common::issuance_body(&receiver.url);
+    let mut body = sandbox::issuance_body(&receiver.url);
     body["pin"] = json!({
         "value": STANDARD.encode(Sha256::digest(b"s@lt482913")),
         "length": 6,
@@ -134,7 +133,7 @@ async fn hashed_pin_is_checked_against_salt_and_hash() {
         "alg": "sha256",
         "iterations": 1
     });
-    let created = common::create_issuance(&sandbox, &token, &body).await;
+    let created = sandbox::create_issuance(&sandbox, &token, &body).await;
     let id = created["requestId"].as_str().unwrap();
     let opened = wallet.open(created["url"].as_str().unwrap()).await.unwrap();
     assert_eq!(opened.pin_length, Some(6));
@@ -145,7 +144,7 @@ async fn hashed_pin_is_checked_against_salt_and_hash() {
 #[tokio::test]
 async fn accept_before_pin_or_before_open_is_refused() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let created = sandbox::create_issuance(&sandbox, &token, &sandbox::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
 
     let (status, code, _) = api_code(wallet.accept(id).await.unwrap_err());
@@ -163,9 +162,9 @@ async fn accept_before_pin_or_before_open_is_refused() {
 #[tokio::test]
 async fn issuance_without_pin_accepts_directly_and_decline_reports_user_canceled() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let mut body = common::issuance_body(&receiver.url);
+    let mut body = sandbox::issuance_body(&receiver.url);
     body.as_object_mut().unwrap().remove("pin");
-    let first = common::create_issuance(&sandbox, &token, &body).await;
+    let first = sandbox::create_issuance(&sandbox, &token, &body).await;
     let opened = wallet.open(first["url"].as_str().unwrap()).await.unwrap();
     assert!(!opened.pin_required);
     assert_eq!(opened.pin_length, None);
@@ -178,7 +177,7 @@ async fn issuance_without_pin_accepts_directly_and_decline_reports_user_canceled
     assert_eq!(code, "pinNotRequired");
     wallet.accept(first["requestId"].as_str().unwrap()).await.unwrap();
 
-    let second = common::create_issuance(&sandbox, &token, &body).await;
+    let second = sandbox::create_issuance(&sandbox, &token, &body).await;
     let id = second["requestId"].as_str().unwrap();
     wallet.open(second["url"].as_str().unwrap()).await.unwrap();
     assert_eq!(wallet.decline(id).await.unwrap().callback_status, Some(200));
@@ -196,15 +195,15 @@ async fn issuance_without_pin_accepts_directly_and_decline_reports_user_canceled
 
 #[tokio::test]
 async fn expired_requests_answer_410() {
-    let sandbox = common::sandbox_with(SandboxConfig {
+    let sandbox = sandbox::start_with(SandboxConfig {
         request_lifetime: Duration::from_secs(1),
         ..Default::default()
     })
     .await;
     let wallet = WalletClient::new(&sandbox.base_url());
     let receiver = Receiver::start().await;
-    let token = common::token(&sandbox).await;
-    let created = common::create_issuance(&sandbox, &token, &common::issuance_body(&receiver.url)).await;
+    let token = sandbox::token(&sandbox).await;
+    let created = sandbox::create_issuance(&sandbox, &token, &sandbox::issuance_body(&receiver.url)).await;
     let id = created["requestId"].as_str().unwrap();
     assert_eq!(wallet.pending().await.unwrap().len(), 1);
 
@@ -239,10 +238,10 @@ async fn unknown_requests_and_bad_urls_are_reported() {
 async fn unreachable_callback_is_reported_as_absent_status() {
     let (sandbox, wallet, _, token) = setup().await;
     // Port 9 (discard) on loopback refuses connections.
-    let created = common::create_issuance(
+    let created = sandbox::create_issuance(
         &sandbox,
         &token,
-        &common::issuance_body("http://127.0.0.1:9/callback"),
+        &sandbox::issuance_body("http://127.0.0.1:9/callback"),
     )
     .await;
     let opened = wallet.open(created["url"].as_str().unwrap()).await.unwrap();
@@ -252,9 +251,9 @@ async fn unreachable_callback_is_reported_as_absent_status() {
 #[tokio::test]
 async fn pending_lists_newest_first() {
     let (sandbox, wallet, receiver, token) = setup().await;
-    let body = common::issuance_body(&receiver.url);
-    let older = common::create_issuance(&sandbox, &token, &body).await;
-    let newer = common::create_issuance(&sandbox, &token, &body).await;
+    let body = sandbox::issuance_body(&receiver.url);
+    let older = sandbox::create_issuance(&sandbox, &token, &body).await;
+    let newer = sandbox::create_issuance(&sandbox, &token, &body).await;
     let pending = wallet.pending().await.unwrap();
     let ids: Vec<&str> = pending.iter().map(|p| p.request_id.as_str()).collect();
     assert_eq!(

@@ -1,25 +1,21 @@
-//! Test helpers: a running sandbox, a token, request bodies, and a tiny
-//! callback receiver standing in for the station's listener.
+//! The in-process sandbox, and its Request Service emulation as a client
+//! (the station, or a test) calls it: tokens, request bodies, and the
+//! documented error answers.
 
-#![allow(dead_code)] // each test binary uses its own subset
-
-use std::sync::{Arc, Mutex};
-
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
+use axum::http::HeaderMap;
 use serde_json::{json, Value};
 use station_sandbox::{Sandbox, SandboxConfig, WalletClient, CURRENT_SCOPE};
 
-pub async fn sandbox() -> Sandbox {
-    sandbox_with(SandboxConfig::default()).await
+/// A sandbox with the default settings, on a free loopback port.
+pub async fn start() -> Sandbox {
+    start_with(SandboxConfig::default()).await
 }
 
-pub async fn sandbox_with(config: SandboxConfig) -> Sandbox {
+pub async fn start_with(config: SandboxConfig) -> Sandbox {
     Sandbox::start(config).await.expect("sandbox starts")
 }
 
+/// A token for the Request Service's scope.
 pub async fn token(sandbox: &Sandbox) -> String {
     token_for_scope(sandbox, CURRENT_SCOPE).await
 }
@@ -117,7 +113,7 @@ pub fn presentation_body(callback_url: &str) -> Value {
     })
 }
 
-/// Asserts the documented error body and returns it.
+/// Asserts the documented error body.
 pub fn assert_service_error((status, _, body): &(u16, HeaderMap, Value), expected_status: u16, code: &str) {
     assert_eq!(*status, expected_status, "body: {body}");
     assert_eq!(body["error"]["code"], code, "body: {body}");
@@ -135,82 +131,11 @@ pub fn assert_bad_field(response: &(u16, HeaderMap, Value), target: &str) {
     assert_eq!(inner["target"], target, "body: {}", response.2);
 }
 
-/// One callback the receiver got.
-#[derive(Debug, Clone)]
-pub struct Delivered {
-    pub headers: HeaderMap,
-    pub body: Value,
-}
-
-/// Records every callback and answers 200.
-#[derive(Clone)]
-pub struct Receiver {
-    pub url: String,
-    got: Arc<Mutex<Vec<Delivered>>>,
-}
-
-impl Receiver {
-    pub async fn start() -> Receiver {
-        let got: Arc<Mutex<Vec<Delivered>>> = Arc::default();
-        let app = Router::new()
-            .route("/callback", post(record))
-            .with_state(Arc::clone(&got));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind receiver");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("receiver serves");
-        });
-        Receiver {
-            url: format!("http://{addr}/callback"),
-            got,
-        }
-    }
-
-    pub fn received(&self) -> Vec<Delivered> {
-        self.got.lock().expect("lock").clone()
-    }
-
-    pub fn last(&self) -> Delivered {
-        self.received().last().cloned().expect("a callback")
-    }
-}
-
-async fn record(
-    State(got): State<Arc<Mutex<Vec<Delivered>>>>,
-    headers: HeaderMap,
-    body: String,
-) -> StatusCode {
-    // Strict parsing: the sandbox must always send valid JSON.
-    let body: Value = serde_json::from_str(&body).expect("callback body is valid JSON");
-    got.lock().expect("lock").push(Delivered { headers, body });
-    StatusCode::OK
-}
-
 /// Creates an issuance from `body`, asserting 201; returns the answer.
 pub async fn create_issuance(sandbox: &Sandbox, token: &str, body: &Value) -> Value {
     let (status, _, answer) = post_json(sandbox, ISSUANCE_PATH, Some(token), body).await;
     assert_eq!(status, 201, "body: {answer}");
     answer
-}
-
-/// A real JPEG, `width`×`height`, of a colour gradient, as base64url
-/// without padding: the form Entra photo claims take.
-pub fn jpeg_claim(width: u32, height: u32) -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    use image::codecs::jpeg::JpegEncoder;
-    use image::{ExtendedColorType, ImageEncoder, Rgb, RgbImage};
-
-    let gradient = RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 160])
-    });
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, 85)
-        .write_image(gradient.as_raw(), width, height, ExtendedColorType::Rgb8)
-        .expect("JPEG encodes");
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Issues `body` (which must have no PIN) into the wallet; returns the request id.

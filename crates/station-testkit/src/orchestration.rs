@@ -1,22 +1,19 @@
-//! Helpers for the Verified Orchestration tests: GraphQL over HTTP, a
+//! Verified Orchestration as a client calls it: GraphQL over HTTP, a
 //! graphql-transport-ws client (graphql-ws-client over tokio-tungstenite,
-//! as a Rust caller would use), request inputs and photos.
-
-#![allow(dead_code)] // each test binary uses its own subset
+//! as a Rust caller would use), request inputs.
 
 use std::future::IntoFuture;
 use std::time::Duration;
 
-use async_graphql::futures_util::StreamExt;
+use futures_util::StreamExt;
 use graphql_ws_client::graphql::GraphqlOperation;
 use graphql_ws_client::{Client, Subscription};
 use serde_json::{json, Value};
-use station_sandbox::{Sandbox, SandboxConfig, ORCHESTRATION_SCOPE};
+use station_sandbox::{Sandbox, ORCHESTRATION_SCOPE};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-// Test binaries that use these helpers also declare `mod common`.
-pub use crate::common::token_for_scope;
+use crate::sandbox::token_for_scope;
 
 /// How long a test waits for an event before failing.
 pub const EVENT_WAIT: Duration = Duration::from_secs(10);
@@ -30,12 +27,6 @@ pub const ALEX: &str = Sandbox::ORCHESTRATION_ALEX;
 /// Well-formed ids that name nothing.
 pub const NO_SUCH_CONTRACT: &str = "c0000000-0000-4000-8000-0000000000ff";
 pub const NOBODY: &str = "1d000000-0000-4000-8000-0000000000ff";
-
-pub async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig::default())
-        .await
-        .expect("sandbox starts")
-}
 
 /// A token for VO's own scope, from the sandbox's token endpoint.
 pub async fn token(sandbox: &Sandbox) -> String {
@@ -120,34 +111,6 @@ pub fn staff_request() -> Value {
         "identityId": MEGAN,
         "claims": {"given_name": "Megan", "family_name": "Bowen"}
     })
-}
-
-/// A real JPEG of a colour gradient.
-pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    use image::codecs::jpeg::JpegEncoder;
-    use image::{ExtendedColorType, ImageEncoder, Rgb, RgbImage};
-
-    let gradient = RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 160])
-    });
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, 85)
-        .write_image(gradient.as_raw(), width, height, ExtendedColorType::Rgb8)
-        .expect("JPEG encodes");
-    bytes
-}
-
-/// `data:image/jpeg;base64,…` (standard, padded base64, as browsers write it).
-pub fn data_url(bytes: &[u8]) -> String {
-    use base64::engine::general_purpose::STANDARD;
-    use base64::Engine;
-    format!("data:image/jpeg;base64,{}", STANDARD.encode(bytes))
-}
-
-pub fn base64url(bytes: &[u8]) -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A GraphQL operation for graphql-ws-client, answered as raw JSON.
