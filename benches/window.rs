@@ -13,12 +13,9 @@
 //!   synthetic camera at 1280×720 (target ≥ 25 fps), and the CPU share of
 //!   the app and its WebKit processes meanwhile (of all cores).
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use support::{Setup, Window};
+use station_testkit::webdriver::{Setup, Window, PREVIEW_FRAMES_SHOWN};
 
 fn now_ms() -> f64 {
     SystemTime::now()
@@ -128,7 +125,7 @@ async fn preview(source_fps: u32) -> (f64, f64) {
     })
     .await;
     window.open_photo_step("Megan").await;
-    let frames = support::PREVIEW_FRAMES_SHOWN;
+    let frames = PREVIEW_FRAMES_SHOWN;
     window.wait_until(&format!("{frames} >= 10")).await;
     let (first, cpu_before) = (
         window.wait_until(frames).await.as_f64().unwrap(),

@@ -5,12 +5,12 @@
 //! tauri-driver. `scripts/test.sh` installs those and runs them under
 //! `xvfb-run`.
 
-mod support;
-
 use std::time::Duration;
 
-use support::interop::ThirdPartyWallet;
-use support::{Setup, Window, PREVIEW_FRAMES_SHOWN};
+use station_testkit::interop::ThirdPartyWallet;
+use station_testkit::net::free_port;
+use station_testkit::paths;
+use station_testkit::webdriver::{Setup, Window, PREVIEW_FRAMES_SHOWN};
 
 /// What the QR codes in a screenshot say.
 fn qr_codes(png: &[u8]) -> Vec<String> {
@@ -272,7 +272,7 @@ async fn the_camera_photo_is_checked_and_travels_as_a_jpeg_claim() {
 #[ignore = "needs a display, WebKitWebDriver and tauri-driver: run by scripts/test.sh"]
 async fn a_picture_without_a_face_is_refused_with_the_reason() {
     let window = Window::open(Setup {
-        camera_pictures: support::photo_fixture("coffee.png"),
+        camera_pictures: paths::photo("coffee.png"),
         ..Setup::default()
     })
     .await;
@@ -473,7 +473,7 @@ async fn the_recipient_takes_the_photo_on_their_phone_through_verified_orchestra
         .wait_until("document.getElementById('photo-status').textContent.includes('waiting for the photo')")
         .await;
     let mut jpeg = Vec::new();
-    image::open(support::photo_fixture("astronaut.png"))
+    image::open(paths::photo("astronaut.png"))
         .unwrap()
         .to_rgb8()
         .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
@@ -515,7 +515,7 @@ async fn settings_switch_the_station_to_an_oid4vci_issuer_and_its_badge_issues_t
     // A fixed callback port, as behind a reverse proxy: the new station
     // must get it from the old one.
     let window = Window::open(Setup {
-        callback_port: support::free_port(),
+        callback_port: free_port(),
         ..Setup::default()
     })
     .await;

@@ -14,21 +14,11 @@ use std::time::{Duration, Instant};
 use station_core::config::StationConfig;
 use station_core::flow::FlowState;
 use station_core::provider::Claims;
-use station_core::secrets::{MemoryStore, Secret, SecretStore};
 use station_core::Engine;
 use station_sandbox::{Sandbox, SandboxConfig};
+use station_testkit::config::{Service, StationToml};
 
-const CONFIG: &str = r#"
-[callback]
-bind = "127.0.0.1:0"
-[services.sandbox]
-kind = "entra"
-sandbox = true
-tenant = "sandbox-tenant"
-client_id = "sandbox-client"
-authority_host = "{base_url}"
-api_base = "{base_url}"
-[templates.badge]
+const BADGE: &str = r#"
 service = "sandbox"
 credential_type = "EventBadge"
 manifest = "{base_url}/manifest"
@@ -61,10 +51,11 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let config =
-        StationConfig::from_toml(&CONFIG.replace("{base_url}", &sandbox.base_url()), "bench").unwrap();
-    let secrets = MemoryStore::default();
-    secrets.set("sandbox", &Secret::new("sandbox-secret")).unwrap();
+    let file = StationToml::new(&sandbox.base_url())
+        .service("sandbox", Service::entra())
+        .template("badge", BADGE);
+    let config = StationConfig::from_toml(&file.text(), "bench").unwrap();
+    let secrets = file.secret_store();
     let data_dir = tempfile::tempdir().unwrap();
     let engine = Engine::start(config, Arc::new(secrets), data_dir.path())
         .await

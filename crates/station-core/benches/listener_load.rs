@@ -12,9 +12,6 @@
 //! `LOAD_IDLE=20 LOAD_FORGED=50 LOAD_SECS=5 cargo test -p station-core --bench listener_load`.
 //! All traffic stays on 127.0.0.1, bounded in count and time.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use station_core::events::listener::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 use station_core::flow::FlowState;
+use station_testkit::station::{issue_to_megan, scan_and_accept, Options, Station};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
@@ -73,10 +71,10 @@ fn fd_soft_limit() -> Option<u64> {
     line.split_whitespace().nth(3)?.parse().ok()
 }
 
-async fn issue_once(s: &common::Station) -> Duration {
+async fn issue_once(s: &Station) -> Duration {
     let started = Instant::now();
-    let (flow, request, _) = common::issue_to_megan(s).await;
-    let end = common::scan_and_accept(s, &flow, &request).await;
+    let (flow, request, _) = issue_to_megan(s).await;
+    let end = scan_and_accept(s, &flow, &request).await;
     assert!(
         matches!(end, FlowState::Issued { .. }),
         "issuance did not complete: {end:?}"
@@ -88,7 +86,7 @@ async fn station() {
     let idle = setting("LOAD_IDLE", 2000);
     let forged = setting("LOAD_FORGED", 4000);
     let secs = setting("LOAD_SECS", 20);
-    let s = common::station(common::Options::default()).await;
+    let s = station_testkit::station::station(Options::default()).await;
     let addr = s.engine.listener().local_addr();
     let warmup = issue_once(&s).await;
     let before = usage();

@@ -1,10 +1,8 @@
 //! `station doctor` against the sandbox: what passes, and what it says when
 //! something is wrong.
 
-mod common;
-
-use common::{station, Options};
 use station_core::doctor;
+use station_testkit::station::{station, Options};
 
 #[tokio::test]
 async fn a_working_setup_passes_every_check() {

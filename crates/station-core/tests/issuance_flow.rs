@@ -1,16 +1,14 @@
 //! The Entra issuance flow end to end against the sandbox, over real HTTP.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
-    callback_of, failure, issue_to_megan, megan, post_callback, scan_and_accept, shown, station, wait_for,
-    Options, Station,
-};
 use station_core::flow::{FlowHandle, FlowState, ShownRequest};
 use station_core::qr::RequestQr;
 use station_sandbox::{Endpoint, Fault};
+use station_testkit::station::{
+    callback_of, failure, issue_to_megan, megan, post_callback, scan_and_accept, shown, station, wait_for,
+    Options, Station,
+};
 
 #[tokio::test]
 async fn full_issuance_reveals_pin_only_after_retrieval_and_ends_issued() {

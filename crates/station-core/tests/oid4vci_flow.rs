@@ -4,13 +4,10 @@
 //! polled status says the wallet fetched the offer, and reports the
 //! issuance. Needs `npm ci --prefix tests/interop` (scripts/test.sh runs it).
 
-mod common;
-#[path = "../../../tests/support/interop.rs"]
-mod interop;
-
-use common::{failure, megan, shown, station, wait_for, Options, Station};
-use interop::ThirdPartyWallet;
 use station_core::flow::{FlowHandle, FlowState};
+use station_testkit::config::Service;
+use station_testkit::interop::ThirdPartyWallet;
+use station_testkit::station::{failure, megan, shown, station, wait_for, Options, Station};
 
 fn issuer_options(mode: &str) -> Options {
     issuer_template_options("EventBadge", mode, None)
@@ -20,15 +17,10 @@ fn issuer_options(mode: &str) -> Options {
 /// definition `definition`, with `credential_format` if given.
 fn issuer_template_options(definition: &str, mode: &str, format: Option<&str>) -> Options {
     let format = format.map_or(String::new(), |f| format!("credential_format = \"{f}\""));
+    let issuer = Service::oid4vci().set("poll_interval_ms", 200);
     Options {
         extra_toml: format!(
-            r#"
-[services.issuer]
-kind = "oid4vci"
-sandbox = true
-api_base = "{{base_url}}"
-poll_interval_ms = 200
-
+            r#"{service}
 [templates.sd]
 service = "issuer"
 credential_type = "{definition}"
@@ -39,9 +31,10 @@ claims = [
   {{ name = "given_name", required = true }},
   {{ name = "family_name", required = true }},
 ]
-"#
+"#,
+            service = issuer.section("issuer"),
         ),
-        extra_secrets: vec![("issuer", station_sandbox::oid4vci::DEFAULT_API_KEY.to_owned())],
+        extra_secrets: vec![("issuer", issuer.secret().to_owned())],
         ..Options::default()
     }
 }
@@ -244,6 +237,7 @@ mod provider {
     use station_core::provider::{CallbackTicket, CreatedRequest, IssuanceSpec, Provider};
     use station_core::secrets::{MemoryStore, Secret, SecretError, SecretStore};
     use station_sandbox::{Endpoint, Fault, Sandbox, SandboxConfig};
+    use station_testkit::config::{Service, StationToml};
 
     use super::megan;
 
@@ -276,24 +270,20 @@ mod provider {
     /// (shorter than config allows, so expiry is seen in a test).
     async fn issuer(mode: &str, lifetime: Duration) -> Issuer {
         let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-        let text = format!(
+        let template = format!(
             r#"
-[services.counted-issuer]
-kind = "oid4vci"
-sandbox = true
-api_base = "{base}"
-poll_interval_ms = 200
-
-[templates.badge]
 service = "counted-issuer"
 credential_type = "StaffId"
 credential_definition_id = "StaffId"
 issuance_mode = "{mode}"
 pin_length = 0
 claims = [ {{ name = "given_name", required = true }}, {{ name = "family_name", required = true }} ]
-"#,
-            base = sandbox.base_url()
+"#
         );
+        let text = StationToml::new(&sandbox.base_url())
+            .service("counted-issuer", Service::oid4vci().set("poll_interval_ms", 200))
+            .template("badge", &template)
+            .text();
         let config = StationConfig::from_toml(&text, "test config").unwrap();
         let ServiceKind::Oid4vci(mut service) = config.services["counted-issuer"].kind.clone() else {
             panic!("an OID4VCI service")

@@ -3,16 +3,15 @@
 //! callback URL given to the service), or by the callback listener when
 //! the service is configured for callbacks.
 
-mod common;
-
-use common::{
-    megan, megan_at_contoso, orchestration_options, shown, station, wait_for, Options, Station,
-    ENTRA_PHOTO_TEMPLATE,
-};
 use station_core::error::ErrorCode;
 use station_core::flow::FlowHandle;
 use station_core::flow::FlowState;
 use station_core::provider::phone_capture::{PhoneCaptureProgress, PhoneCaptureStatus, RecipientPhoto};
+use station_testkit::graphql::ScriptedGraphqlServer;
+use station_testkit::station::{
+    megan, megan_at_contoso, orchestration_options, orchestration_tokens, shown, station, wait_for, Options,
+    Station, ENTRA_PHOTO_TEMPLATE,
+};
 
 /// A well-formed contract id (VO's ids are UUIDs) that names no contract.
 const NO_SUCH_CONTRACT: &str = "c0000000-0000-4000-8000-0000000000ff";
@@ -364,10 +363,10 @@ async fn a_server_that_never_acknowledges_is_given_up_and_tried_again() {
     let sandbox = station_sandbox::Sandbox::start(station_sandbox::SandboxConfig::default())
         .await
         .unwrap();
-    let tokens = common::orchestration_tokens(&sandbox);
+    let tokens = orchestration_tokens(&sandbox);
 
     // Reads `connection_init` and everything after; answers nothing.
-    let silent = common::ScriptedGraphqlServer::start(|_| None).await;
+    let silent = ScriptedGraphqlServer::start(|_| None).await;
 
     let ack_timeout = Duration::from_millis(400);
     let (sink, mut events) = event_channel();

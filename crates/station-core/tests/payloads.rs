@@ -1,10 +1,8 @@
 //! What the station sends, compared field by field with the JSON examples
 //! of the service documentation (seeds 001, 002, 003).
 
-mod common;
-
-use common::{issue_to_megan, shown, station, Options};
 use serde_json::Value;
+use station_testkit::station::{issue_to_megan, shown, station, Options};
 
 /// Compares the shape of `sent` with the documented `example`: every
 /// documented field is present with the same JSON type, and every extra

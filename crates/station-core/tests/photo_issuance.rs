@@ -1,12 +1,12 @@
 //! A photo taken at the desk travels in the issuance as Entra documents it
 //! (a claim holding the JPEG in base64url), and nowhere else.
 
-mod common;
-
-use common::{astronaut_photo, megan, scan_and_accept, shown, station, Options, ENTRA_PHOTO_TEMPLATE};
 use station_core::flow::FlowState;
 use station_core::provider::phone_capture::RecipientPhoto;
 use station_core::UiError;
+use station_testkit::station::{
+    astronaut_photo, failure, megan, scan_and_accept, shown, station, Options, ENTRA_PHOTO_TEMPLATE,
+};
 
 #[tokio::test]
 async fn the_photo_goes_as_a_base64url_jpeg_claim_and_not_into_history() {
@@ -110,7 +110,7 @@ async fn face_check_at_the_door_passes_and_fails_on_the_score() {
     let request = shown(&door).await;
     s.wallet.open(&request.url).await.unwrap();
     s.wallet.present(&request.request_id).await.unwrap();
-    let (code, message) = common::failure(&door).await;
+    let (code, message) = failure(&door).await;
     assert_eq!(code, "claimValidationError");
     assert!(message.contains("40"), "{message}");
 }

@@ -1,9 +1,7 @@
 //! Verification (check-in) against the sandbox wallet.
 
-mod common;
-
-use common::{failure, megan, scan_and_accept, shown, station, wait_for, Options, Station};
 use station_core::flow::FlowState;
+use station_testkit::station::{failure, megan, scan_and_accept, shown, station, wait_for, Options, Station};
 
 async fn issue_to_wallet(s: &Station, claims: &station_core::provider::Claims) {
     let flow = s.engine.issue("expert", claims).unwrap();

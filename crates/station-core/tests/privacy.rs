@@ -1,12 +1,10 @@
 //! The PIN never reaches logs or the history database.
 
-mod common;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::{megan, shown, station, wait_for, Options};
 use station_core::flow::FlowState;
+use station_testkit::station::{megan, shown, station, wait_for, Options};
 
 #[derive(Clone, Default)]
 struct CapturedLog(Arc<Mutex<Vec<u8>>>);

@@ -4,17 +4,17 @@
 //! outcome by asking. What the station refuses, it refuses before anyone
 //! is sent anything.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{astronaut_photo, megan, megan_at_contoso, orchestration_options, station, Station};
 use serde_json::{json, Value};
 use station_core::engine::REMOTE_ISSUANCE_KIND;
 use station_core::provider::{
     Claims, InvalidContact, ProviderError, RemoteContact, RemoteExpiry, RemoteIssuance, RemoteStatus,
 };
 use station_core::{EngineError, UiError};
+use station_testkit::station::{
+    astronaut_photo, megan, megan_at_contoso, orchestration_options, station, Station,
+};
 
 async fn vo_station() -> Station {
     let mut options = orchestration_options("subscription");

@@ -4,22 +4,22 @@
 //! answered with data or the connection has outlived a keep-alive, not
 //! merely because `subscribe` was sent.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use station_core::events::{event_channel, EventFeed};
 use station_core::provider::orchestration::subscription::{follow, Resilience};
+use station_testkit::graphql::ScriptedGraphqlServer;
+use station_testkit::station::orchestration_tokens;
 
 #[tokio::test]
 async fn a_subscription_ended_at_once_backs_off_instead_of_hammering() {
     let sandbox = station_sandbox::Sandbox::start(station_sandbox::SandboxConfig::default())
         .await
         .unwrap();
-    let tokens = common::orchestration_tokens(&sandbox);
+    let tokens = orchestration_tokens(&sandbox);
     // connection_init → ack; subscribe → complete, at once.
-    let service = common::ScriptedGraphqlServer::start(|message| match message["type"].as_str() {
+    let service = ScriptedGraphqlServer::start(|message| match message["type"].as_str() {
         Some("connection_init") => Some(serde_json::json!({ "type": "connection_ack" })),
         Some("subscribe") => Some(serde_json::json!({ "type": "complete", "id": message["id"] })),
         _ => None,

@@ -2,7 +2,6 @@
 //! from the old station to the new one, and a change that cannot be
 //! applied leaves the file and the running station as they were.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,42 +11,27 @@ use station_core::settings::StationSettings;
 use station_launch::settings::{apply, SettingsError};
 use station_launch::{launch, Station};
 use station_sandbox::{Sandbox, SandboxConfig};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use station_testkit::config::{Service, StationToml};
+use station_testkit::net::free_port;
 
 /// A station on a local stand-in (`station sandbox`) with its callback
 /// listener on a fixed port, as behind a reverse proxy.
 fn config_text(sandbox: &Sandbox, port: u16) -> String {
-    let base = sandbox.base_url();
-    format!(
-        r#"[station]
-result_reset_secs = 15
-
-[callback]
-bind = "127.0.0.1:{port}"
-
-[services.entra]
-kind = "entra"
-sandbox = true
-tenant = "sandbox-tenant"
-client_id = "sandbox-client"
-authority_host = "{base}"
-api_base = "{base}"
-
-[templates.badge]
+    StationToml::new(&sandbox.base_url())
+        .station("result_reset_secs", 15)
+        .callback_port(port)
+        .service("entra", Service::entra())
+        .template(
+            "badge",
+            r#"
 service = "entra"
 credential_type = "EventBadge"
-manifest = "{base}/manifest"
+manifest = "{base_url}/manifest"
 authority = "did:web:issuer.example"
-claims = [ {{ name = "given_name", required = true }} ]
-"#
-    )
+claims = [ { name = "given_name", required = true } ]
+"#,
+        )
+        .text()
 }
 
 struct Running {
