@@ -16,27 +16,16 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, Item, Table};
-use url::Url;
 
+use crate::config::fields::{self, ServiceKindName, ServiceType, TemplateKind};
 use crate::config::{
-    CameraSource, ConfigError, IssuanceTarget, Oid4vciMode, OrchestrationEvents, ServiceKind, StationConfig,
-    StationOptions, Template,
+    CameraSource, ConfigError, IssuanceTarget, Oid4vciMode, OrchestrationConfig, OrchestrationEvents,
+    ServiceKind, StationConfig, StationOptions, Template,
 };
 use crate::secrets::SecretStore;
 
 /// The template Settings creates when the file has none of its own.
 const SETTINGS_TEMPLATE: &str = "badge";
-
-/// The template fields that say which credential a service issues; each kind
-/// of service takes only its own (config.rs refuses the others).
-const TARGET_KEYS: [&str; 6] = [
-    "manifest",
-    "authority",
-    "contract_id",
-    "credential_definition_id",
-    "issuance_mode",
-    "credential_format",
-];
 
 /// The real services Settings can choose, one of each kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -73,14 +62,12 @@ impl SettingsService {
         Self::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    /// The template fields this kind of service takes.
-    fn target_keys(self) -> &'static [&'static str] {
+    /// Its row in the config's field table.
+    fn service_type(self) -> ServiceType {
         match self {
-            SettingsService::Entra => &["manifest", "authority"],
-            SettingsService::Orchestration => &["contract_id"],
-            // `credential_format` is not edited here but kept: it belongs
-            // to the issuer's definition, as the administrator set it.
-            SettingsService::Oid4vci => &["credential_definition_id", "issuance_mode", "credential_format"],
+            SettingsService::Entra => ServiceType::Entra,
+            SettingsService::Orchestration => ServiceType::Orchestration,
+            SettingsService::Oid4vci => ServiceType::Oid4vci,
         }
     }
 }
@@ -220,7 +207,7 @@ impl StationSettings {
         if let Some(ServiceKind::Orchestration(vo)) = configured(SettingsService::Orchestration) {
             settings.orchestration = OrchestrationSettings {
                 api_url: vo.api_url.to_string(),
-                ws_url: if vo.ws_url == websocket_url(&vo.api_url) {
+                ws_url: if vo.ws_url == OrchestrationConfig::default_ws_url(&vo.api_url) {
                     String::new()
                 } else {
                     vo.ws_url.to_string()
@@ -314,16 +301,7 @@ impl StationSettings {
     /// needed), but only if the result is a valid config, which is returned.
     pub fn save(&self, path: &Path) -> Result<StationConfig, ConfigError> {
         let origin = path.display().to_string();
-        let existing = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => {
-                return Err(ConfigError::Read {
-                    path: origin,
-                    detail: e.to_string(),
-                })
-            }
-        };
+        let existing = read_if_present(path)?.unwrap_or_default();
         let mut document: DocumentMut =
             existing
                 .parse()
@@ -378,7 +356,7 @@ impl StationSettings {
                 let is_issuance = item
                     .get("kind")
                     .and_then(Item::as_str)
-                    .is_none_or(|k| k == "issuance");
+                    .is_none_or(|k| k == TemplateKind::Issuance.as_str());
                 let service = item.get("service").and_then(Item::as_str);
                 is_issuance && service.and_then(SettingsService::named).is_some()
             })
@@ -392,10 +370,11 @@ impl StationSettings {
         for name in names {
             let template = table(templates, &name);
             set(template, "service", self.service.name());
-            for key in TARGET_KEYS {
-                if !self.service.target_keys().contains(&key) {
-                    template.remove(key);
-                }
+            // Another service's target would make the config invalid.
+            // An OID4VCI `credential_format` is kept though not edited
+            // here: it belongs to the issuer's definition.
+            for key in self.service.service_type().foreign_target_fields() {
+                template.remove(key);
             }
             set(template, "credential_type", self.credential_type.trim());
             self.write_target(template);
@@ -405,19 +384,22 @@ impl StationSettings {
     /// The chosen service's table: its kind and the fields Settings edits;
     /// any other field (e.g. Entra's `authority_host`) is left alone.
     fn write_service(&self, service: &mut Table) {
-        let kind = service.get("kind").and_then(Item::as_str);
+        let service_type = self.service.service_type();
+        // A kind of the same service stays: "entra-preview" is Entra too.
+        let kind = service
+            .get("kind")
+            .and_then(Item::as_str)
+            .and_then(fields::named::<ServiceKindName>);
+        if kind.map(ServiceKindName::service_type) != Some(service_type) {
+            set(service, "kind", service_type.kind().as_str());
+        }
         match self.service {
             SettingsService::Entra => {
-                // "entra-preview" is an Entra service too.
-                if !matches!(kind, Some("entra" | "entra-preview")) {
-                    set(service, "kind", "entra");
-                }
                 let entra = &self.entra;
                 set(service, "tenant", entra.tenant.trim());
                 set(service, "client_id", entra.client_id.trim());
             }
             SettingsService::Orchestration => {
-                set(service, "kind", "orchestration");
                 let vo = &self.orchestration;
                 set(service, "api_url", vo.api_url.trim());
                 set_or_remove(service, "ws_url", &vo.ws_url);
@@ -427,7 +409,6 @@ impl StationSettings {
                 set_or_remove(service, "events", &vo.events);
             }
             SettingsService::Oid4vci => {
-                set(service, "kind", "oid4vci");
                 let issuer = &self.oid4vci;
                 set(service, "api_base", issuer.api_base.trim());
                 set_number_or_remove(service, "poll_interval_ms", issuer.poll_interval_ms);
@@ -531,18 +512,21 @@ fn set_number_or_remove(table: &mut Table, key: &str, number: Option<u64>) {
     }
 }
 
-/// The WebSocket address config.rs derives from a GraphQL endpoint when
-/// `ws_url` is not set.
-fn websocket_url(api_url: &Url) -> Url {
-    let mut ws = api_url.clone();
-    let scheme = if api_url.scheme() == "https" { "wss" } else { "ws" };
-    // Both schemes are special and of the same kind, so this cannot fail.
-    let _ = ws.set_scheme(scheme);
-    ws
+/// The config file's text, `None` when there is no file yet.
+pub fn read_if_present(path: &Path) -> Result<Option<String>, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ConfigError::Read {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        }),
+    }
 }
 
-/// A crash mid-write must not leave a half-written config behind.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+/// Writes `text` to a file beside `path`, then renames it over `path`: a
+/// crash mid-write must not leave a half-written config behind.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use station_core::config::ConfigError;
 use station_core::error::ErrorCode;
 use station_core::secrets::{self, Secret, SecretError, SecretStore};
-use station_core::settings::StationSettings;
+use station_core::settings::{read_if_present, write_atomically, StationSettings};
 
 use crate::{start, LaunchError, Station};
 
@@ -113,20 +113,12 @@ async fn store_secret(
     secrets::off_runtime(store, service, move |store, name| store.set(name, &secret)).await
 }
 
-fn read_if_present(path: &Path) -> Result<Option<String>, ConfigError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ConfigError::Read {
-            path: path.display().to_string(),
-            detail: e.to_string(),
-        }),
-    }
-}
-
+/// Puts back the file `read_if_present` found. Atomically, as Settings wrote
+/// the new one: a crash mid-restore leaves one config or the other, never
+/// half of one.
 fn restore_file(path: &Path, text: Option<&str>) -> Result<(), String> {
     let outcome = match text {
-        Some(text) => std::fs::write(path, text),
+        Some(text) => write_atomically(path, text),
         None => std::fs::remove_file(path),
     };
     outcome.map_err(|e| {
