@@ -312,7 +312,7 @@ impl StationSettings {
         self.apply(&mut document);
         let text = document.to_string();
         let config = StationConfig::from_toml(&text, &origin)?;
-        write_atomically(path, &text).map_err(|e| ConfigError::Read {
+        write_atomically(path, &text).map_err(|e| ConfigError::Write {
             path: origin,
             detail: e.to_string(),
         })?;

@@ -111,6 +111,6 @@ async fn face_check_at_the_door_passes_and_fails_on_the_score() {
     s.wallet.open(&request.url).await.unwrap();
     s.wallet.present(&request.request_id).await.unwrap();
     let (code, message) = failure(&door).await;
-    assert_eq!(code, "claimValidationError");
+    assert_eq!(code, "service.claimValidationError");
     assert!(message.contains("40"), "{message}");
 }

@@ -40,6 +40,8 @@ pub const ENTRA_PREVIEW_SCOPE: &str = "bbb94529-53a3-4be5-a069-7eaf2712b826/.def
 pub enum ConfigError {
     #[error("cannot read {path}: {detail}")]
     Read { path: String, detail: String },
+    #[error("cannot write {path}: {detail}. Fix: make its folder writable by the station (or free disk space); the file is as it was")]
+    Write { path: String, detail: String },
     #[error("{path} is not valid station TOML: {detail}")]
     Parse { path: String, detail: String },
     #[error("{path}: `{field}` {problem}. Fix: {fix}")]
@@ -55,6 +57,7 @@ impl ErrorCode for ConfigError {
     fn code(&self) -> &'static str {
         match self {
             ConfigError::Read { .. } => "config.unreadable",
+            ConfigError::Write { .. } => "config.unwritable",
             ConfigError::Parse { .. } => "config.syntax",
             ConfigError::Invalid { .. } => "config.invalid",
         }

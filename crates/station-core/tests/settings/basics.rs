@@ -3,6 +3,7 @@
 //! service's secret, and what the screen is sent.
 
 use station_core::config::{CameraSource, IssuanceTarget, StationConfig};
+use station_core::error::ErrorCode;
 use station_core::secrets::{MemoryStore, Secret, SecretStore};
 use station_core::settings::{EntraSettings, SettingsService, StationSettings, StoredSecrets};
 
@@ -81,6 +82,23 @@ fn an_invalid_setting_is_refused_and_the_file_is_untouched() {
         error.contains("`templates.badge.authority` is not a DID"),
         "{error}"
     );
+}
+
+#[test]
+fn a_config_that_cannot_be_written_says_so_and_the_file_is_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("station.toml");
+    entra_settings().save(&path).unwrap();
+    let before = std::fs::read_to_string(&path).unwrap();
+    // A directory where the new file is written first: the write fails even
+    // for root, which file permissions would not stop.
+    std::fs::create_dir(dir.path().join("station.toml.tmp")).unwrap();
+    let mut changed = entra_settings();
+    changed.result_reset_secs = 45;
+    let error = changed.save(&path).unwrap_err();
+    assert_eq!(error.code(), "config.unwritable", "{error}");
+    assert!(error.to_string().contains("cannot write"), "{error}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
 }
 
 #[test]
