@@ -42,7 +42,7 @@ async fn a_credential_that_misses_the_constraint_is_not_verified() {
     let request = shown(&flow).await;
     s.wallet.open(&request.url).await.unwrap();
     s.wallet.present(&request.request_id).await.unwrap();
-    assert_eq!(failure(&flow).await.0, "requestedCredentialNotFound");
+    assert_eq!(failure(&flow).await.0, "service.requestedCredentialNotFound");
 }
 
 #[tokio::test]
