@@ -104,7 +104,9 @@ fn commands_start_an_issuance_and_report_errors_as_code_and_message() {
 /// Whether the runtime found no command of that name: the one failure that
 /// says nothing about the command's own arguments or work.
 fn is_unknown_command(error: &Value, command: &str) -> bool {
-    error.as_str().is_some_and(|text| text == format!("Command {command} not found"))
+    error
+        .as_str()
+        .is_some_and(|text| text == format!("Command {command} not found"))
 }
 
 #[test]
@@ -137,5 +139,8 @@ fn the_ui_lists_exactly_the_commands_the_app_offers_each_once() {
     assert_eq!(listed.len(), count, "a command is listed twice in ui/js/api.js");
     let mut offered = issuance_station_app::COMMANDS.to_vec();
     offered.sort_unstable();
-    assert_eq!(listed, offered, "ui/js/api.js and src-tauri/command_list.rs disagree");
+    assert_eq!(
+        listed, offered,
+        "ui/js/api.js and src-tauri/command_list.rs disagree"
+    );
 }
