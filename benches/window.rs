@@ -13,6 +13,8 @@
 //!   synthetic camera at 1280×720 (target ≥ 25 fps), and the CPU share of
 //!   the app and its WebKit processes meanwhile (of all cores).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use station_testkit::webdriver::{Setup, Window, PREVIEW_FRAMES_SHOWN};

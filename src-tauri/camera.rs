@@ -253,7 +253,10 @@ async fn send_preview(
                     return;
                 }
                 let view = view_of(Some(status.borrow_and_update().clone()));
-                InvokeResponseBody::Json(serde_json::to_string(&view).expect("a view serialises"))
+                // A view is plain strings and numbers; were it ever to fail,
+                // the window keeps the status it shows rather than the task dying.
+                let Ok(json) = serde_json::to_string(&view) else { continue };
+                InvokeResponseBody::Json(json)
             }
         };
         let is_frame = matches!(message, InvokeResponseBody::Raw(_));

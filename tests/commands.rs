@@ -1,6 +1,8 @@
 //! The commands through Tauri's mock runtime: no display needed. The app
 //! starts against the in-process sandbox, as with no config file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};

@@ -8,6 +8,8 @@
 //!   the time the service itself took;
 //! - listener throughput: callbacks per second on loopback.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -1,5 +1,7 @@
 //! The `station` binary as a user runs it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::process::{Command, Output};
 
 /// Runs `station` on a config that asks for the sandbox.

@@ -2,6 +2,8 @@
 //! an accepted portrait (target ≤ 150 ms in a release build); prints numbers.
 //! `cargo bench -p station-core --bench photo` (RUNS=n, default 30).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::path::Path;
 use std::time::Instant;
 

@@ -3,6 +3,8 @@
 //! refused from their head, they cannot use up the station's connections,
 //! and a genuine callback still gets through.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 

@@ -1,5 +1,7 @@
 //! Config errors name the file, the field and the fix.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use station_core::config::{
     CameraSource, ConstraintRule, EntraApiShape, IssuanceTarget, OfferScheme, Oid4vciMode,
     OrchestrationEvents, ServiceKind, StationConfig, Template,

@@ -2,6 +2,8 @@
 //! back is given an address the internet can reach; the sandbox and local
 //! stand-ins (`sandbox = true`) are exempt. Every time setting is bounded.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use station_core::config::StationConfig;
 use station_core::error::ErrorCode;
 

@@ -3,6 +3,8 @@
 //! the screen) in a defined state. The provider here stands in for the
 //! service at the network edge; listener and history are the real ones.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};

@@ -1,5 +1,7 @@
 //! The Entra issuance flow end to end against the sandbox, over real HTTP.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::time::Duration;
 
 use station_core::flow::{FlowHandle, FlowState, ShownRequest};

@@ -4,6 +4,8 @@
 //! polled status says the wallet fetched the offer, and reports the
 //! issuance. Needs `npm ci --prefix tests/interop` (scripts/test.sh runs it).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use station_core::flow::{FlowHandle, FlowState};
 use station_testkit::config::Service;
 use station_testkit::interop::ThirdPartyWallet;

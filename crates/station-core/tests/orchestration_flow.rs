@@ -3,6 +3,8 @@
 //! callback URL given to the service), or by the callback listener when
 //! the service is configured for callbacks.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use station_core::error::{ErrorCode, UiError};
 use station_core::flow::FlowHandle;
 use station_core::flow::FlowState;

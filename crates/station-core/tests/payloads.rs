@@ -1,6 +1,8 @@
 //! What the station sends, compared field by field with the JSON examples
 //! of the service documentation (seeds 001, 002, 003).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use serde_json::Value;
 use station_testkit::station::{issue_to_megan, shown, station, Options};
 

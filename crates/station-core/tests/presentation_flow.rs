@@ -1,5 +1,7 @@
 //! Verification (check-in) against the sandbox wallet.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use station_core::flow::FlowState;
 use station_testkit::station::{failure, megan, scan_and_accept, shown, station, wait_for, Options, Station};
 

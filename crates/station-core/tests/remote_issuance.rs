@@ -4,6 +4,8 @@
 //! outcome by asking. What the station refuses, it refuses before anyone
 //! is sent anything.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::time::Duration;
 
 use serde_json::{json, Value};

@@ -2,6 +2,8 @@
 //! from the old station to the new one, and a change that cannot be
 //! applied leaves the file and the running station as they were.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -1,6 +1,8 @@
 //! The create endpoints require `Content-Type: application/json`, checked
 //! after faults and the bearer token and before the body size and JSON.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use axum::http::HeaderMap;
 use serde_json::{json, Value};
 use station_sandbox::{Endpoint, Fault, Sandbox, PREVIEW_SCOPE};

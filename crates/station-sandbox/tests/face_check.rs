@@ -2,6 +2,8 @@
 //! `face_check_score` against the held credential's photo, passing or
 //! failing the request's `matchConfidenceThreshold`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use serde_json::{json, Value};
 use station_sandbox::{Sandbox, SandboxConfig, WalletClient};
 use station_testkit::callbacks::Receiver;

@@ -1,6 +1,8 @@
 //! Creating issuance requests: the 201 answer, the stored body, and each
 //! validation rule the documentation states.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Value};

@@ -4,6 +4,8 @@
 //! is answered as an array; `userPin` past 12 characters is refused; the
 //! history can be throttled (429 with `Retry-After`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use reqwest::Method;
 use serde_json::{json, Value};
 use station_sandbox::oid4vci::{self, CredentialFormat};

@@ -5,6 +5,8 @@
 //! `npm ci --prefix tests/interop`; without them these tests fail, saying
 //! so, rather than pass without having run.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;

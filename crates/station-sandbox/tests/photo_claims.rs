@@ -1,6 +1,8 @@
 //! Photo claims at issuance: a claim carrying a JPEG must be a usable
 //! photo (a real JPEG, at least 200×200), and a good one is held as sent.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde_json::{json, Value};

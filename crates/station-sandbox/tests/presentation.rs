@@ -1,6 +1,8 @@
 //! Presentation requests: validation, and the wallet presenting what it
 //! holds (or failing to).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use serde_json::{json, Value};
 use station_sandbox::{RequestKind, Sandbox, WalletClient};
 use station_testkit::callbacks::Receiver;

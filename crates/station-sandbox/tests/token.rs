@@ -1,6 +1,8 @@
 //! The Azure AD token endpoint: client-credentials success and each
 //! documented refusal, in AAD's error shape.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 use serde_json::Value;
 use station_sandbox::{Endpoint, Fault, Sandbox, CURRENT_SCOPE, PREVIEW_SCOPE};
 use station_testkit::callbacks::Receiver;

@@ -1,6 +1,8 @@
 //! The Settings screen's edits land in the config file without disturbing
 //! the rest of it, and only when the result is valid.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 mod basics;
 mod services;
 mod switching;

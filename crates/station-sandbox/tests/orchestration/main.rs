@@ -2,6 +2,8 @@
 //! creating requests and each refusal, events over graphql-transport-ws
 //! while the simulated wallet acts, photo capture, remote issuance and auth.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
+
 mod events;
 mod identities_and_photos;
 mod remote;
