@@ -71,28 +71,11 @@ async fn final_status(s: &Station, template: &str, id: &str) -> RemoteStatus {
 /// What the sandbox itself holds about `id`, asked with a token of its own.
 async fn sandbox_view(s: &Station, id: &str) -> Value {
     let sandbox = &s.sandbox;
-    let config = sandbox.config();
-    let token: Value = reqwest::Client::new()
-        .post(format!(
-            "{}/{}/oauth2/v2.0/token",
-            sandbox.base_url(),
-            config.tenant_id
-        ))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", config.client_id.as_str()),
-            ("client_secret", config.client_secret.as_str()),
-            ("scope", station_sandbox::ORCHESTRATION_SCOPE),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token =
+        station_testkit::sandbox::token_for_scope(sandbox, station_sandbox::ORCHESTRATION_SCOPE).await;
     let body: Value = reqwest::Client::new()
         .post(sandbox.orchestration_url())
-        .bearer_auth(token["access_token"].as_str().unwrap())
+        .bearer_auth(token)
         .json(&json!({
             "query": "query($id: UUID!) { asyncIssuanceRequest(id: $id) { expiry expiresOn createdAt identity { name } contact { notification { method value } } } }",
             "variables": { "id": id },

@@ -5,39 +5,11 @@
 
 use axum::http::HeaderMap;
 use serde_json::{json, Value};
-use station_sandbox::{Endpoint, Fault, Sandbox, PREVIEW_SCOPE};
-use station_testkit::sandbox::{self, assert_service_error, ISSUANCE_PATH, PRESENTATION_PATH};
+use station_sandbox::{Endpoint, Fault, PREVIEW_SCOPE};
+use station_testkit::sandbox::{self, assert_service_error, post_typed, ISSUANCE_PATH, PRESENTATION_PATH};
 
 const CALLBACK: &str = "http://127.0.0.1:9/callback";
 const PREVIEW_PATH: &str = "/v1.0/sandbox-tenant/verifiablecredentials/request";
-
-/// POSTs `body` with exactly this `Content-Type` (none when `None`).
-async fn post_typed(
-    sandbox: &Sandbox,
-    path: &str,
-    token: Option<&str>,
-    content_type: Option<&str>,
-    body: String,
-) -> (u16, HeaderMap, Value) {
-    let mut request = reqwest::Client::new()
-        .post(format!("{}{path}", sandbox.base_url()))
-        .body(body);
-    if let Some(content_type) = content_type {
-        request = request.header("content-type", content_type);
-    }
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("sandbox reachable");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body");
-    (
-        status,
-        headers,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
 
 fn preview_body() -> Value {
     json!({

@@ -58,10 +58,23 @@ pub async fn post_raw(
     token: Option<&str>,
     body: String,
 ) -> (u16, HeaderMap, Value) {
+    post_typed(sandbox, path, token, Some("application/json"), body).await
+}
+
+/// POSTs `body` with exactly this `Content-Type` (none when `None`).
+pub async fn post_typed(
+    sandbox: &Sandbox,
+    path: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    body: String,
+) -> (u16, HeaderMap, Value) {
     let mut request = reqwest::Client::new()
         .post(format!("{}{path}", sandbox.base_url()))
-        .header("content-type", "application/json")
         .body(body);
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
