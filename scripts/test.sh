@@ -20,7 +20,7 @@ node scripts/check-ui-imports.mjs
 echo "== declared MSRV against the locked dependencies"
 python3 scripts/check-msrv.py
 echo "== cargo deny (licences, bans, sources)"
-cargo deny --locked check licenses bans sources
+cargo deny --locked check --hide-inclusion-graph licenses bans sources
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== cargo test"
