@@ -11,57 +11,10 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
-use reqwest::Method;
 use serde_json::{json, Value};
-use station_sandbox::oid4vci;
-use station_sandbox::{Sandbox, SandboxConfig};
 use station_testkit::interop::{node_missing, run_wallet, wallet_command, WalletRun};
+use station_testkit::oid4vci::Issuer;
 use tokio::sync::mpsc;
-
-struct Issuer {
-    sandbox: Sandbox,
-    http: reqwest::Client,
-}
-
-impl Issuer {
-    async fn start() -> Issuer {
-        Issuer {
-            sandbox: Sandbox::start(SandboxConfig::default())
-                .await
-                .expect("sandbox starts"),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.sandbox.base_url()))
-            .header(
-                "Authorization",
-                format!("ApiKey {}", self.sandbox.config().oid4vci_api_key),
-            );
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("admin API reachable");
-        assert_eq!(response.status(), 200);
-        let body: Value = response.json().await.expect("JSON");
-        body["credentialHistory"].clone()
-    }
-
-    async fn issue(&self, body: Value) -> (String, String) {
-        let history = self.admin(Method::POST, oid4vci::ISSUE_PATH, Some(body)).await;
-        (
-            history["credentialExchangeId"].as_str().expect("id").to_owned(),
-            history["credentialOffer"].as_str().expect("offer").to_owned(),
-        )
-    }
-
-    async fn history(&self, id: &str) -> Value {
-        self.admin(Method::GET, &oid4vci::history_path(id), None).await
-    }
-}
 
 fn badge(pin: Option<&str>) -> Value {
     let mut body = json!({
@@ -78,7 +31,7 @@ fn badge(pin: Option<&str>) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_third_party_wallet_redeems_an_offer_with_a_pin() {
     let issuer = Issuer::start().await;
-    let (id, offer) = issuer.issue(badge(Some("493817"))).await;
+    let (id, offer) = issuer.issue_offer(badge(Some("493817"))).await;
     let run = run_wallet(&[&offer, "493817"]).await;
     assert_eq!(run.code, Some(0), "{}", run.result);
     let result = run.result;
@@ -108,7 +61,7 @@ async fn a_third_party_wallet_redeems_an_offer_with_a_pin() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_pin_is_refused_as_invalid_grant() {
     let issuer = Issuer::start().await;
-    let (id, offer) = issuer.issue(badge(Some("493817"))).await;
+    let (id, offer) = issuer.issue_offer(badge(Some("493817"))).await;
     let run = run_wallet(&[&offer, "111111"]).await;
     assert_eq!(run.code, Some(3), "{}", run.result);
     assert_eq!(run.result["ok"], false);
@@ -122,7 +75,7 @@ async fn the_wallet_notifies_acceptance_of_a_haip_offer_without_pin() {
     let issuer = Issuer::start().await;
     let mut body = badge(None);
     body["urlScheme"] = json!("haip://");
-    let (id, offer) = issuer.issue(body).await;
+    let (id, offer) = issuer.issue_offer(body).await;
     assert!(offer.starts_with("haip://"));
     let run = run_wallet(&[&offer, "--notify"]).await;
     assert_eq!(run.code, Some(0), "{}", run.result);
@@ -151,7 +104,9 @@ async fn the_wallet_notifies_acceptance_of_a_haip_offer_without_pin() {
 async fn the_wallet_waits_for_a_deferred_credential() {
     let issuer = Issuer::start().await;
     let (id, offer) = issuer
-        .issue(json!({"issuanceMode": "Deferred", "credentialDefinitionId": "StaffId", "userPin": "8080"}))
+        .issue_offer(
+            json!({"issuanceMode": "Deferred", "credentialDefinitionId": "StaffId", "userPin": "8080"}),
+        )
         .await;
     let mut child = wallet_command(&[&offer, "8080", "--deferred-timeout=60"])
         .stdout(Stdio::piped())
@@ -180,9 +135,7 @@ async fn the_wallet_waits_for_a_deferred_credential() {
     assert_eq!(issuer.history(&id).await["credentialStatus"], "pending");
 
     let claims = json!({"credential": {"claims": {"given_name": "Grace", "family_name": "Hopper", "photo": "aGVsbG8"}}});
-    let updated = issuer
-        .admin(Method::PUT, &oid4vci::history_path(&id), Some(claims))
-        .await;
+    let updated = issuer.update(&id, claims).await;
     assert_eq!(updated["credentialStatus"], "ready");
 
     let output = tokio::task::spawn_blocking(move || child.wait_with_output())

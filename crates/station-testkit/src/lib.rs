@@ -17,6 +17,7 @@ pub mod config;
 pub mod graphql;
 pub mod interop;
 pub mod net;
+pub mod oid4vci;
 pub mod orchestration;
 pub mod paths;
 pub mod photos;

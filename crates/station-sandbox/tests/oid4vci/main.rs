@@ -13,148 +13,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
-use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use station_sandbox::oid4vci::PRE_AUTHORIZED_CODE_GRANT;
-use station_sandbox::{oid4vci, Sandbox, SandboxConfig};
-
-struct Issuer {
-    sandbox: Sandbox,
-    http: reqwest::Client,
-}
-
-impl Issuer {
-    async fn start() -> Issuer {
-        Issuer::start_with(SandboxConfig::default()).await
-    }
-
-    async fn start_with(config: SandboxConfig) -> Issuer {
-        Issuer {
-            sandbox: Sandbox::start(config).await.expect("sandbox starts"),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.sandbox.base_url())
-    }
-
-    fn issuer_url(&self) -> String {
-        self.url(oid4vci::ISSUER_PATH)
-    }
-
-    async fn admin_as(
-        &self,
-        auth: Option<&str>,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let mut request = self.http.request(method, self.url(path));
-        if let Some(auth) = auth {
-            request = request.header("Authorization", auth);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("admin API reachable");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let auth = format!("ApiKey {}", self.sandbox.config().oid4vci_api_key);
-        self.admin_as(Some(&auth), method, path, body).await
-    }
-
-    /// Creates an offer; returns the `credentialHistory`.
-    async fn issue(&self, body: Value) -> Value {
-        let (status, answer) = self.admin(Method::POST, oid4vci::ISSUE_PATH, Some(body)).await;
-        assert_eq!(status, 200, "{answer}");
-        answer["credentialHistory"].clone()
-    }
-
-    async fn history(&self, id: &str) -> Value {
-        let (status, answer) = self.admin(Method::GET, &oid4vci::history_path(id), None).await;
-        assert_eq!(status, 200, "{answer}");
-        answer["credentialHistory"].clone()
-    }
-
-    async fn status_of(&self, id: &str) -> String {
-        self.history(id).await["status"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-
-    async fn token(&self, code: &str, tx_code: Option<&str>) -> (u16, Value) {
-        let mut form = vec![
-            ("grant_type", PRE_AUTHORIZED_CODE_GRANT),
-            ("pre-authorized_code", code),
-        ];
-        if let Some(tx_code) = tx_code {
-            form.push(("tx_code", tx_code));
-        }
-        let response = self
-            .http
-            .post(self.url("/oid4vci/token"))
-            .form(&form)
-            .send()
-            .await
-            .expect("token endpoint reachable");
-        let status = response.status().as_u16();
-        (status, response.json().await.expect("token JSON"))
-    }
-
-    async fn access_token(&self, code: &str, tx_code: Option<&str>) -> String {
-        let (status, body) = self.token(code, tx_code).await;
-        assert_eq!(status, 200, "{body}");
-        assert_eq!(body["token_type"], "Bearer");
-        body["access_token"].as_str().expect("access_token").to_owned()
-    }
-
-    async fn nonce(&self) -> String {
-        let response = self
-            .http
-            .post(self.url("/oid4vci/nonce"))
-            .send()
-            .await
-            .expect("nonce endpoint reachable");
-        assert_eq!(response.status(), 200);
-        assert_eq!(
-            response
-                .headers()
-                .get("cache-control")
-                .and_then(|v| v.to_str().ok()),
-            Some("no-store")
-        );
-        let body: Value = response.json().await.expect("nonce JSON");
-        body["c_nonce"].as_str().expect("c_nonce").to_owned()
-    }
-
-    async fn post_bearer(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .http
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .expect("issuer reachable");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn credential(&self, token: &str, body: Value) -> (u16, Value) {
-        self.post_bearer("/oid4vci/credential", token, body).await
-    }
-
-    async fn notify(&self, token: &str, notification_id: &str, event: &str) -> u16 {
-        let body = json!({"notification_id": notification_id, "event": event});
-        self.post_bearer("/oid4vci/notification", token, body).await.0
-    }
-}
+use station_testkit::oid4vci::{id_of, Issuer};
 
 /// The wallet's key pair.
 struct Holder {
@@ -224,13 +86,6 @@ async fn code_of(history: &Value) -> String {
     offer_of(history).await["grants"][PRE_AUTHORIZED_CODE_GRANT]["pre-authorized_code"]
         .as_str()
         .expect("pre-authorized_code")
-        .to_owned()
-}
-
-fn id_of(history: &Value) -> String {
-    history["credentialExchangeId"]
-        .as_str()
-        .expect("credentialExchangeId")
         .to_owned()
 }
 
