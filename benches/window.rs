@@ -72,13 +72,7 @@ async fn main() {
             .await
             .unwrap();
         let url = window.issue_badge("Megan", "Bowen").await;
-        let (request_id, body) = window
-            .sandbox
-            .received_requests()
-            .into_iter()
-            .rev()
-            .find(|(id, _)| url.ends_with(id))
-            .unwrap();
+        let (request_id, body) = window.received_request(&url);
         let callback = &body["callback"];
         let payload = serde_json::json!({"requestId": request_id, "requestStatus": "request_retrieved", "state": callback["state"]});
         let sent = now_ms();

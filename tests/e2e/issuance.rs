@@ -156,11 +156,7 @@ async fn the_form_names_missing_fields_and_the_wallet_panel_issues_and_verifies(
     window.wait_for("#qr svg").await;
 
     // The in-window simulated wallet, as a new user would use it.
-    window.click("[data-wallet=open]").await;
-    let pin = window.text("#pin").await;
-    window.type_into("#wallet-pin", &pin).await;
-    window.click("[data-wallet=pin]").await;
-    window.click("[data-wallet=accept]").await;
+    window.accept_in_window_wallet().await;
     assert_eq!(window.text("#result-title").await, "Issued");
 
     // "Verify it now": the wallet presents the credential it just received.

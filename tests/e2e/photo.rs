@@ -2,8 +2,8 @@
 //! JPEG claim, a picture without a face refused, and the photo taken on
 //! the recipient's phone (for real, and simulated in the sandbox).
 
-use station_testkit::paths;
 use station_testkit::webdriver::{Setup, Window, PREVIEW_FRAMES_SHOWN};
+use station_testkit::{paths, photos};
 
 use super::{qr_codes, save_screenshot};
 
@@ -41,13 +41,7 @@ async fn the_camera_photo_is_checked_and_travels_as_a_jpeg_claim() {
     window.click("#use-photo").await;
     let url = window.request_url().await;
 
-    let (_, body) = window
-        .sandbox
-        .received_requests()
-        .into_iter()
-        .rev()
-        .find(|(id, _)| url.ends_with(id))
-        .unwrap();
+    let (_, body) = window.received_request(&url);
     use base64::Engine as _;
     let jpeg = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(body["claims"]["photo"].as_str().unwrap())
@@ -120,26 +114,12 @@ async fn the_recipient_takes_the_photo_on_their_phone_through_verified_orchestra
         .unwrap();
     assert_eq!(use_hidden, true, "nothing to use before the phone sends a photo");
 
-    let phone = reqwest::Client::new();
-    phone.get(&page).send().await.unwrap().error_for_status().unwrap();
+    photos::phone_opens(&page).await;
     window
         .wait_until("document.getElementById('photo-status').textContent.includes('waiting for the photo')")
         .await;
-    let mut jpeg = Vec::new();
-    image::open(paths::photo("astronaut.png"))
-        .unwrap()
-        .to_rgb8()
-        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
-        .unwrap();
-    phone
-        .post(&page)
-        .header("content-type", "image/jpeg")
-        .body(jpeg.clone())
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    let jpeg = photos::astronaut_jpeg();
+    photos::phone_sends(&page, jpeg.clone()).await;
     window
         .wait_until("document.getElementById('photo-status').textContent === 'The service has the photo.'")
         .await;
@@ -176,11 +156,7 @@ async fn in_the_sandbox_a_simulated_phone_takes_the_photo() {
         .await;
     window.click("#use-photo").await;
     window.request_url().await;
-    window.click("[data-wallet=open]").await;
-    let pin = window.text("#pin").await;
-    window.type_into("#wallet-pin", &pin).await;
-    window.click("[data-wallet=pin]").await;
-    window.click("[data-wallet=accept]").await;
+    window.accept_in_window_wallet().await;
     assert_eq!(window.text("#result-title").await, "Issued");
     let held = window.wallet.credentials().await.unwrap();
     assert!(

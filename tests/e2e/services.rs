@@ -129,11 +129,7 @@ async fn settings_switch_the_station_to_an_oid4vci_issuer_and_its_badge_issues_t
         .await;
     assert!(url.starts_with("openid-credential-offer://"), "{url}");
     assert!(!window.pin_in_page().await);
-    window.click("[data-wallet=open]").await;
-    let pin = window.text("#pin").await;
-    window.type_into("#wallet-pin", &pin).await;
-    window.click("[data-wallet=pin]").await;
-    window.click("[data-wallet=accept]").await;
+    window.accept_in_window_wallet().await;
     assert_eq!(window.text("#result-title").await, "Issued");
     let held = window.wallet.credentials().await.unwrap();
     assert_eq!(held.last().unwrap().claims["given_name"], "Megan");

@@ -10,6 +10,7 @@ use station_core::flow::FlowHandle;
 use station_core::flow::FlowState;
 use station_core::provider::phone_capture::{PhoneCaptureProgress, PhoneCaptureStatus, RecipientPhoto};
 use station_testkit::graphql::ScriptedGraphqlServer;
+use station_testkit::photos;
 use station_testkit::station::{
     megan, megan_at_contoso, orchestration_options, orchestration_tokens, shown, station, wait_for, Options,
     Station, ENTRA_PHOTO_TEMPLATE,
@@ -97,21 +98,6 @@ async fn a_refused_request_names_the_field_from_the_error_union() {
     assert!(message.contains("contractId"), "{message}");
 }
 
-/// A JPEG of a real face, as a phone would send it.
-fn phone_photo() -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/photos/astronaut.png",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let image = image::open(path).unwrap();
-    let mut jpeg = Vec::new();
-    image
-        .to_rgb8()
-        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
-        .unwrap();
-    jpeg
-}
-
 async fn wait_for_capture(
     progress: &mut tokio::sync::watch::Receiver<PhoneCaptureProgress>,
     status: PhoneCaptureStatus,
@@ -138,25 +124,10 @@ async fn a_photo_taken_on_the_recipients_phone_goes_with_the_issuance_by_referen
     assert_eq!(progress.borrow().status, PhoneCaptureStatus::NotStarted);
 
     // The recipient opens the link on their phone, then sends the photo.
-    let phone = reqwest::Client::new();
-    phone
-        .get(&capture.url)
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    photos::phone_opens(&capture.url).await;
     wait_for_capture(&mut progress, PhoneCaptureStatus::Started).await;
-    let jpeg = phone_photo();
-    phone
-        .post(&capture.url)
-        .header("content-type", "image/jpeg")
-        .body(jpeg.clone())
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    let jpeg = photos::astronaut_jpeg();
+    photos::phone_sends(&capture.url, jpeg.clone()).await;
     wait_for_capture(&mut progress, PhoneCaptureStatus::Complete).await;
 
     let flow = s

@@ -33,3 +33,39 @@ pub fn base64url(bytes: &[u8]) -> String {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     URL_SAFE_NO_PAD.encode(bytes)
 }
+
+/// The astronaut fixture (one frontal face) as a JPEG, as a phone sends it.
+pub fn astronaut_jpeg() -> Vec<u8> {
+    let mut jpeg = Vec::new();
+    image::open(crate::paths::photo("astronaut.png"))
+        .unwrap()
+        .to_rgb8()
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    jpeg
+}
+
+/// The recipient's phone opens the capture page at `url`; it must load.
+pub async fn phone_opens(url: &str) {
+    reqwest::Client::new()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+}
+
+/// The recipient's phone sends `jpeg` to the capture page at `url`, as the
+/// page's upload does; the page must take it.
+pub async fn phone_sends(url: &str, jpeg: Vec<u8>) {
+    reqwest::Client::new()
+        .post(url)
+        .header("content-type", "image/jpeg")
+        .body(jpeg)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+}

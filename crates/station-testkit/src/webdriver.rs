@@ -399,15 +399,30 @@ impl Window {
         self.wallet.accept(request_id).await.unwrap();
     }
 
-    /// The PIN the service received for `request_url`'s request.
-    pub fn sent_pin(&self, request_url: &str) -> String {
-        let (_, body) = self
-            .sandbox
+    /// Accepts the offer on screen with the in-window simulated wallet, as
+    /// a new user would: opens it, types the PIN shown and accepts.
+    pub async fn accept_in_window_wallet(&self) {
+        self.click("[data-wallet=open]").await;
+        let pin = self.text("#pin").await;
+        self.type_into("#wallet-pin", &pin).await;
+        self.click("[data-wallet=pin]").await;
+        self.click("[data-wallet=accept]").await;
+    }
+
+    /// The id and body of the request the service received for
+    /// `request_url` (its latest, when it was created more than once).
+    pub fn received_request(&self, request_url: &str) -> (String, serde_json::Value) {
+        self.sandbox
             .received_requests()
             .into_iter()
             .rev()
             .find(|(id, _)| request_url.ends_with(id))
-            .expect("the sandbox received the request shown");
+            .expect("the sandbox received the request shown")
+    }
+
+    /// The PIN the service received for `request_url`'s request.
+    pub fn sent_pin(&self, request_url: &str) -> String {
+        let (_, body) = self.received_request(request_url);
         body["pin"]["value"].as_str().unwrap().to_owned()
     }
 
