@@ -46,12 +46,20 @@ function importsOf(name) {
 }
 
 const graph = new Map(modules.map((name) => [name, importsOf(name)]));
+// A dynamic import would be an edge this check cannot see.
+for (const [name, source] of sources) {
+  if (/\bimport\s*\(/.test(source)) problems.push(`${name} uses import(): import statically so the graph can be checked`);
+}
 
 for (const [name, targets] of graph) {
   for (const target of targets) {
     if (target === entry) problems.push(`${name} imports ${entry}, which only wires the others up`);
     else if (screens.includes(name) && !below.has(target)) {
       problems.push(`screen ${name} imports screen ${target}: let ${entry} connect them`);
+    } else if (below.has(name) && !below.has(target)) {
+      problems.push(`${name} is below the screens but imports screen ${target}`);
+    } else if (name === bridge) {
+      problems.push(`${bridge} imports ${target}: it sits under every other module`);
     }
   }
 }

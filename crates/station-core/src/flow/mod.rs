@@ -207,7 +207,8 @@ impl Flow {
         let mut screen = match self.create(&mut cancel, None, &mut pending).await {
             Creation::Created(first) => Screen::new(first, self.context.request.renewable(), &timing),
             Creation::Failed(error) => return self.finish(FlowState::Failed(error)),
-            // Nothing is on screen yet that a wallet could have used.
+            // Only a renewal can be superseded (no `screen` is given here),
+            // so this arm is for the match alone.
             Creation::Cancelled | Creation::Superseded => return self.finish(FlowState::Cancelled),
         };
         self.publish(screen.view(false));
@@ -239,7 +240,7 @@ impl Flow {
                     match self.create(&mut cancel, Some(&screen), &mut pending).await {
                         Creation::Cancelled => return self.finish(FlowState::Cancelled),
                         Creation::Superseded => {
-                            tracing::info!(flow_id = %self.context.id, "the wallet used the request on screen while it was being renewed; the renewal is dropped");
+                            tracing::info!(flow_id = %self.context.id, "an event for the request on screen arrived while it was being renewed; the renewal is dropped");
                         }
                         Creation::Created(replacement) => {
                             pending.extend(std::iter::from_fn(|| self.events.try_recv().ok()));
