@@ -23,7 +23,7 @@ use crate::provider::{
     RemoteIssuanceSpec, RemoteStatus,
 };
 use crate::secrets::SecretStore;
-use crate::store::{FlowSummary, History, Record, StoreError};
+use crate::store::{Database, FlowSummary, History, Record, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -148,6 +148,7 @@ pub struct Engine {
     providers: BTreeMap<String, Arc<dyn Provider>>,
     listener: Arc<CallbackListener>,
     history: Arc<History>,
+    database: Database,
     runtime: tokio::runtime::Handle,
 }
 
@@ -196,13 +197,15 @@ impl Engine {
         // The history first: a failure after binding would leave the port
         // held until the aborted listener task is dropped, and a station
         // started again at once (Settings rolling back) could not bind it.
-        let history = History::open(data_dir)?;
+        let database = Database::open(data_dir, secrets.as_ref())?;
+        let history = History::open(&database)?;
         let listener = CallbackListener::bind(&config.callback).await?;
         Ok(Engine {
             config: Arc::new(config),
             providers,
             listener: Arc::new(listener),
             history: Arc::new(history),
+            database,
             runtime: tokio::runtime::Handle::current(),
         })
     }
@@ -213,6 +216,11 @@ impl Engine {
 
     pub fn history(&self) -> &History {
         &self.history
+    }
+
+    /// The encrypted database behind the history, roster and queue.
+    pub fn database(&self) -> &Database {
+        &self.database
     }
 
     pub fn listener(&self) -> &CallbackListener {

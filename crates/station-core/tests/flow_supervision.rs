@@ -15,7 +15,8 @@ use station_core::error::UiError;
 use station_core::events::{CallbackListener, EventFeed, EventSink, FlowEvent, SourcedEvent};
 use station_core::flow::{self, FlowContext, FlowRequest, FlowState};
 use station_core::provider::{CallbackTicket, CreatedRequest, IssuanceSpec, Provider, ProviderError};
-use station_core::store::History;
+use station_core::secrets::MemoryStore;
+use station_core::store::{Database, History};
 
 /// What the stand-in service does.
 enum Service {
@@ -124,7 +125,8 @@ async fn start(service: Service) -> Setup {
         panic!("an issuance template")
     };
     let data = tempfile::tempdir().unwrap();
-    let history = Arc::new(History::open(data.path()).unwrap());
+    let database = Database::open(data.path(), &MemoryStore::default()).unwrap();
+    let history = Arc::new(History::open(&database).unwrap());
     let listener = CallbackListener::bind(&CallbackConfig {
         bind: "127.0.0.1:0".parse().unwrap(),
         public_url: None,

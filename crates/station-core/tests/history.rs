@@ -2,18 +2,22 @@
 
 use std::time::{Duration, SystemTime};
 
-use station_core::store::{History, Record};
+use station_core::secrets::MemoryStore;
+use station_core::store::{Database, History, Record};
 
 #[test]
 fn a_new_database_is_migrated_and_reopening_is_harmless() {
     let dir = tempfile::tempdir().unwrap();
-    let history = History::open(dir.path()).unwrap();
+    let keys = MemoryStore::default();
+    let history = History::open(&Database::open(dir.path(), &keys).unwrap()).unwrap();
     assert_eq!(
         history.schema_version().unwrap(),
         History::latest_schema_version()
     );
     drop(history);
-    let reopened = History::open(dir.path()).unwrap();
+    let database = Database::open(dir.path(), &keys).unwrap();
+    assert_eq!(database.repair(), None);
+    let reopened = History::open(&database).unwrap();
     assert_eq!(
         reopened.schema_version().unwrap(),
         History::latest_schema_version()
@@ -23,7 +27,7 @@ fn a_new_database_is_migrated_and_reopening_is_harmless() {
 #[test]
 fn records_come_back_as_summaries_and_timelines() {
     let dir = tempfile::tempdir().unwrap();
-    let history = History::open(dir.path()).unwrap();
+    let history = History::open(&Database::open(dir.path(), &MemoryStore::default()).unwrap()).unwrap();
     let start = SystemTime::now();
     history.record(Record::FlowStarted {
         flow_id: "f1".into(),
@@ -76,6 +80,6 @@ fn an_unwritable_data_dir_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("not-a-dir");
     std::fs::write(&file, b"x").unwrap();
-    let error = History::open(&file.join("sub")).err().unwrap();
+    let error = Database::open(&file.join("sub"), &MemoryStore::default()).err().unwrap();
     assert!(error.to_string().contains("STATION_DATA_DIR"), "{error}");
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use station_core::config::{ConfigLocation, StationConfig, StationOptions};
 use station_core::error::ErrorCode;
-use station_core::secrets::{KeyringStore, MemoryStore, Secret, SecretStore};
+use station_core::secrets::{KeyringStore, MemoryStore, Secret, SecretError, SecretStore};
 use station_core::{Engine, EngineError};
 use station_sandbox::{Sandbox, SandboxConfig, SandboxError, WalletClient};
 
@@ -110,6 +110,10 @@ pub async fn start(
             if let Some(file) = &file_config {
                 config.station = file.station;
             }
+            let secrets = SandboxSecrets {
+                well_known: secrets,
+                keyring: KeyringStore,
+            };
             let engine = Engine::start(config, Arc::new(secrets), data_dir).await?;
             let wallet = Some(WalletClient::new(&sandbox.base_url()));
             Ok(Station {
@@ -120,6 +124,27 @@ pub async fn start(
                 file_config,
             })
         }
+    }
+}
+
+/// The sandbox's well-known service secrets, in memory; everything else
+/// (the database key) in the OS keyring, so a sandbox station's queue is
+/// encrypted and survives a restart like any other.
+struct SandboxSecrets {
+    well_known: MemoryStore,
+    keyring: KeyringStore,
+}
+
+impl SecretStore for SandboxSecrets {
+    fn get(&self, service: &str) -> Result<Option<Secret>, SecretError> {
+        match self.well_known.get(service)? {
+            Some(secret) => Ok(Some(secret)),
+            None => self.keyring.get(service),
+        }
+    }
+
+    fn set(&self, service: &str, secret: &Secret) -> Result<(), SecretError> {
+        self.keyring.set(service, secret)
     }
 }
 

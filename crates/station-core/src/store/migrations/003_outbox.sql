@@ -1,0 +1,54 @@
+-- The outbox of issuance jobs, their status timeline, and the audit log of
+-- staff actions. Owned by store::jobs and store::audit.
+CREATE TABLE jobs (
+    -- A UUID: the idempotency key, carried to the service.
+    job_id          TEXT PRIMARY KEY,
+    template        TEXT NOT NULL,
+    service         TEXT NOT NULL,
+    -- 'desk' (back to the desk or kiosk) or 'remote' (sent by email or SMS).
+    route           TEXT NOT NULL,
+    person_id       INTEGER REFERENCES roster_people(person_id),
+    -- Personal data: JSON claims, the JPEG, the JSON contact. NULL once purged.
+    claims          TEXT,
+    photo           BLOB,
+    contact         TEXT,
+    -- Who the job is for, for the queue list ("ready: call Megan Bowen"); purged with the claims.
+    recipient       TEXT,
+    status          TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER,
+    last_error_code TEXT,
+    last_error      TEXT,
+    -- The service's id for what the job created (a remote issuance).
+    remote_id       TEXT,
+    -- Set when staff issued this template to this person again on purpose.
+    override_reason TEXT,
+    created_at_ms   INTEGER NOT NULL,
+    updated_at_ms   INTEGER NOT NULL,
+    ended_at_ms     INTEGER,
+    purged_at_ms    INTEGER
+);
+-- "Issued once": one live or successful job per roster person and template,
+-- unless staff override.
+CREATE UNIQUE INDEX jobs_issued_once ON jobs(person_id, template)
+    WHERE person_id IS NOT NULL AND override_reason IS NULL AND status NOT IN ('failed', 'cancelled');
+CREATE INDEX jobs_by_status ON jobs(status, next_attempt_ms);
+CREATE TABLE job_events (
+    id      INTEGER PRIMARY KEY,
+    job_id  TEXT NOT NULL REFERENCES jobs(job_id),
+    status  TEXT NOT NULL,
+    detail  TEXT,
+    at_ms   INTEGER NOT NULL
+);
+CREATE INDEX job_events_by_job ON job_events(job_id, id);
+CREATE TABLE audit (
+    id       INTEGER PRIMARY KEY,
+    at_ms    INTEGER NOT NULL,
+    -- 'staff', 'kiosk' or 'station' (the station acting by itself).
+    actor    TEXT NOT NULL,
+    -- issued, retried, cancelled, overridden, purged, imported, repaired.
+    action   TEXT NOT NULL,
+    subject  TEXT,
+    detail   TEXT
+);
+CREATE INDEX audit_by_time ON audit(at_ms);
