@@ -19,3 +19,29 @@ fn a_secret_round_trips_through_the_os_keyring() {
     store.set(&service, &Secret::new("rotated-value")).unwrap();
     assert_eq!(store.get(&service).unwrap().unwrap().expose(), "rotated-value");
 }
+
+#[test]
+#[ignore = "needs a Secret Service; run by scripts/test.sh under dbus-run-session"]
+fn the_database_key_is_made_in_the_os_keyring_and_reopens_the_database() {
+    use station_core::store::database::key_entry;
+    use station_core::store::{Database, Durability};
+    let dir = tempfile::tempdir().unwrap();
+    let database = Database::open(dir.path(), &KeyringStore).unwrap();
+    database
+        .connect(Durability::Full)
+        .unwrap()
+        .execute_batch("INSERT INTO audit (at_ms, actor, action) VALUES (1, 'staff', 'imported')")
+        .unwrap();
+    drop(database);
+    let entry = key_entry(dir.path()).unwrap();
+    let key = KeyringStore.get(&entry).unwrap().expect("the key is in the keyring");
+    assert_eq!(key.expose().len(), 64);
+    let reopened = Database::open(dir.path(), &KeyringStore).unwrap();
+    assert_eq!(reopened.repair(), None, "the keyring's key opens the file");
+    let rows: i64 = reopened
+        .connect(Durability::Normal)
+        .unwrap()
+        .query_row("SELECT count(*) FROM audit", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+}

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use rusqlite::Connection;
 use station_core::secrets::{MemoryStore, Secret, SecretStore};
-use station_core::store::database::KEY_ENTRY;
+use station_core::store::database::key_entry;
 use station_core::store::{Database, Durability, History, Record, Repair, DATABASE_FILE};
 
 const NAME: &str = "Megan Bowen";
@@ -105,7 +105,7 @@ fn the_key_lives_in_the_key_store_and_reopens_the_file() {
     let database = Database::open(dir.path(), &keys).unwrap();
     write_personal_data(&database, &jpeg());
     drop(database);
-    let key = keys.get(KEY_ENTRY).unwrap().expect("a key was stored");
+    let key = keys.get(&key_entry(dir.path()).unwrap()).unwrap().expect("a key was stored");
     assert_eq!(key.expose().len(), 64);
 
     let reopened = Database::open(dir.path(), &keys).unwrap();
@@ -249,7 +249,7 @@ fn a_lost_key_moves_the_file_aside_instead_of_stopping_the_station() {
 fn a_malformed_stored_key_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let keys = MemoryStore::default();
-    keys.set(KEY_ENTRY, &Secret::new("hunter2")).unwrap();
+    keys.set(&key_entry(dir.path()).unwrap(), &Secret::new("hunter2")).unwrap();
     let error = Database::open(dir.path(), &keys).err().unwrap();
     assert!(error.to_string().contains("64 hexadecimal digits"), "{error}");
     assert!(!error.to_string().contains("hunter2"));

@@ -1,7 +1,10 @@
 //! The station's one database file, encrypted whole with SQLCipher. The key
-//! is 32 random bytes kept in the OS keyring (entry [`KEY_ENTRY`]); a raw
-//! key skips SQLCipher's passphrase derivation, so opening a connection
-//! costs microseconds, not a PBKDF2 run.
+//! is 32 random bytes kept in the OS keyring; a raw key skips SQLCipher's
+//! passphrase derivation, so opening a connection costs microseconds, not a
+//! PBKDF2 run. Each data directory has its own key, in the keyring entry
+//! `database-key:<id>`, the id (not a secret) in the file [`KEY_ID_FILE`]
+//! beside the database: two stations on one machine never share a key, and
+//! a moved directory still finds its own.
 //!
 //! Opening never stops the station over a bad file: a plain (pre-encryption)
 //! database is encrypted in place, and one that cannot be read is moved
@@ -19,12 +22,13 @@ use serde::Serialize;
 use super::migrations;
 use super::salvage;
 use super::StoreError;
-use crate::secrets::{self, Secret, SecretError, SecretStore};
+use crate::secrets::{Secret, SecretError, SecretStore};
 
 pub const DATABASE_FILE: &str = "history.sqlite3";
-/// The keyring entry (and, as `STATION_SECRET_DATABASE_KEY`, the
-/// environment override) holding the database key.
-pub const KEY_ENTRY: &str = "database-key";
+/// Names the data directory's keyring entry.
+pub const KEY_ID_FILE: &str = "database-key-id";
+/// Overrides the keyring, for machines without one: 64 hexadecimal digits.
+pub const KEY_ENV: &str = "STATION_SECRET_DATABASE_KEY";
 
 /// How writes reach the disk. The outbox commits with `Full`: a job the
 /// staff saw queued must survive a power cut.
@@ -68,7 +72,8 @@ impl Database {
     pub fn open(data_dir: &Path, keys: &dyn SecretStore) -> Result<Database, StoreError> {
         create_private_dir(data_dir)?;
         let path = data_dir.join(DATABASE_FILE);
-        let (key, key_is_new) = database_key(keys)?;
+        let entry = key_entry(data_dir)?;
+        let (key, key_is_new) = database_key(keys, &entry)?;
         let repair = prepare(&path, &key, key_is_new)?;
         let database = Database {
             inner: Arc::new(Inner { path, key, repair }),
@@ -112,21 +117,66 @@ pub(super) fn db_error(path: &Path, error: impl std::fmt::Display) -> StoreError
     }
 }
 
+/// The keyring entry of `data_dir`'s key, its id made on first use.
+pub fn key_entry(data_dir: &Path) -> Result<String, StoreError> {
+    let path = data_dir.join(KEY_ID_FILE);
+    let id = match std::fs::read_to_string(&path) {
+        Ok(id) => id.trim().to_owned(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let id = uuid::Uuid::new_v4().to_string();
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            match options.open(&path) {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    file.write_all(id.as_bytes())
+                        .and_then(|()| file.sync_all())
+                        .map_err(|e| db_error(&path, e))?;
+                    id
+                }
+                // Another process made it first: use its id.
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::read_to_string(&path).map_err(|e| db_error(&path, e))?.trim().to_owned()
+                }
+                Err(error) => return Err(db_error(&path, error)),
+            }
+        }
+        Err(error) => return Err(db_error(&path, error)),
+    };
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(db_error(&path, "the key id is not a UUID; delete the file to start a new database"));
+    }
+    Ok(format!("database-key:{id}"))
+}
+
 /// The key, and whether it was made just now (so any existing file was
 /// encrypted with a key this keyring does not have).
-fn database_key(keys: &dyn SecretStore) -> Result<(Secret, bool), StoreError> {
-    match secrets::resolve(keys, KEY_ENTRY) {
-        Ok(key) if is_raw_key(key.expose()) => Ok((key, false)),
-        Ok(_) => Err(StoreError::Key {
+fn database_key(keys: &dyn SecretStore, entry: &str) -> Result<(Secret, bool), StoreError> {
+    let stored = match std::env::var(KEY_ENV) {
+        Ok(value) if !value.is_empty() => Ok(Some(Secret::new(value))),
+        _ => keys.get(entry),
+    };
+    match stored {
+        Ok(Some(key)) if is_raw_key(key.expose()) => Ok((key, false)),
+        Ok(Some(_)) => Err(StoreError::Key {
             detail: format!(
-                "the stored database key is not 64 hexadecimal digits; remove the keyring entry '{KEY_ENTRY}' (or the environment variable {}) to let the station make a new one",
-                secrets::env_var_for(KEY_ENTRY)
+                "the stored database key is not 64 hexadecimal digits; remove the keyring entry '{entry}' (or the environment variable {KEY_ENV}) to let the station make a new one"
             ),
         }),
-        Err(SecretError::Missing { .. }) => {
+        Ok(None) => {
             let key = new_raw_key();
-            keys.set(KEY_ENTRY, &key).map_err(key_error)?;
-            Ok((key, true))
+            keys.set(entry, &key).map_err(key_error)?;
+            // Two processes starting at once: the one stored last wins, so
+            // both use what the keyring holds now.
+            match keys.get(entry) {
+                Ok(Some(stored)) if is_raw_key(stored.expose()) => Ok((stored, true)),
+                _ => Ok((key, true)),
+            }
         }
         Err(other) => Err(key_error(other)),
     }
@@ -135,8 +185,7 @@ fn database_key(keys: &dyn SecretStore) -> Result<(Secret, bool), StoreError> {
 fn key_error(error: SecretError) -> StoreError {
     StoreError::Key {
         detail: format!(
-            "{error}. The station keeps its database encrypted with a key in the OS keyring: unlock the keyring, or set {} to 64 hexadecimal digits",
-            secrets::env_var_for(KEY_ENTRY)
+            "{error}. The station keeps its database encrypted with a key in the OS keyring: unlock the keyring, or set {KEY_ENV} to 64 hexadecimal digits"
         ),
     }
 }
