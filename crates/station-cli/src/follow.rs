@@ -67,6 +67,10 @@ fn print_state(state: &FlowState) {
             }
         }
         FlowState::Failed(error) => println!("✘ Failed ({}): {}", error.code, error.message),
+        FlowState::Queued { job_id, reason } => println!(
+            "⧗ Queued as job {job_id}: {} It goes out by itself when the service can be reached (`station queue list`).",
+            reason.message
+        ),
         FlowState::Expired => println!("✘ The request expired before the wallet finished. Start a new one."),
         FlowState::Cancelled => println!("Cancelled."),
     }
@@ -78,6 +82,7 @@ pub fn exit_code(state: &FlowState) -> u8 {
         FlowState::Issued { .. } | FlowState::Verified { .. } => 0,
         FlowState::Failed(_) => 1,
         FlowState::Expired => 2,
+        FlowState::Queued { .. } => 3,
         FlowState::Cancelled => 130,
         _ => 1,
     }

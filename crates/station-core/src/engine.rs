@@ -277,6 +277,7 @@ impl Engine {
             listener: Arc::clone(&self.listener),
             history: Arc::clone(&self.history),
             timing: self.config.flow,
+            job: None,
         }))
     }
 

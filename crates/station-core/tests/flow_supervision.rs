@@ -145,6 +145,7 @@ async fn start(service: Service) -> Setup {
         listener: Arc::new(listener),
         history: Arc::clone(&history),
         timing: FlowTiming::default(),
+        job: None,
     });
     Setup {
         handle,

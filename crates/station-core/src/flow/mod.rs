@@ -72,7 +72,21 @@ pub struct FlowContext {
     pub listener: Arc<CallbackListener>,
     pub history: Arc<History>,
     pub timing: FlowTiming,
+    /// Set when the flow issues a queued job (its id is the job's): the
+    /// job hears the end before any front end does, and a service that
+    /// cannot be reached queues the job instead of failing it.
+    pub job: Option<Arc<dyn JobOutcome>>,
 }
+
+/// Where a job's desk flow reports how it ended.
+pub trait JobOutcome: Send + Sync {
+    /// `request_created`: a request reached the service, so a wallet may
+    /// have seen it.
+    fn flow_ended(&self, job_id: &str, end: &FlowState, request_created: bool);
+}
+
+/// Failures that mean "try again later", not "this cannot be issued".
+const QUEUEABLE_CODES: &[&str] = &["provider.unreachable", "provider.busy"];
 
 /// A front end's grip on a running flow.
 pub struct FlowHandle {
@@ -147,9 +161,10 @@ pub fn spawn(context: FlowContext) -> FlowHandle {
     });
     let runtime = context.runtime.clone();
     let history = Arc::clone(&context.history);
+    let job = context.job.clone();
     let state = Arc::new(state_tx);
     let task = runtime.spawn(Flow::new(context, Arc::clone(&state)).run(cancel_rx));
-    runtime.spawn(supervise(id.clone(), history, state, task));
+    runtime.spawn(supervise(id.clone(), history, job, state, task));
     FlowHandle {
         id,
         kind,
@@ -206,6 +221,10 @@ impl Flow {
         let mut pending: VecDeque<SourcedEvent> = VecDeque::new();
         let mut screen = match self.create(&mut cancel, None, &mut pending).await {
             Creation::Created(first) => Screen::new(first, self.context.request.renewable(), &timing),
+            Creation::Failed(error) if self.context.job.is_some() && QUEUEABLE_CODES.contains(&error.code.as_str()) => {
+                let job_id = self.context.id.clone();
+                return self.finish(FlowState::Queued { job_id, reason: error });
+            }
             Creation::Failed(error) => return self.finish(FlowState::Failed(error)),
             // Only a renewal can be superseded (no `screen` is given here),
             // so this arm is for the match alone.
@@ -405,6 +424,9 @@ impl Flow {
 
     fn finish(self, end: FlowState) {
         record_end(&self.context.history, &self.context.id, &end);
+        if let Some(job) = &self.context.job {
+            job.flow_ended(&self.context.id, &end, !self.routes.is_empty());
+        }
         self.publish(end);
     }
 }
@@ -430,6 +452,7 @@ fn record_end(history: &History, flow_id: &str, end: &FlowState) {
 async fn supervise(
     flow_id: String,
     history: Arc<History>,
+    job: Option<Arc<dyn JobOutcome>>,
     state: Arc<watch::Sender<FlowState>>,
     task: tokio::task::JoinHandle<()>,
 ) {
@@ -453,6 +476,10 @@ async fn supervise(
         message: message.into(),
     });
     record_end(&history, &flow_id, &end);
+    if let Some(job) = job {
+        // Whether a request went out is unknown here: say it may have.
+        job.flow_ended(&flow_id, &end, true);
+    }
     state.send_replace(end);
 }
 

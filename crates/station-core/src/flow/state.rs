@@ -63,6 +63,10 @@ pub enum FlowState {
     /// Why it ended: the station's own code, or `service.<code>` for a
     /// failure the service reported.
     Failed(UiError),
+    /// The service could not be reached (or stayed busy), so the issuance
+    /// waits in the queue as job `job_id` and goes out when it can; `reason`
+    /// says what stopped it. Nothing is lost and nothing was issued.
+    Queued { job_id: String, reason: UiError },
     Expired,
     Cancelled,
 }
@@ -74,6 +78,7 @@ impl FlowState {
             FlowState::Issued { .. }
                 | FlowState::Verified { .. }
                 | FlowState::Failed(_)
+                | FlowState::Queued { .. }
                 | FlowState::Expired
                 | FlowState::Cancelled
         )
@@ -88,6 +93,7 @@ impl FlowState {
             FlowState::Issued { .. } => "issued",
             FlowState::Verified { .. } => "verified",
             FlowState::Failed(_) => "failed",
+            FlowState::Queued { .. } => "queued",
             FlowState::Expired => "expired",
             FlowState::Cancelled => "cancelled",
         }

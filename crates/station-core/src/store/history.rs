@@ -266,7 +266,10 @@ fn write_loop(mut connection: Connection, path: &Path, receiver: mpsc::Receiver<
 pub(crate) fn write(connection: &Connection, record: Record) -> rusqlite::Result<()> {
     match record {
         Record::FlowStarted { flow_id, kind, template, service, claims, at } => connection.execute(
-            "INSERT INTO flows (flow_id, kind, template, service, claims, started_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            // A queued job's flow runs again under the same id: its history
+            // continues, open again until this attempt ends.
+            "INSERT INTO flows (flow_id, kind, template, service, claims, started_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (flow_id) DO UPDATE SET outcome = NULL, outcome_code = NULL, outcome_message = NULL, ended_at_ms = NULL",
             params![flow_id, kind, template, service, claims, millis(at)],
         ),
         Record::RequestCreated { flow_id, request_id, url, at, expires_at } => connection.execute(
