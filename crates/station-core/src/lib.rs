@@ -7,6 +7,7 @@
 
 pub mod camera;
 pub mod config;
+pub mod connectivity;
 pub mod doctor;
 pub mod engine;
 pub mod error;
