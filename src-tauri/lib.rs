@@ -58,6 +58,9 @@ pub const COMMANDS: &[&str] = with_app_commands!(command_names);
 /// real window, or the mock runtime in tests).
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
+        // Registered for every runtime: a notification sent from Rust
+        // needs the plugin's state.
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .manage(camera::PhotoDesk::default())
         .invoke_handler(with_app_commands!(invoke_handler))
