@@ -370,8 +370,33 @@ impl ProviderError {
     pub(crate) fn unreachable(url: &Url) -> impl Fn(reqwest::Error) -> ProviderError + '_ {
         move |error| ProviderError::Unreachable {
             url: url.to_string(),
-            detail: error.without_url().to_string(),
+            detail: transport_failure(error),
         }
+    }
+}
+
+/// What went wrong on the way to a service, in words staff can act on:
+/// reqwest's own message ("error sending request") hides the cause, which
+/// sits in the error's sources (DNS, refused, reset, TLS).
+fn transport_failure(error: reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "no connection"
+    } else {
+        "the connection failed"
+    };
+    let error = error.without_url();
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    // Each layer tends to repeat the one below it; the innermost says most.
+    match causes.last() {
+        Some(root) => format!("{kind}: {root}"),
+        None => format!("{kind}: {error}"),
     }
 }
 
