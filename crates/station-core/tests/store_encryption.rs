@@ -185,6 +185,10 @@ fn a_file_that_is_not_a_database_is_moved_aside_and_a_fresh_one_started() {
     assert!(Path::new(&moved_to).exists(), "the damaged file is kept for a closer look");
     assert!(reason.contains("cannot be read"), "{reason}");
     assert!(salvaged.is_empty());
+    let log = station_core::store::audit::entries(&database.connect(Durability::Normal).unwrap()).unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!((log[0].actor.as_str(), log[0].action.as_str()), ("station", "repaired"));
+    assert_eq!(log[0].subject.as_deref(), Some(moved_to.as_str()));
     // The fresh database works.
     write_personal_data(&database, &jpeg());
 }

@@ -19,6 +19,7 @@ use std::time::{Duration, SystemTime};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
+use super::audit::{self, Action, Actor};
 use super::migrations;
 use super::salvage;
 use super::StoreError;
@@ -80,6 +81,20 @@ impl Database {
         };
         let mut connection = database.connect(Durability::Full)?;
         migrations::migrate(&mut connection).map_err(|e| database.error(e))?;
+        if let Some(repair) = database.repair() {
+            let (subject, detail) = match repair {
+                Repair::Encrypted => (None, "encrypted a database written before encryption".to_owned()),
+                Repair::MovedAside { moved_to, reason, salvaged } => (
+                    Some(moved_to.as_str()),
+                    format!(
+                        "moved a damaged database aside ({reason}); carried over {} rows",
+                        salvaged.iter().map(|(_, rows)| rows).sum::<u64>()
+                    ),
+                ),
+            };
+            audit::record(&connection, Actor::Station, Action::Repaired, subject, Some(&detail))
+                .map_err(|e| database.error(e))?;
+        }
         Ok(database)
     }
 
