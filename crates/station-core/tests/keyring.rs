@@ -1,12 +1,12 @@
 //! A real secret through the OS keyring (the Secret Service on Linux).
 //!
-//! Ignored by default: it needs a running, unlocked Secret Service. The test
-//! command runs it inside `dbus-run-session` with `gnome-keyring-daemon`.
+//! It needs a running, unlocked Secret Service, as every test that starts a
+//! station does (the database key lives there): scripts/test.sh runs the
+//! tests inside `dbus-run-session` with `gnome-keyring-daemon`.
 
 use station_core::secrets::{resolve, KeyringStore, Secret, SecretStore};
 
 #[test]
-#[ignore = "needs a Secret Service; run by scripts/test.sh under dbus-run-session"]
 fn a_secret_round_trips_through_the_os_keyring() {
     let service = format!("keyring-test-{}", std::process::id());
     let store = KeyringStore;
@@ -21,7 +21,6 @@ fn a_secret_round_trips_through_the_os_keyring() {
 }
 
 #[test]
-#[ignore = "needs a Secret Service; run by scripts/test.sh under dbus-run-session"]
 fn the_database_key_is_made_in_the_os_keyring_and_reopens_the_database() {
     use station_core::store::database::key_entry;
     use station_core::store::{Database, Durability};
