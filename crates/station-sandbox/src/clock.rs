@@ -50,10 +50,13 @@ pub(crate) fn add_one_year(unix: i64) -> i64 {
 /// Accepts an ISO-8601 / RFC 3339 date-time such as `2025-01-31T12:00:00Z`,
 /// `2025-01-31T12:00:00.123+02:00`. Returns whether the text is one.
 pub(crate) fn is_iso8601_date_time(text: &str) -> bool {
-    parse_date_time(text).is_some()
+    parse_iso8601(text).is_some()
 }
 
-fn parse_date_time(text: &str) -> Option<()> {
+/// The Unix seconds of an ISO-8601 / RFC 3339 date-time (its offset
+/// applied, a fraction of a second dropped), or `None` for text that is
+/// not one.
+pub(crate) fn parse_iso8601(text: &str) -> Option<i64> {
     let b = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = text.get(range)?;
@@ -85,17 +88,31 @@ fn parse_date_time(text: &str) -> Option<()> {
         }
         rest = &fraction[len..];
     }
-    match rest {
-        "Z" | "z" => Some(()),
+    let offset_secs = match rest {
+        "Z" | "z" => 0,
         offset if offset.len() == 6 && matches!(offset.as_bytes()[0], b'+' | b'-') => {
             let ob = offset.as_bytes();
             let oh: u32 = offset.get(1..3)?.parse().ok()?;
             let om: u32 = offset.get(4..6)?.parse().ok()?;
-            (ob[3] == b':' && ob[1..3].iter().chain(&ob[4..6]).all(u8::is_ascii_digit) && oh < 24 && om < 60)
-                .then_some(())
+            let valid = ob[3] == b':'
+                && ob[1..3].iter().chain(&ob[4..6]).all(u8::is_ascii_digit)
+                && oh < 24
+                && om < 60;
+            if !valid {
+                return None;
+            }
+            let secs = i64::from(oh * 3600 + om * 60);
+            if ob[0] == b'-' {
+                -secs
+            } else {
+                secs
+            }
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    let local =
+        days_from_civil(i64::from(year), month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    Some(local - offset_secs)
 }
 
 fn is_leap(y: i64) -> bool {
@@ -159,5 +176,16 @@ mod tests {
         assert!(!is_iso8601_date_time("2025-01-31"));
         assert!(!is_iso8601_date_time("tomorrow"));
         assert!(!is_iso8601_date_time("2025-01-31T12:00:00+0200"));
+    }
+
+    #[test]
+    fn reads_date_times_as_unix_seconds() {
+        assert_eq!(parse_iso8601("2024-02-29T12:34:56Z"), Some(1_709_210_096));
+        assert_eq!(
+            parse_iso8601("2024-02-29T14:34:56.999+02:00"),
+            Some(1_709_210_096)
+        );
+        assert_eq!(parse_iso8601("2024-02-29T10:04:56-02:30"), Some(1_709_210_096));
+        assert_eq!(parse_iso8601("2024-02-29"), None);
     }
 }

@@ -23,6 +23,11 @@ pub enum Endpoint {
     /// The same API's `PUT …/credential/history/{id}` (a Deferred
     /// credential's claims), likewise.
     Oid4vciDeferredUpdate,
+    /// Verified Orchestration's `POST /orchestration/graphql`, answered
+    /// before the operation runs, as VO's gateway answers when it throttles
+    /// (429 with `Retry-After`) or is down (503): `code` and `message` as a
+    /// GraphQL error.
+    OrchestrationGraphql,
 }
 
 /// One scripted failure. On [`Endpoint::Token`] it is answered in Azure AD's
@@ -67,7 +72,7 @@ impl Fault {
         }
     }
 
-    fn status_code(&self) -> StatusCode {
+    pub(crate) fn status_code(&self) -> StatusCode {
         // An out-of-range status in a test script still has to answer something.
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

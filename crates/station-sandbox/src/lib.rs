@@ -48,7 +48,7 @@ use tokio::task::JoinHandle;
 
 pub use error::SandboxError;
 pub use faults::{Endpoint, Fault};
-pub use orchestration::SentNotification;
+pub use orchestration::{IssuanceCounts, SentNotification};
 pub use spec::RequestKind;
 pub use token::{CURRENT_SCOPE, ORCHESTRATION_SCOPE, PREVIEW_SCOPE};
 pub use wallet_api::{HeldCredential, OpenedRequest, PendingRequest, PinOutcome, WalletActionOutcome};

@@ -191,3 +191,74 @@ pub async fn wait_for_subscriptions(sandbox: &Sandbox, count: usize) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+pub const CREATE_ASYNC_ISSUANCE: &str = r#"
+mutation CreateAsyncIssuanceRequest($request: [AsyncIssuanceRequestInput!]!) {
+  createAsyncIssuanceRequest(request: $request) {
+    __typename
+    ... on AsyncIssuanceResponse { asyncIssuanceRequestIds }
+    ... on AsyncIssuanceErrorResponse { errors }
+  }
+}"#;
+
+/// A remote `EventBadge` issuance to a recipient the station names inline
+/// with `identifier` (as its queue names each job), notified by email.
+pub fn async_badge_for(identifier: &str) -> Value {
+    json!({
+        "contractId": EVENT_BADGE,
+        "identity": {"issuer": "Issuance Station", "identifier": identifier, "name": "Megan Bowen"},
+        "claims": {"given_name": "Megan", "family_name": "Bowen", "company": "Contoso"},
+        "contact": {"notification": {"method": "email", "value": "megan@example.com"}},
+        "expiry": "oneWeek"
+    })
+}
+
+/// Creates remote issuances that must all be accepted; returns their ids in order.
+pub async fn create_async(sandbox: &Sandbox, token: &str, inputs: Vec<Value>) -> Vec<String> {
+    let created = data(
+        sandbox,
+        token,
+        CREATE_ASYNC_ISSUANCE,
+        json!({"request": inputs}),
+        "createAsyncIssuanceRequest",
+    )
+    .await;
+    assert_eq!(created["__typename"], "AsyncIssuanceResponse", "{created}");
+    created["asyncIssuanceRequestIds"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .map(|id| id.as_str().expect("an id").to_owned())
+        .collect()
+}
+
+/// What the recipient does with a remote issuance's link: opens it, then
+/// lets the wallet take the credential (remote issuance has no PIN).
+/// Returns the Request Service request the link created.
+pub async fn redeem(wallet: &station_sandbox::WalletClient, link: &str) -> String {
+    let redeemed: Value = reqwest::get(link)
+        .await
+        .expect("link")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(redeemed["status"], "issuanceRequested", "{redeemed}");
+    let request_id = redeemed["requestId"].as_str().expect("requestId").to_owned();
+    wallet
+        .open(redeemed["url"].as_str().expect("url"))
+        .await
+        .expect("the wallet opens the request");
+    wallet.accept(&request_id).await.expect("the wallet accepts");
+    request_id
+}
+
+/// The sandbox's counts by identity identifier, read over HTTP as a test
+/// does when the sandbox runs in another process.
+pub async fn counts(base_url: &str) -> std::collections::BTreeMap<String, station_sandbox::IssuanceCounts> {
+    reqwest::get(format!("{base_url}/sandbox/orchestration/counts"))
+        .await
+        .expect("sandbox reachable")
+        .json()
+        .await
+        .expect("counts JSON")
+}

@@ -10,6 +10,8 @@
 //! - `StaffId` ([`STAFF_ID`]): Face Check photo required; claims
 //!   `given_name`, `family_name`.
 
+use std::collections::HashMap;
+
 use async_graphql::ErrorExtensions;
 
 use super::scalars::Uuid;
@@ -65,20 +67,79 @@ pub(super) fn contract(id: Uuid) -> Option<Contract> {
     contracts().into_iter().find(|c| c.id == id)
 }
 
-pub(super) fn builtin_identities() -> Vec<Identity> {
-    [
-        (MEGAN, "megan.bowen", "Megan Bowen"),
-        (ADELE, "adele.vance", "Adele Vance"),
-        (ALEX, "alex.wilber", "Alex Wilber"),
-    ]
-    .into_iter()
-    .map(|(id, identifier, name)| Identity {
-        id: fixed(id),
-        issuer: BUILTIN_ISSUER.to_owned(),
-        identifier: identifier.to_owned(),
-        name: name.to_owned(),
-    })
-    .collect()
+/// The identities the instance knows, indexed by id and by issuer and
+/// identifier, so a station creating ten thousand remote issuances (each
+/// naming a new identity) is not slowed by a scan per request.
+#[derive(Debug, Default)]
+pub(super) struct Directory {
+    identities: Vec<Identity>,
+    by_id: HashMap<Uuid, usize>,
+    by_key: HashMap<(String, String), usize>,
+}
+
+impl Directory {
+    pub(super) fn with_builtin_identities() -> Self {
+        let mut directory = Self::default();
+        for (id, identifier, name) in [
+            (MEGAN, "megan.bowen", "Megan Bowen"),
+            (ADELE, "adele.vance", "Adele Vance"),
+            (ALEX, "alex.wilber", "Alex Wilber"),
+        ] {
+            directory.insert(Identity {
+                id: fixed(id),
+                issuer: BUILTIN_ISSUER.to_owned(),
+                identifier: identifier.to_owned(),
+                name: name.to_owned(),
+            });
+        }
+        directory
+    }
+
+    /// Every identity, in the order they became known.
+    pub(super) fn all(&self) -> &[Identity] {
+        &self.identities
+    }
+
+    pub(super) fn get(&self, id: Uuid) -> Option<&Identity> {
+        self.by_id.get(&id).and_then(|&index| self.identities.get(index))
+    }
+
+    fn find(&self, issuer: &str, identifier: &str) -> Option<&Identity> {
+        self.by_key
+            .get(&(issuer.to_owned(), identifier.to_owned()))
+            .and_then(|&index| self.identities.get(index))
+    }
+
+    fn insert(&mut self, identity: Identity) {
+        let index = self.identities.len();
+        self.by_id.insert(identity.id, index);
+        self.by_key
+            .insert((identity.issuer.clone(), identity.identifier.clone()), index);
+        self.identities.push(identity);
+    }
+
+    /// The identity `input` describes: the stored one with its issuer and
+    /// identifier, renamed as given, or a new one.
+    fn upsert(&mut self, input: IdentityInput) -> Identity {
+        let key = (input.issuer, input.identifier);
+        if let Some(existing) = self
+            .by_key
+            .get(&key)
+            .and_then(|&index| self.identities.get_mut(index))
+        {
+            existing.name = input.name;
+            return existing.clone();
+        }
+        let (issuer, identifier) = key;
+        let identity = Identity {
+            id: Uuid::new_v4(),
+            issuer,
+            identifier,
+            name: input.name,
+        };
+        self.insert(identity.clone());
+        identity
+    }
 }
 
 /// Who a request is for: a known identity, or one described inline that
@@ -95,7 +156,10 @@ impl Recipient {
     pub(super) fn id_in(&self, store: &Store) -> Option<Uuid> {
         match self {
             Self::Known(identity) => Some(identity.id),
-            Self::Described(input) => find_described(store, input).map(|i| i.id),
+            Self::Described(input) => store
+                .identities
+                .find(&input.issuer, &input.identifier)
+                .map(|i| i.id),
         }
     }
 
@@ -103,37 +167,13 @@ impl Recipient {
     pub(super) fn resolve(self, store: &mut Store) -> Identity {
         match self {
             Self::Known(identity) => identity,
-            Self::Described(input) => {
-                if let Some(existing) = store
-                    .identities
-                    .iter_mut()
-                    .find(|i| i.issuer == input.issuer && i.identifier == input.identifier)
-                {
-                    existing.name = input.name;
-                    return existing.clone();
-                }
-                let identity = Identity {
-                    id: Uuid::new_v4(),
-                    issuer: input.issuer,
-                    identifier: input.identifier,
-                    name: input.name,
-                };
-                store.identities.push(identity.clone());
-                identity
-            }
+            Self::Described(input) => store.identities.upsert(input),
         }
     }
 }
 
-fn find_described<'a>(store: &'a Store, input: &IdentityInput) -> Option<&'a Identity> {
-    store
-        .identities
-        .iter()
-        .find(|i| i.issuer == input.issuer && i.identifier == input.identifier)
-}
-
 pub(super) fn identity(store: &Store, id: Uuid) -> Option<Identity> {
-    store.identities.iter().find(|i| i.id == id).cloned()
+    store.identities.get(id).cloned()
 }
 
 /// `saveIdentity`: the identity `input` describes, created or updated
@@ -163,5 +203,21 @@ mod tests {
         for id in [EVENT_BADGE, STAFF_ID, MEGAN, ADELE, ALEX, ISSUED_BY_ID] {
             assert!(Uuid::parse(id).is_some(), "{id}");
         }
+    }
+
+    #[test]
+    fn a_described_identity_is_found_again_by_issuer_and_identifier() {
+        let mut directory = Directory::with_builtin_identities();
+        let input = |name: &str| IdentityInput {
+            issuer: "Issuance Station".into(),
+            identifier: "job-1".into(),
+            name: name.into(),
+        };
+        let first = directory.upsert(input("Megan"));
+        let again = directory.upsert(input("Megan Bowen"));
+        assert_eq!(first.id, again.id);
+        assert_eq!(directory.get(first.id).unwrap().name, "Megan Bowen");
+        assert_eq!(directory.all().len(), 4);
+        assert_eq!(directory.get(fixed(MEGAN)).unwrap().identifier, "megan.bowen");
     }
 }

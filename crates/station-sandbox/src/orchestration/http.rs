@@ -4,7 +4,9 @@
 //! `UNAUTHENTICATED`, as GraphQL servers answer; on WebSocket the
 //! `connection_init` payload's `Authorization` (or `authorization`), or the
 //! upgrade request's header, refused by closing with 4403 Forbidden, as the
-//! graphql-ws reference server does. The loop is async-graphql-axum's,
+//! graphql-ws reference server does. Faults queued for
+//! [`Endpoint::OrchestrationGraphql`] answer after authentication, before
+//! the body is read. The loop is async-graphql-axum's,
 //! written out only to give that refusal its proper close code.
 
 use std::str::FromStr;
@@ -19,13 +21,14 @@ use async_graphql_axum::GraphQLResponse;
 use axum::body::Body;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::header::{AUTHORIZATION, SEC_WEBSOCKET_PROTOCOL};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::{AUTHORIZATION, RETRY_AFTER, SEC_WEBSOCKET_PROTOCOL};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::schema::{self, OrchestrationSchema};
+use crate::faults::{Endpoint, Fault};
 use crate::state::AppState;
 
 /// Large enough for a `faceCheckPhoto` over VO's 1 MB limit, so that limit
@@ -58,6 +61,10 @@ pub(super) async fn graphql_post(State(routes): State<Routes>, headers: HeaderMa
         ))
         .into_response();
     }
+    let fault = routes.state.lock().take_fault(Endpoint::OrchestrationGraphql);
+    if let Some(fault) = fault {
+        return fault_response(&fault);
+    }
     let Ok(bytes) = axum::body::to_bytes(body, MAX_HTTP_BODY).await else {
         let message = format!("The request body is larger than {MAX_HTTP_BODY} bytes.");
         return (
@@ -74,6 +81,18 @@ pub(super) async fn graphql_post(State(routes): State<Routes>, headers: HeaderMa
         }
     };
     GraphQLResponse::from(routes.schema.execute_batch(batch).await).into_response()
+}
+
+/// A scripted fault: its status, a `Retry-After` when it has one, and its
+/// code and message as a GraphQL error.
+fn fault_response(fault: &Fault) -> Response {
+    let mut response = (fault.status_code(), Json(error_body(&fault.message, &fault.code))).into_response();
+    if let Some(seconds) = fault.retry_after_secs {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 fn error_body(message: &str, code: &str) -> Value {

@@ -246,11 +246,13 @@ impl Orchestration {
         status: IssuanceRequestStatus,
         error: Option<RequestError>,
     ) -> Option<Option<CallbackSpec>> {
-        let mut store = self.lock();
+        let mut guard = self.lock();
+        let store = &mut *guard;
         let key = Uuid::parse(request_id)?;
         let record = store.requests.get_mut(&key)?;
         if status == IssuanceRequestStatus::IssuanceSuccessful && record.issuance.is_none() {
             record.issuance = Some(issuance(record));
+            store.counts.credential_issued(&record.identity.identifier);
         }
         let issuance = match status {
             IssuanceRequestStatus::IssuanceSuccessful => record.issuance.clone(),

@@ -19,15 +19,19 @@
 //! - `GET /orchestration/async-issuance/{id}`: the link a remote issuance
 //!   notification carries; it stands in for VO's Concierge.
 //! - `GET /orchestration/sent-notifications`: what remote issuance "sent".
+//! - `GET /sandbox/orchestration/counts`: remote issuances created and
+//!   credentials issued, per identity identifier (a test's tally).
 //!
 //! Auth: any live token from the sandbox's token endpoint, whichever scope
 //! it was minted for ([`crate::ORCHESTRATION_SCOPE`] is the one VO's own
 //! clients ask for). The sandbox does not record scopes, so it cannot tell
 //! tokens apart; a real VO instance has its own authority.
 
+mod counts;
 mod directory;
 mod entra;
 mod events;
+mod find;
 mod http;
 mod input;
 mod issuance;
@@ -79,6 +83,8 @@ pub struct SentNotification {
 /// VO's state in the sandbox: its own records, keyed by the Request
 /// Service's request ids where they meet. One `std::sync::Mutex`, never held
 /// across an `.await`, as in [`crate::state`].
+pub use counts::IssuanceCounts;
+
 pub(crate) struct Orchestration {
     store: Mutex<Store>,
     issuance_events: broadcast::Sender<Arc<events::IssuanceTopic>>,
@@ -95,12 +101,16 @@ pub(crate) struct Orchestration {
 
 #[derive(Default)]
 struct Store {
-    identities: Vec<types::Identity>,
+    identities: directory::Directory,
     /// VO's details of each issuance request it created, by Request Service id.
     requests: HashMap<scalars::Uuid, issuance::RequestRecord>,
     captures: HashMap<scalars::Uuid, photo_capture::Capture>,
     async_requests: HashMap<scalars::Uuid, remote::AsyncRecord>,
+    /// The remote issuance requests in creation order, for
+    /// `findAsyncIssuanceRequests` to read a time range without a scan.
+    async_by_creation: find::CreationIndex,
     notifications: Vec<SentNotification>,
+    counts: counts::Counts,
 }
 
 impl Orchestration {
@@ -109,7 +119,7 @@ impl Orchestration {
         let (photo_events, _) = broadcast::channel(EVENT_BUFFER);
         Self {
             store: Mutex::new(Store {
-                identities: directory::builtin_identities(),
+                identities: directory::Directory::with_builtin_identities(),
                 ..Store::default()
             }),
             issuance_events,
@@ -162,6 +172,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             "/orchestration/sent-notifications",
             get(remote::sent_notifications),
         )
+        .route(counts::PATH, get(counts::counts))
         .with_state(routes)
 }
 
@@ -194,6 +205,12 @@ impl Sandbox {
     /// Every notification remote issuance "sent", oldest first.
     pub fn orchestration_notifications(&self) -> Vec<SentNotification> {
         self.state.orchestration.lock().notifications.clone()
+    }
+
+    /// Remote issuances created and credentials issued, by the identity
+    /// identifier they were for (the station's job id, for its queue).
+    pub fn orchestration_counts(&self) -> std::collections::BTreeMap<String, IssuanceCounts> {
+        self.state.orchestration.lock().counts.snapshot()
     }
 
     /// How many GraphQL subscriptions are open right now. A test waits for

@@ -59,7 +59,7 @@ pub(super) struct AsyncRecord {
 
 impl AsyncRecord {
     /// `pending` turns `expired` by itself once the expiry has passed.
-    fn status(&self, now: i64) -> AsyncIssuanceRequestStatus {
+    pub(super) fn status(&self, now: i64) -> AsyncIssuanceRequestStatus {
         match self.status {
             AsyncIssuanceRequestStatus::Pending if now >= self.expires_on => {
                 AsyncIssuanceRequestStatus::Expired
@@ -94,7 +94,11 @@ impl AsyncRecord {
         }
     }
 
-    fn to_graphql(&self, now: i64) -> AsyncIssuanceRequest {
+    pub(super) fn contract_and_identity(&self) -> (Uuid, Uuid) {
+        (self.contract.id, self.identity.id)
+    }
+
+    pub(super) fn to_graphql(&self, now: i64) -> AsyncIssuanceRequest {
         let status = self.status(now);
         let pending = status == AsyncIssuanceRequestStatus::Pending;
         let contact = self.contact.as_ref();
@@ -287,6 +291,8 @@ fn add(state: &AppState, store: &mut Store, valid: Valid, now: i64) -> Uuid {
         contact: valid.contact,
         communications,
     };
+    store.counts.remote_issuance_created(&record.identity.identifier);
+    store.async_by_creation.add(now, id);
     store.async_requests.insert(id, record);
     id
 }

@@ -119,3 +119,44 @@ impl ScalarType for Uuid {
         Value::String(self.0.to_string())
     }
 }
+
+/// VO's `PositiveInt` (graphql-scalars): an integer above zero, as
+/// `offset` and `limit` take. Zero is refused, so a first page is asked
+/// for without an `offset`, not with `offset: 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PositiveInt(pub u32);
+
+impl PositiveInt {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Number(number) => number
+                .as_i64()
+                .filter(|n| *n > 0)
+                .and_then(|n| i32::try_from(n).ok())
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Self),
+            _ => None,
+        }
+    }
+}
+
+#[Scalar(name = "PositiveInt")]
+impl ScalarType for PositiveInt {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match Self::from_value(&value) {
+            Some(positive) => Ok(positive),
+            None if matches!(value, Value::Number(_)) => Err(InputValueError::custom(format!(
+                "Value is not a positive number: {value}"
+            ))),
+            None => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        Self::from_value(value).is_some()
+    }
+
+    fn to_value(&self) -> Value {
+        Value::from(self.0)
+    }
+}

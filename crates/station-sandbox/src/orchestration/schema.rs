@@ -8,15 +8,15 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::{Context, Object, Request, Response, Result, Schema, Subscription, Variables};
 
-use super::scalars::Uuid;
+use super::scalars::{PositiveInt, Uuid};
 use super::types::{
-    AsyncIssuanceRequest, AsyncIssuanceRequestInput, AsyncIssuanceRequestResponse, Contract, Identity,
-    IdentityInput, Issuance, IssuanceEventData, IssuanceEventWhere, IssuanceRequestInput,
-    IssuanceRequestResponse, IssuanceWhere, PhotoCaptureEventData, PhotoCaptureRequest,
-    PhotoCaptureRequestResponse,
+    AsyncIssuanceRequest, AsyncIssuanceRequestInput, AsyncIssuanceRequestResponse,
+    AsyncIssuanceRequestsWhere, Contract, Identity, IdentityInput, Issuance, IssuanceEventData,
+    IssuanceEventWhere, IssuanceRequestInput, IssuanceRequestResponse, IssuanceWhere, PhotoCaptureEventData,
+    PhotoCaptureRequest, PhotoCaptureRequestResponse,
 };
 use super::variables::VariableTypes;
-use super::{directory, events, issuance, photo_capture, remote};
+use super::{directory, events, find, issuance, photo_capture, remote};
 use crate::state::AppState;
 
 pub(crate) type OrchestrationSchema = Schema<Query, Mutation, SubscriptionRoot>;
@@ -88,7 +88,7 @@ impl Query {
 
     /// The identities this instance knows, built-in and created by issuance.
     async fn identities(&self, ctx: &Context<'_>) -> Result<Vec<Identity>> {
-        Ok(state(ctx)?.orchestration.lock().identities.clone())
+        Ok(state(ctx)?.orchestration.lock().identities.all().to_vec())
     }
 
     /// `{ status }`: `not_started`, `started` or `complete`. An object, as
@@ -120,6 +120,23 @@ impl Query {
         id: Uuid,
     ) -> Result<Option<AsyncIssuanceRequest>> {
         Ok(remote::find(state(ctx)?, id))
+    }
+
+    /// Remote issuance requests matching `where`, newest first: `offset`
+    /// skipped, at most `limit` (all without one).
+    async fn find_async_issuance_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<AsyncIssuanceRequestsWhere>,
+        offset: Option<PositiveInt>,
+        limit: Option<PositiveInt>,
+    ) -> Result<Vec<AsyncIssuanceRequest>> {
+        Ok(find::find(
+            state(ctx)?,
+            &filter.unwrap_or_default(),
+            offset,
+            limit,
+        ))
     }
 }
 

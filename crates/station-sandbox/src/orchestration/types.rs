@@ -377,3 +377,19 @@ pub(crate) struct AsyncIssuanceRequest {
     pub photo_capture: Option<bool>,
     pub communications: Vec<Communication>,
 }
+
+/// `findAsyncIssuanceRequests` criteria, VO's `AsyncIssuanceRequestsWhere`;
+/// every field given must match.
+#[derive(InputObject, Debug, Clone, Default)]
+pub(crate) struct AsyncIssuanceRequestsWhere {
+    pub contract_id: Option<Uuid>,
+    /// The user or application that created the request.
+    pub created_by_id: Option<Uuid>,
+    /// Created at or after this point.
+    pub created_from: Option<DateTime>,
+    /// Created at or before this point.
+    pub created_to: Option<DateTime>,
+    pub identity_id: Option<Uuid>,
+    pub identity_store_id: Option<Uuid>,
+    pub status: Option<AsyncIssuanceRequestStatus>,
+}
