@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::config::ServiceKind;
 use crate::engine::Engine;
 use crate::events::{event_channel, FlowEvent};
+use crate::store::Repair;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Check {
@@ -42,6 +43,7 @@ pub async fn run(engine: &Engine) -> Vec<Check> {
             config.templates.len()
         ),
     )];
+    checks.push(database(engine));
     for (name, service) in &config.services {
         let Some(provider) = engine.provider(name) else {
             continue;
@@ -61,6 +63,24 @@ pub async fn run(engine: &Engine) -> Vec<Check> {
     }
     checks.push(callback_round_trip(engine).await);
     checks
+}
+
+/// The database opened encrypted; a repair at start is reported, as it
+/// needs a person to look at the file moved aside.
+fn database(engine: &Engine) -> Check {
+    let database = engine.database();
+    let name = format!("database {} (encrypted, key in the OS keyring)", database.path().display());
+    match database.repair() {
+        None => Check::pass(name, "opened"),
+        Some(Repair::Encrypted) => Check::pass(name, "an older plain database was encrypted at start"),
+        Some(Repair::MovedAside { moved_to, reason, salvaged }) => Check::fail(
+            name,
+            format!(
+                "at start the database could not be used ({reason}); it was moved to {moved_to} and {} rows were carried over into a fresh one",
+                salvaged.iter().map(|(_, rows)| rows).sum::<u64>()
+            ),
+        ),
+    }
 }
 
 /// Sends a callback to the station's own public callback URL, exactly as a
