@@ -21,6 +21,7 @@ pub mod oid4vci;
 pub mod orchestration;
 pub mod paths;
 pub mod photos;
+pub mod roster;
 pub mod sandbox;
 #[cfg(feature = "engine")]
 pub mod station;

@@ -1,5 +1,5 @@
 -- The roster: people expected at the event, imported from CSV and searched
--- as staff type. Owned by store::roster.
+-- as staff type. Owned by the roster module (crate::roster).
 CREATE TABLE roster_imports (
     import_id   INTEGER PRIMARY KEY,
     source      TEXT NOT NULL,
