@@ -21,6 +21,17 @@ pub struct FlowView {
     pub pin: Option<String>,
     pub error: Option<UiError>,
     pub presentation: Option<VerifiedPresentation>,
+    /// The issuance could not reach the service and waits in the queue:
+    /// not a failure, so not in `error`.
+    pub queued: Option<QueuedView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuedView {
+    pub job_id: String,
+    /// What stopped it going out now.
+    pub reason: UiError,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +75,7 @@ impl FlowView {
             pin: state.pin().map(|pin| pin.reveal().to_owned()),
             error: None,
             presentation: None,
+            queued: None,
         };
         match state {
             FlowState::AwaitingScan {
@@ -74,6 +86,12 @@ impl FlowView {
             }
             FlowState::Failed(error) => view.error = Some(error.clone()),
             FlowState::Verified { presentation, .. } => view.presentation = Some(presentation.clone()),
+            FlowState::Queued { job_id, reason } => {
+                view.queued = Some(QueuedView {
+                    job_id: job_id.clone(),
+                    reason: reason.clone(),
+                })
+            }
             _ => {}
         }
         view

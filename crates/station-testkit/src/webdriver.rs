@@ -31,6 +31,10 @@ pub struct Setup {
     pub camera_fps: u32,
     /// The callback listener's port; 0 for any free one.
     pub callback_port: u16,
+    /// Where the services are, when not on the window's own sandbox: a
+    /// standalone `station sandbox` that a test stops and starts again.
+    /// The wallet then acts on that one too.
+    pub service_url: Option<String>,
 }
 
 impl Default for Setup {
@@ -42,6 +46,7 @@ impl Default for Setup {
             camera_pictures: crate::paths::photo("astronaut.png"),
             camera_fps: 25,
             callback_port: 0,
+            service_url: None,
         }
     }
 }
@@ -171,7 +176,8 @@ impl Window {
         .unwrap();
         let data = tempfile::tempdir().unwrap();
         let config_path = data.path().join("station.toml");
-        let config = config(&sandbox.base_url(), &setup);
+        let service_url = setup.service_url.clone().unwrap_or_else(|| sandbox.base_url());
+        let config = config(&service_url, &setup);
         config.write(&config_path);
         let port = free_port();
         let driver_binary = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
@@ -198,7 +204,7 @@ impl Window {
                 panic!("cannot start {driver_binary} (install it with `cargo install tauri-driver`): {e}")
             });
         let client = connect(port).await;
-        let wallet = WalletClient::new(&sandbox.base_url());
+        let wallet = WalletClient::new(&service_url);
         let window = Window {
             client,
             sandbox,
