@@ -18,7 +18,7 @@ use crate::events::{EventFeed, EventSink};
 use crate::provider::phone_capture::{PhoneCapture, PhoneCaptureStatus};
 use crate::provider::{
     CallbackTicket, Claims, CreatedRequest, IssuanceSpec, PresentationSpec, Provider, ProviderError,
-    RemoteIssuance, RemoteIssuanceSpec, RemoteStatus,
+    RemoteCreation, RemoteIssuance, RemoteIssuanceSpec, RemoteStatus,
 };
 use crate::store::millis;
 
@@ -151,6 +151,30 @@ impl Provider for Observed {
 
     async fn remote_issuance_status(&self, id: &str) -> Result<RemoteStatus, ProviderError> {
         self.seen(self.inner.remote_issuance_status(id).await)
+    }
+
+    fn issues_remotely(&self) -> bool {
+        self.inner.issues_remotely()
+    }
+
+    async fn create_remote_issuances(
+        &self,
+        specs: &[RemoteIssuanceSpec<'_>],
+    ) -> Result<Vec<RemoteCreation>, ProviderError> {
+        self.seen(self.inner.create_remote_issuances(specs).await)
+    }
+
+    async fn find_remote_issuance(
+        &self,
+        template: &IssuanceTemplate,
+        correlation: &str,
+        since: SystemTime,
+    ) -> Result<Option<RemoteIssuance>, ProviderError> {
+        self.seen(
+            self.inner
+                .find_remote_issuance(template, correlation, since)
+                .await,
+        )
     }
 
     fn takes_phone_photos(&self) -> bool {

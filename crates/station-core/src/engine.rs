@@ -1,10 +1,14 @@
 //! The engine's front door: one object that front ends create at start-up
-//! and call to issue, verify, check the setup and read history.
+//! and call to issue, verify, check the setup and read history. It opens
+//! the outbox of queued issuances and runs its drain for as long as it runs.
+
+mod claims;
+mod remote;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
@@ -12,18 +16,19 @@ use crate::config::{ConfigError, IssuanceTemplate, ServiceKind, StationConfig, T
 use crate::error::{ErrorCode, UiError};
 use crate::events::{CallbackListener, ListenerError};
 use crate::flow::{self, FlowContext, FlowHandle, FlowRequest};
-use crate::photo::Photo;
 use crate::provider::entra::EntraProvider;
 use crate::provider::oid4vci::Oid4vciProvider;
 use crate::provider::orchestration::OrchestrationProvider;
 use crate::provider::phone_capture::{self, PhoneCapture, PhoneCaptureProgress, RecipientPhoto};
 use crate::provider::retry::RetryPolicy;
-use crate::provider::{
-    Claims, InvalidContact, Provider, ProviderError, RemoteContact, RemoteExpiry, RemoteIssuance,
-    RemoteIssuanceSpec, RemoteStatus,
-};
+use crate::provider::{Claims, InvalidContact, Provider, ProviderError};
+use crate::queue::{spawn_drain, DrainConfig, DrainHandle, DrainServices, Queue, QueueError, QueueEvent};
 use crate::secrets::SecretStore;
-use crate::store::{Database, FlowSummary, History, Record, StoreError};
+use crate::store::{Database, History, StoreError};
+
+pub use crate::queue::REMOTE_ISSUANCE_KIND;
+use claims::describe_claim_problems;
+pub use claims::{validate_claims, ClaimProblem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -37,6 +42,8 @@ pub enum EngineError {
     Provider(#[from] ProviderError),
     #[error(transparent)]
     Contact(#[from] InvalidContact),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
     #[error("there is no template '{name}'; choose one of: {known}")]
     UnknownTemplate { name: String, known: String },
     #[error("template '{name}' is for {actual}, not {wanted}")]
@@ -65,6 +72,7 @@ impl ErrorCode for EngineError {
             EngineError::Store(e) => e.code(),
             EngineError::Provider(e) => e.code(),
             EngineError::Contact(e) => e.code(),
+            EngineError::Queue(e) => e.code(),
             EngineError::UnknownTemplate { .. } => "engine.unknown_template",
             EngineError::WrongTemplateKind { .. } => "engine.wrong_template_kind",
             EngineError::Claims(_) => "engine.invalid_claims",
@@ -82,80 +90,22 @@ impl Serialize for EngineError {
     }
 }
 
-/// One field of the recipient form that needs fixing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClaimProblem {
-    pub claim: String,
-    pub problem: String,
-}
-
-fn describe_claim_problems(problems: &[ClaimProblem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("'{}' {}", p.claim, p.problem))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// Checks the recipient's claims against the template: required ones
-/// present, no unknown ones; values trimmed.
-pub fn validate_claims(
-    template: &crate::config::IssuanceTemplate,
-    claims: &Claims,
-) -> Result<Claims, Vec<ClaimProblem>> {
-    let mut problems = Vec::new();
-    let mut clean = Claims::new();
-    for name in claims.keys() {
-        if !template.claims.iter().any(|field| &field.name == name) {
-            let known = template
-                .claims
-                .iter()
-                .map(|f| f.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            problems.push(ClaimProblem {
-                claim: name.clone(),
-                problem: format!("is not a claim of template '{}' (it has: {known})", template.name),
-            });
-        }
-    }
-    for field in &template.claims {
-        let value = claims.get(&field.name).map(|v| v.trim()).unwrap_or_default();
-        if value.is_empty() {
-            if field.required {
-                problems.push(ClaimProblem {
-                    claim: field.name.clone(),
-                    problem: format!("is required ({})", field.label),
-                });
-            }
-            continue;
-        }
-        clean.insert(field.name.clone(), value.to_owned());
-    }
-    if problems.is_empty() {
-        Ok(clean)
-    } else {
-        Err(problems)
-    }
-}
-
-/// The history's `kind` of a remote issuance (desk flows are `issuance`
-/// and `presentation`).
-pub const REMOTE_ISSUANCE_KIND: &str = "remote_issuance";
-
 pub struct Engine {
     config: Arc<StationConfig>,
     providers: BTreeMap<String, Arc<dyn Provider>>,
     listener: Arc<CallbackListener>,
     history: Arc<History>,
     database: Database,
+    queue: Queue,
+    drain: std::sync::Mutex<Option<DrainHandle>>,
     runtime: tokio::runtime::Handle,
 }
 
 impl Engine {
-    /// Binds the callback listener, opens the history in `data_dir` and
-    /// prepares one adapter per configured service. Secrets are looked up
-    /// only when a service is first used.
+    /// Binds the callback listener, opens the history and the queue in
+    /// `data_dir`, prepares one adapter per configured service and starts
+    /// the queue's drain (which first settles what a crash left half-way).
+    /// Secrets are looked up only when a service is first used.
     pub async fn start(
         config: StationConfig,
         secrets: Arc<dyn SecretStore>,
@@ -199,15 +149,35 @@ impl Engine {
         // started again at once (Settings rolling back) could not bind it.
         let database = Database::open(data_dir, secrets.as_ref())?;
         let history = History::open(&database)?;
+        let drain_config = DrainConfig::from(&config.queue);
+        let queue = Queue::open(&database, drain_config.retry)?;
         let listener = CallbackListener::bind(&config.callback).await?;
+        let drain = spawn_drain(
+            queue.clone(),
+            DrainServices::new(providers.clone(), &config),
+            drain_config,
+        );
         Ok(Engine {
             config: Arc::new(config),
             providers,
             listener: Arc::new(listener),
             history: Arc::new(history),
             database,
+            queue,
+            drain: std::sync::Mutex::new(Some(drain)),
             runtime: tokio::runtime::Handle::current(),
         })
+    }
+
+    /// The outbox of queued issuances.
+    pub fn queue(&self) -> &Queue {
+        &self.queue
+    }
+
+    /// The queue's changes from now on: "ready: call Megan Bowen", and
+    /// "read the list again".
+    pub fn queue_events(&self) -> tokio::sync::broadcast::Receiver<QueueEvent> {
+        self.queue.subscribe()
     }
 
     pub fn config(&self) -> &StationConfig {
@@ -229,9 +199,16 @@ impl Engine {
 
     /// Stops taking callbacks and frees the callback port at once, so a
     /// station replacing this one can bind it; flows still running on this
-    /// engine hear no more callbacks.
+    /// engine hear no more callbacks. The queue's drain stops too (and
+    /// lets go of the drain lock), after the calls in flight.
     pub async fn shutdown(&self) {
         self.listener.shutdown().await;
+        // The replacement's drain needs the drain lock; calls in flight
+        // finish first.
+        let drain = self.drain.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(drain) = drain {
+            drain.stop().await;
+        }
     }
 
     pub fn provider(&self, service: &str) -> Option<&Arc<dyn Provider>> {
@@ -392,103 +369,6 @@ impl Engine {
             capture.clone(),
             phone_capture::POLL_INTERVAL,
         ))
-    }
-
-    /// Asks the template's service to send the recipient a link (by email
-    /// or SMS) to claim the credential before `expiry`. Nothing waits for a
-    /// wallet: follow it with [`Engine::remote_issuance_status`]. Everything
-    /// is checked before the service is asked, so a refusal here sent no
-    /// message to anyone.
-    pub async fn issue_remotely(
-        &self,
-        template: &str,
-        claims: &Claims,
-        contact: RemoteContact,
-        expiry: RemoteExpiry,
-        photo: Option<Photo>,
-    ) -> Result<RemoteIssuance, EngineError> {
-        let (template, claims) = self.checked_issuance(template, claims, photo.is_some())?;
-        let contact = contact.checked()?;
-        let provider = self.adapter(&template.service)?;
-        let at = SystemTime::now();
-        let remote = provider
-            .create_remote_issuance(&RemoteIssuanceSpec {
-                template,
-                claims: &claims,
-                contact,
-                expiry,
-                photo: photo.as_ref(),
-            })
-            .await?;
-        self.record_remote_start(template, &claims, &remote, expiry, at);
-        Ok(remote)
-    }
-
-    /// Where remote issuance `id` (of `template`'s service) stands. The
-    /// first final answer also closes it in the history.
-    pub async fn remote_issuance_status(
-        &self,
-        template: &str,
-        id: &str,
-    ) -> Result<RemoteStatus, EngineError> {
-        let template = self.issuance_template(template)?;
-        let status = self
-            .adapter(&template.service)?
-            .remote_issuance_status(id)
-            .await?;
-        if status.is_final() {
-            self.record_remote_end(id, &status);
-        }
-        Ok(status)
-    }
-
-    /// A remote issuance is kept as a flow of its own kind, with the
-    /// service's id as both flow and request id, so the history lists it
-    /// beside desk issuances and a later status check can close it without
-    /// a lookup table. The contact is not kept: the service holds it, and
-    /// the history need not hold anyone's email or phone number. The request
-    /// has no URL because the link goes to the recipient only.
-    fn record_remote_start(
-        &self,
-        template: &IssuanceTemplate,
-        claims: &Claims,
-        remote: &RemoteIssuance,
-        expiry: RemoteExpiry,
-        at: SystemTime,
-    ) {
-        self.history.record(Record::FlowStarted {
-            flow_id: remote.id.clone(),
-            kind: REMOTE_ISSUANCE_KIND,
-            template: template.name.clone(),
-            service: template.service.clone(),
-            claims: serde_json::to_string(claims).unwrap_or_default(),
-            at,
-        });
-        self.history.record(Record::RequestCreated {
-            flow_id: remote.id.clone(),
-            request_id: remote.id.clone(),
-            url: String::new(),
-            at,
-            expires_at: at + expiry.duration(),
-        });
-    }
-
-    fn record_remote_end(&self, id: &str, status: &RemoteStatus) {
-        // A queue asks again and again; only the first final answer ends it.
-        if let Ok(Some(FlowSummary { outcome: Some(_), .. })) = self.history.flow(id) {
-            return;
-        }
-        let message = match status {
-            RemoteStatus::Failed(reason) => Some(reason.clone()),
-            _ => None,
-        };
-        self.history.record(Record::FlowEnded {
-            flow_id: id.to_owned(),
-            outcome: status.name(),
-            code: None,
-            message,
-            at: SystemTime::now(),
-        });
     }
 
     /// Starts asking a wallet to present what `template` describes.

@@ -18,6 +18,7 @@ pub mod photo;
 pub mod pin;
 pub mod provider;
 pub mod qr;
+pub mod queue;
 pub mod roster;
 pub mod secrets;
 pub mod settings;

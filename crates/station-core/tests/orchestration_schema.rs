@@ -41,6 +41,12 @@ fn representative_variables(name: &str) -> Value {
             "expiry": "oneWeek",
         }]}),
         "AsyncIssuanceRequest" => json!({"id": request_id}),
+        // A later page: the first is asked for without an offset.
+        "FindAsyncIssuanceRequests" => json!({
+            "where": {"contractId": Sandbox::ORCHESTRATION_EVENT_BADGE, "createdFrom": "2026-12-02T03:04:05Z"},
+            "offset": 100,
+            "limit": 100,
+        }),
         other => panic!("no representative variables for {other}: add them here"),
     }
 }

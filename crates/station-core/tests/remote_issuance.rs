@@ -1,8 +1,8 @@
 //! Remote issuance through Verified Orchestration against the sandbox: the
-//! engine asks the service to send the recipient a link, the recipient
-//! follows it later with their own wallet, and the station learns the
-//! outcome by asking. What the station refuses, it refuses before anyone
-//! is sent anything.
+//! engine queues the job and its drain asks the service to send the
+//! recipient a link; the recipient follows it later with their own wallet,
+//! and the drain learns the outcome by asking. What the station refuses, it
+//! refuses before anything is queued or anyone is sent anything.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
 
@@ -11,15 +11,18 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use station_core::engine::REMOTE_ISSUANCE_KIND;
 use station_core::provider::{
-    Claims, InvalidContact, ProviderError, RemoteContact, RemoteExpiry, RemoteIssuance, RemoteStatus,
+    Claims, InvalidContact, ProviderError, RemoteContact, RemoteExpiry, RemoteStatus,
 };
+use station_core::queue::{Job, JobStatus};
 use station_core::{EngineError, UiError};
+use station_testkit::queue::{wait_for, FAST_QUEUE};
 use station_testkit::station::{
     astronaut_photo, megan, megan_at_contoso, orchestration_options, station, Station,
 };
 
 async fn vo_station() -> Station {
     let mut options = orchestration_options("subscription");
+    options.extra_toml.push_str(FAST_QUEUE);
     options.extra_toml.push_str(
         r#"
 [templates.nowhere]
@@ -36,23 +39,27 @@ fn email(address: &str) -> RemoteContact {
     RemoteContact::Email(address.to_owned())
 }
 
-async fn issue_to(s: &Station, contact: RemoteContact, expiry: RemoteExpiry) -> RemoteIssuance {
-    s.engine
+/// Queues an issuance to Megan and waits until the drain has sent it;
+/// returns the job and the service's id for it.
+async fn issue_to(s: &Station, contact: RemoteContact, expiry: RemoteExpiry) -> (Job, String) {
+    let job = s
+        .engine
         .issue_remotely("member", &megan_at_contoso(), contact, expiry, None)
         .await
-        .unwrap()
+        .unwrap();
+    sent(s, &job).await
 }
 
-/// What the recipient does: opens the link from the message, then lets
-/// the wallet take the credential (remote issuance has no PIN). Returns
-/// the Request Service request the link created.
+async fn sent(s: &Station, job: &Job) -> (Job, String) {
+    let sent = wait_for(s.engine.queue(), &job.job_id, &[JobStatus::Sent, JobStatus::Done]).await;
+    let remote_id = sent.remote_id.clone().expect("a sent job keeps the service's id");
+    (sent, remote_id)
+}
+
+/// What the recipient does with the link from the message. Returns the
+/// Request Service request the link created.
 async fn claim_through_link(s: &Station, link: &str) -> String {
-    let redeemed: Value = reqwest::get(link).await.unwrap().json().await.unwrap();
-    assert_eq!(redeemed["status"], "issuanceRequested", "{redeemed}");
-    let request_id = redeemed["requestId"].as_str().unwrap().to_owned();
-    s.wallet.open(redeemed["url"].as_str().unwrap()).await.unwrap();
-    s.wallet.accept(&request_id).await.unwrap();
-    request_id
+    station_testkit::orchestration::redeem(&s.wallet, link).await
 }
 
 /// Asks until the status is final (the service learns of the wallet's
@@ -77,7 +84,7 @@ async fn sandbox_view(s: &Station, id: &str) -> Value {
         .post(sandbox.orchestration_url())
         .bearer_auth(token)
         .json(&json!({
-            "query": "query($id: UUID!) { asyncIssuanceRequest(id: $id) { expiry expiresOn createdAt identity { name } contact { notification { method value } } } }",
+            "query": "query($id: UUID!) { asyncIssuanceRequest(id: $id) { expiry expiresOn createdAt identity { name identifier } contact { notification { method value } } } }",
             "variables": { "id": id },
         }))
         .send()
@@ -93,11 +100,11 @@ async fn sandbox_view(s: &Station, id: &str) -> Value {
 #[tokio::test]
 async fn by_email_the_recipient_gets_a_link_that_issues_the_credential() {
     let s = vo_station().await;
-    let remote = issue_to(&s, email("megan@example.com"), RemoteExpiry::OneWeek).await;
+    let (job, remote_id) = issue_to(&s, email("megan@example.com"), RemoteExpiry::OneWeek).await;
 
     let sent = s.sandbox.orchestration_notifications();
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0].async_issuance_request_id, remote.id);
+    assert_eq!(sent[0].async_issuance_request_id, remote_id);
     assert_eq!(
         (sent[0].method.as_str(), sent[0].to.as_str()),
         ("email", "megan@example.com")
@@ -107,14 +114,19 @@ async fn by_email_the_recipient_gets_a_link_that_issues_the_credential() {
         format!(
             "{}/orchestration/async-issuance/{}",
             s.sandbox.base_url(),
-            remote.id
+            remote_id
         )
     );
-    let held = sandbox_view(&s, &remote.id).await;
+    let held = sandbox_view(&s, &remote_id).await;
     assert_eq!(held["identity"]["name"], "Megan Bowen", "{held}");
     assert_eq!(
+        held["identity"]["identifier"],
+        job.job_id.as_str(),
+        "the job id goes along"
+    );
+    assert_eq!(
         s.engine
-            .remote_issuance_status("member", &remote.id)
+            .remote_issuance_status("member", &remote_id)
             .await
             .unwrap(),
         RemoteStatus::Pending
@@ -125,27 +137,31 @@ async fn by_email_the_recipient_gets_a_link_that_issues_the_credential() {
         s.sandbox.received(&request_id).unwrap()["claims"]["company"],
         "Contoso"
     );
-    assert_eq!(final_status(&s, "member", &remote.id).await, RemoteStatus::Issued);
+    assert_eq!(final_status(&s, "member", &remote_id).await, RemoteStatus::Issued);
     let credentials = s.wallet.credentials().await.unwrap();
     assert_eq!(credentials.len(), 1);
+    // The drain asks by itself, and ends the job.
+    wait_for(s.engine.queue(), &job.job_id, &[JobStatus::Done]).await;
 
-    // Kept in the history as a flow of its own kind, closed by the answer.
-    s.engine.history().flush();
-    let flow = s.engine.history().flow(&remote.id).unwrap().unwrap();
+    // Kept in the history under the job's id, as a flow of its own kind,
+    // closed by the answer.
+    let flow = s.engine.history().flow(&job.job_id).unwrap().unwrap();
     assert_eq!(flow.kind, REMOTE_ISSUANCE_KIND);
     assert_eq!((flow.template.as_str(), flow.service.as_str()), ("member", "vo"));
     assert!(flow.claims.contains("Contoso"), "{}", flow.claims);
     assert_eq!(flow.outcome.as_deref(), Some("issued"));
-    let timeline = s.engine.history().timeline(&remote.id).unwrap();
+    let timeline = s.engine.history().timeline(&job.job_id).unwrap();
     assert_eq!(timeline.len(), 1);
     assert_eq!(timeline[0].what, "created");
-    // The database and its write-ahead log.
+    assert_eq!(timeline[0].request_id, remote_id);
+    // The database and its write-ahead log are encrypted: the contact the
+    // job keeps is not there in the clear.
     for entry in std::fs::read_dir(s.data_dir.path()).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         let address = b"megan@example.com";
         assert!(
             !bytes.windows(address.len()).any(|w| w == address),
-            "the contact is not kept"
+            "the contact is not on disk in the clear"
         );
     }
 }
@@ -154,7 +170,7 @@ async fn by_email_the_recipient_gets_a_link_that_issues_the_credential() {
 async fn by_sms_the_number_goes_in_international_format() {
     let s = vo_station().await;
     // As a person types it, with spaces.
-    let remote = issue_to(
+    let (_, remote_id) = issue_to(
         &s,
         RemoteContact::Sms("+61 491 570 006".into()),
         RemoteExpiry::default(),
@@ -167,7 +183,7 @@ async fn by_sms_the_number_goes_in_international_format() {
         ("sms", "+61491570006")
     );
     claim_through_link(&s, &sent[0].link).await;
-    assert_eq!(final_status(&s, "member", &remote.id).await, RemoteStatus::Issued);
+    assert_eq!(final_status(&s, "member", &remote_id).await, RemoteStatus::Issued);
 }
 
 #[tokio::test]
@@ -210,6 +226,7 @@ async fn an_invalid_contact_is_refused_before_anything_is_sent() {
     }
     assert!(s.sandbox.orchestration_notifications().is_empty());
     assert!(s.sandbox.received_requests().is_empty());
+    assert_eq!(s.engine.queue().counts().unwrap().open(), 0, "nothing was queued");
 }
 
 #[test]
@@ -292,7 +309,7 @@ async fn the_recipients_details_are_checked_as_for_the_desk() {
 async fn the_photo_taken_at_the_desk_goes_as_the_face_check_photo() {
     let s = vo_station().await;
     let photo = astronaut_photo();
-    let remote = s
+    let job = s
         .engine
         .issue_remotely(
             "staff",
@@ -303,13 +320,14 @@ async fn the_photo_taken_at_the_desk_goes_as_the_face_check_photo() {
         )
         .await
         .unwrap();
+    let (_, remote_id) = sent(&s, &job).await;
     let link = s.sandbox.orchestration_notifications()[0].link.clone();
     let request_id = claim_through_link(&s, &link).await;
     assert_eq!(
         s.sandbox.received(&request_id).unwrap()["claims"]["photo"],
         photo.to_claim_value()
     );
-    assert_eq!(final_status(&s, "staff", &remote.id).await, RemoteStatus::Issued);
+    assert_eq!(final_status(&s, "staff", &remote_id).await, RemoteStatus::Issued);
 }
 
 #[tokio::test]
@@ -343,14 +361,15 @@ async fn an_entra_service_cannot_issue_remotely_and_says_so() {
         .unwrap_err();
     assert_eq!(UiError::from(&status).code, "provider.unsupported");
     assert!(s.sandbox.received_requests().is_empty());
+    assert_eq!(s.engine.queue().counts().unwrap().open(), 0, "nothing was queued");
 }
 
 #[tokio::test]
-async fn the_services_refusal_is_passed_on_with_its_reason() {
+async fn the_services_refusal_fails_the_job_with_its_reason() {
     let s = vo_station().await;
     let mut claims = Claims::new();
     claims.insert("given_name".into(), "Megan".into());
-    let error = s
+    let job = s
         .engine
         .issue_remotely(
             "nowhere",
@@ -360,12 +379,15 @@ async fn the_services_refusal_is_passed_on_with_its_reason() {
             None,
         )
         .await
-        .unwrap_err();
-    let EngineError::Provider(ProviderError::Rejected { message, .. }) = &error else {
-        panic!("{error:?}")
-    };
-    assert!(message.contains("contractId"), "{message}");
+        .unwrap();
+    let failed = wait_for(s.engine.queue(), &job.job_id, &[JobStatus::Failed]).await;
+    let error = failed.last_error.expect("the reason is kept");
+    assert_eq!(error.code, "provider.rejected");
+    assert!(error.message.contains("contractId"), "{}", error.message);
+    assert_eq!(failed.attempts, 1, "a refusal is not retried");
     assert!(s.sandbox.orchestration_notifications().is_empty());
+    let flow = s.engine.history().flow(&job.job_id).unwrap().unwrap();
+    assert_eq!(flow.outcome.as_deref(), Some("failed"));
 
     let unknown = s
         .engine
@@ -398,8 +420,8 @@ async fn the_expiry_goes_with_the_schemas_names() {
     // The service reads each name back as sent.
     let s = vo_station().await;
     for (expiry, name, _) in [names[0], names[5]] {
-        let remote = issue_to(&s, email("megan@example.com"), expiry).await;
-        assert_eq!(sandbox_view(&s, &remote.id).await["expiry"], name);
+        let (_, remote_id) = issue_to(&s, email("megan@example.com"), expiry).await;
+        assert_eq!(sandbox_view(&s, &remote_id).await["expiry"], name);
     }
 }
 
@@ -419,6 +441,7 @@ async fn the_calls_can_move_between_threads() {
     ))
     .await
     .unwrap();
-    let status = send(s.engine.remote_issuance_status("member", &created.id)).await;
+    let (_, remote_id) = sent(&s, &created).await;
+    let status = send(s.engine.remote_issuance_status("member", &remote_id)).await;
     assert_eq!(status.unwrap(), RemoteStatus::Pending);
 }

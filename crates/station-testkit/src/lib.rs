@@ -21,6 +21,8 @@ pub mod oid4vci;
 pub mod orchestration;
 pub mod paths;
 pub mod photos;
+#[cfg(feature = "engine")]
+pub mod queue;
 pub mod roster;
 pub mod sandbox;
 #[cfg(feature = "engine")]

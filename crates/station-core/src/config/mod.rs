@@ -24,7 +24,7 @@ pub use model::{
     CallbackConfig, CameraConfig, CameraSource, ClaimConstraint, ClaimField, ConstraintRule,
     CredentialFormat, EntraApiShape, EntraConfig, FlowTiming, IssuanceTarget, IssuanceTemplate, OfferScheme,
     Oid4vciConfig, Oid4vciMode, OrchestrationConfig, OrchestrationEvents, PresentationFaceCheck,
-    PresentationTemplate, ServiceConfig, ServiceKind, StationConfig, StationOptions, Template,
+    PresentationTemplate, QueueConfig, ServiceConfig, ServiceKind, StationConfig, StationOptions, Template,
 };
 
 pub const ENTRA_AUTHORITY_HOST: &str = "https://login.microsoftonline.com";

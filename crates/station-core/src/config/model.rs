@@ -15,6 +15,7 @@ pub struct StationConfig {
     pub station: StationOptions,
     pub callback: CallbackConfig,
     pub flow: FlowTiming,
+    pub queue: QueueConfig,
     pub services: BTreeMap<String, ServiceConfig>,
     pub templates: BTreeMap<String, Template>,
     /// Where photos come from.
@@ -109,6 +110,45 @@ impl Default for FlowTiming {
             max_renewals: 10,
             retrieved_grace: Duration::from_secs(120),
             switch_back: Duration::from_secs(10),
+        }
+    }
+}
+
+/// How the outbox drains and how long it keeps personal data (`[queue]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueConfig {
+    /// Network calls the drain makes at once.
+    pub concurrency: u32,
+    /// Jobs sent in one call where the service takes several.
+    pub batch_size: u32,
+    /// The first wait after a service could not take a job; it doubles
+    /// (with jitter) up to `retry_max`.
+    pub retry_first: Duration,
+    pub retry_max: Duration,
+    /// How soon a sent job's status is first asked; it slows to `status_poll_max`.
+    pub status_poll: Duration,
+    pub status_poll_max: Duration,
+    /// After a stop interrupted a send, how long to wait before asking the
+    /// service whether the request arrived.
+    pub resend_check: Duration,
+    /// How long an ended job keeps its photo, claims and contact.
+    pub grace_period: Duration,
+    /// How long any personal data is kept, the history's included.
+    pub retention: Duration,
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        QueueConfig {
+            concurrency: 4,
+            batch_size: 50,
+            retry_first: Duration::from_secs(2),
+            retry_max: Duration::from_secs(600),
+            status_poll: Duration::from_secs(30),
+            status_poll_max: Duration::from_secs(30 * 60),
+            resend_check: Duration::from_secs(30),
+            grace_period: Duration::from_secs(24 * 3600),
+            retention: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }

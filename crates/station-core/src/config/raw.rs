@@ -18,6 +18,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) flow: RawFlow,
     #[serde(default)]
+    pub(super) queue: RawQueue,
+    #[serde(default)]
     pub(super) services: BTreeMap<String, RawService>,
     #[serde(default)]
     pub(super) templates: BTreeMap<String, RawTemplate>,
@@ -60,6 +62,20 @@ pub(super) struct RawFlow {
     pub(super) max_renewals: Option<u32>,
     pub(super) retrieved_grace_secs: Option<u64>,
     pub(super) switch_back_secs: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawQueue {
+    pub(super) concurrency: Option<u32>,
+    pub(super) batch_size: Option<u32>,
+    pub(super) retry_first_secs: Option<u64>,
+    pub(super) retry_max_secs: Option<u64>,
+    pub(super) status_poll_secs: Option<u64>,
+    pub(super) status_poll_max_secs: Option<u64>,
+    pub(super) resend_check_secs: Option<u64>,
+    pub(super) grace_period_hours: Option<u64>,
+    pub(super) retention_days: Option<u64>,
 }
 
 /// A `kind` as written: one the station knows, or the text of one it does

@@ -116,6 +116,20 @@ impl Photo {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.jpeg.as_slice())
     }
 
+    /// A photo accepted earlier and kept as its JPEG (a queued job's),
+    /// read back without checking the face again; only its size is read.
+    pub fn from_accepted_jpeg(jpeg: Vec<u8>) -> Result<Photo, PhotoRejection> {
+        let (width, height) =
+            image::ImageReader::with_format(std::io::Cursor::new(&jpeg), image::ImageFormat::Jpeg)
+                .into_dimensions()
+                .map_err(|e| PhotoRejection::Unreadable(e.to_string()))?;
+        Ok(Photo {
+            jpeg: Zeroizing::new(jpeg),
+            width,
+            height,
+        })
+    }
+
     /// Verified Orchestration's `faceCheckPhoto`: a JPEG data URL.
     pub fn to_data_url(&self) -> String {
         format!(

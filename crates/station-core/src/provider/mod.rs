@@ -53,6 +53,20 @@ impl IssuanceSpec<'_> {
     }
 }
 
+/// The recipient's name as staff and services show it: the name claims
+/// if there are any, else every claim value.
+pub fn recipient_name(claims: &Claims) -> String {
+    let named: Vec<&str> = ["given_name", "family_name"]
+        .iter()
+        .filter_map(|name| claims.get(*name).map(String::as_str))
+        .collect();
+    if named.is_empty() {
+        claims.values().map(String::as_str).collect::<Vec<_>>().join(" ")
+    } else {
+        named.join(" ")
+    }
+}
+
 /// The error for a template of one service handed to another's adapter.
 pub(crate) fn not_this_service(template: &IssuanceTemplate) -> ProviderError {
     ProviderError::Unsupported {
@@ -96,6 +110,23 @@ pub struct RemoteIssuanceSpec<'a> {
     pub expiry: RemoteExpiry,
     /// Present exactly when the template has a photo claim.
     pub photo: Option<&'a Photo>,
+    /// The station's own id for this issuance (a queue job's id), sent as
+    /// the recipient identity's identifier, so that the issuance can be
+    /// found again by it ([`Provider::find_remote_issuance`]) after a
+    /// crash, instead of being sent twice.
+    pub correlation: &'a str,
+}
+
+/// What became of one input of a batch of remote issuances
+/// ([`Provider::create_remote_issuances`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteCreation {
+    Created(RemoteIssuance),
+    /// The service refused this input, with its reason.
+    Refused(String),
+    /// Fine, but not created because another input of the batch was
+    /// refused (the service creates all or none): send it again.
+    NotCreated,
 }
 
 /// Where the service sends the recipient their link. Serialised as
@@ -295,6 +326,38 @@ pub trait Provider: Send + Sync {
 
     async fn remote_issuance_status(&self, _id: &str) -> Result<RemoteStatus, ProviderError> {
         Err(remote_unsupported())
+    }
+
+    /// Whether [`Provider::create_remote_issuance`] can work here, so a
+    /// queue refuses a remote job at once instead of failing it later.
+    fn issues_remotely(&self) -> bool {
+        false
+    }
+
+    /// Several remote issuances in one call, one outcome per spec in
+    /// order. An `Err` is the call's: nothing is known of any input (it
+    /// may have been created if the answer was lost on the way back).
+    async fn create_remote_issuances(
+        &self,
+        _specs: &[RemoteIssuanceSpec<'_>],
+    ) -> Result<Vec<RemoteCreation>, ProviderError> {
+        Err(remote_unsupported())
+    }
+
+    /// The remote issuance of `template` the station created with
+    /// `correlation` ([`RemoteIssuanceSpec::correlation`]) at or after
+    /// `since`, if the service has one: how a queue learns, after a crash,
+    /// whether a request it may have sent arrived. Services that cannot be
+    /// asked refuse with [`ProviderError::Unsupported`].
+    async fn find_remote_issuance(
+        &self,
+        _template: &IssuanceTemplate,
+        _correlation: &str,
+        _since: SystemTime,
+    ) -> Result<Option<RemoteIssuance>, ProviderError> {
+        Err(ProviderError::Unsupported {
+            what: "looking up the remote issuances it created".into(),
+        })
     }
 
     /// Whether recipients can take their own photo, on their phone, through

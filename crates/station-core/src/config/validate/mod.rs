@@ -7,6 +7,7 @@ mod issuance;
 mod oid4vci;
 mod orchestration;
 mod presentation;
+mod queue;
 mod station;
 
 use std::collections::BTreeMap;
@@ -108,6 +109,7 @@ impl Validator<'_> {
         let station = self.station(raw.station)?;
         let callback = self.callback(raw.callback)?;
         let flow = self.flow(raw.flow)?;
+        let queue = self.queue(raw.queue)?;
         let mut services = BTreeMap::new();
         for (name, service) in raw.services {
             let service = self.service(&name, service, station.use_sandbox)?;
@@ -138,6 +140,7 @@ impl Validator<'_> {
             station,
             callback,
             flow,
+            queue,
             services,
             templates,
             camera,

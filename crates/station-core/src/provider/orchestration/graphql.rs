@@ -5,11 +5,13 @@
 //! so a fuzzer feeds it exactly what the service's answers go through.
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use url::Url;
 
 use super::wire;
 use crate::provider::oauth::TokenSource;
+use crate::provider::retry::{is_transient, retry_after};
 use crate::provider::ProviderError;
 
 #[derive(Clone)]
@@ -20,9 +22,10 @@ pub struct GraphqlClient {
 
 impl GraphqlClient {
     /// Runs a GraphQL operation; a 401 refreshes the token once
-    /// ([`TokenSource::post_json`]). GraphQL errors become typed errors:
-    /// `UNAUTHENTICATED` is the station's credentials, anything else a
-    /// refusal with the service's code.
+    /// ([`TokenSource::post_json`]). A 429 or 503 is
+    /// [`ProviderError::Busy`] with the `Retry-After` it asked for. GraphQL
+    /// errors become typed errors: `UNAUTHENTICATED` is the station's
+    /// credentials, anything else a refusal with the service's code.
     pub async fn execute<T: serde::de::DeserializeOwned>(
         &self,
         query: &str,
@@ -39,7 +42,25 @@ impl GraphqlClient {
             .await?
             .map_err(ProviderError::unreachable(url))?;
         let status = response.status();
+        let wait_asked = retry_after(response.headers(), SystemTime::now());
         let bytes = response.bytes().await.map_err(ProviderError::unreachable(url))?;
+        if is_transient(status.as_u16(), None) {
+            // Throttled or down for a moment: nothing ran, try again later.
+            let refusal = parse_response::<serde_json::Value>(status.as_u16(), &bytes).err();
+            let (code, message) = match refusal {
+                Some(ProviderError::Rejected { code, message, .. }) => (code, message),
+                _ => (
+                    status.as_u16().to_string(),
+                    "the service asked to be called later".to_owned(),
+                ),
+            };
+            return Err(ProviderError::Busy {
+                attempts: 1,
+                code,
+                message,
+                wait_asked,
+            });
+        }
         parse_response(status.as_u16(), &bytes)
     }
 }

@@ -22,8 +22,8 @@ use async_trait::async_trait;
 use super::oauth::{ClientCredential, TokenSource};
 use super::phone_capture::{PhoneCapture, PhoneCaptureStatus, RecipientPhoto};
 use super::{
-    not_this_service, request_expiry, CallbackTicket, Claims, CreatedRequest, IssuanceSpec, Provider,
-    ProviderError,
+    not_this_service, recipient_name, request_expiry, CallbackTicket, Claims, CreatedRequest, IssuanceSpec,
+    Provider, ProviderError,
 };
 use crate::config::{IssuanceTarget, IssuanceTemplate, OrchestrationConfig, OrchestrationEvents};
 use crate::events::{EventFeed, EventSink};
@@ -46,6 +46,7 @@ pub fn operations() -> &'static [(&'static str, &'static str)] {
         ("PhotoCaptureStatus", photo_capture::PHOTO_CAPTURE_STATUS),
         ("CreateAsyncIssuanceRequest", remote::CREATE_ASYNC_ISSUANCE),
         ("AsyncIssuanceRequest", remote::ASYNC_ISSUANCE_REQUEST),
+        ("FindAsyncIssuanceRequests", remote::FIND_ASYNC_ISSUANCE_REQUESTS),
     ]
 }
 
@@ -236,6 +237,26 @@ impl Provider for OrchestrationProvider {
         remote::status(self, id).await
     }
 
+    fn issues_remotely(&self) -> bool {
+        true
+    }
+
+    async fn create_remote_issuances(
+        &self,
+        specs: &[super::RemoteIssuanceSpec<'_>],
+    ) -> Result<Vec<super::RemoteCreation>, ProviderError> {
+        remote::create_many(self, specs).await
+    }
+
+    async fn find_remote_issuance(
+        &self,
+        template: &IssuanceTemplate,
+        correlation: &str,
+        since: SystemTime,
+    ) -> Result<Option<super::RemoteIssuance>, ProviderError> {
+        remote::find_by_correlation(self, template, correlation, since).await
+    }
+
     fn takes_phone_photos(&self) -> bool {
         true
     }
@@ -253,20 +274,6 @@ impl Provider for OrchestrationProvider {
         capture: &PhoneCapture,
     ) -> Result<PhoneCaptureStatus, ProviderError> {
         photo_capture::status(self, capture).await
-    }
-}
-
-/// The recipient's name as the service shows it: the name claims if the
-/// template has them, else every claim value.
-fn recipient_name(claims: &BTreeMap<String, String>) -> String {
-    let named: Vec<&str> = ["given_name", "family_name"]
-        .iter()
-        .filter_map(|name| claims.get(*name).map(String::as_str))
-        .collect();
-    if named.is_empty() {
-        claims.values().map(String::as_str).collect::<Vec<_>>().join(" ")
-    } else {
-        named.join(" ")
     }
 }
 

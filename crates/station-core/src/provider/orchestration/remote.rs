@@ -4,20 +4,25 @@
 //! the request and, later, asks where it stands; that is all an offline
 //! queue needs to hand requests over and reconcile them afterwards.
 //!
-//! The GraphQL documents and shapes use the schema's exact names, as in
-//! [`super::wire`].
+//! Each recipient is named by the station's correlation (a queue job's
+//! id) as the identity's identifier, so that after a crash the queue can
+//! find what it created (`findAsyncIssuanceRequests`) instead of creating
+//! it again. The GraphQL documents and shapes use the schema's exact
+//! names, as in [`super::wire`].
 
-use crate::provider::not_this_service;
 use std::collections::BTreeMap;
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
 use super::wire::Identity;
 use super::{recipient_name, OrchestrationProvider, IDENTITY_ISSUER};
-use crate::config::IssuanceTarget;
+use crate::config::{IssuanceTarget, IssuanceTemplate};
 use crate::provider::{
-    ProviderError, RemoteContact, RemoteExpiry, RemoteIssuance, RemoteIssuanceSpec, RemoteStatus,
+    not_this_service, ProviderError, RemoteContact, RemoteCreation, RemoteExpiry, RemoteIssuance,
+    RemoteIssuanceSpec, RemoteStatus,
 };
+use crate::store::iso8601_utc;
 
 pub const CREATE_ASYNC_ISSUANCE: &str =
     "mutation CreateAsyncIssuanceRequest($request: [AsyncIssuanceRequestInput!]!) {
@@ -31,6 +36,38 @@ pub const CREATE_ASYNC_ISSUANCE: &str =
 pub const ASYNC_ISSUANCE_REQUEST: &str = "query AsyncIssuanceRequest($id: UUID!) {
   asyncIssuanceRequest(id: $id) { id status isStatusFinal failureReason }
 }";
+
+/// VO's own paging arguments are `PositiveInt`s; without `orderBy` it
+/// answers the newest first, so requests created while the station pages
+/// push older ones down a page (seen twice) rather than skipping them.
+pub const FIND_ASYNC_ISSUANCE_REQUESTS: &str = "query FindAsyncIssuanceRequests(
+  $where: AsyncIssuanceRequestsWhere, $offset: PositiveInt, $limit: PositiveInt
+) {
+  findAsyncIssuanceRequests(where: $where, offset: $offset, limit: $limit) {
+    id status identity { id identifier issuer name }
+  }
+}";
+
+/// Requests per page of `findAsyncIssuanceRequests`.
+const FIND_PAGE: u32 = 100;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FindAsyncIssuanceRequestsData {
+    find_async_issuance_requests: Vec<FoundAsyncIssuanceRequest>,
+}
+
+#[derive(Deserialize)]
+struct FoundAsyncIssuanceRequest {
+    id: String,
+    identity: FoundIdentity,
+}
+
+#[derive(Deserialize)]
+struct FoundIdentity {
+    identifier: String,
+    issuer: String,
+}
 
 /// `AsyncIssuanceRequestInput`. A walk-in's identity is named inline, as
 /// for a desk issuance; a photo goes as `faceCheckPhoto` (the recipient is
@@ -124,54 +161,128 @@ pub(super) async fn create(
     provider: &OrchestrationProvider,
     spec: &RemoteIssuanceSpec<'_>,
 ) -> Result<RemoteIssuance, ProviderError> {
-    let template = spec.template;
-    let IssuanceTarget::Orchestration { contract_id } = &template.target else {
-        return Err(not_this_service(template));
-    };
-    let name = recipient_name(spec.claims);
-    let identifier = uuid::Uuid::new_v4().to_string();
-    let request = AsyncIssuanceRequestInput {
-        contract_id,
-        identity: Identity {
-            issuer: IDENTITY_ISSUER,
-            identifier: &identifier,
-            name: &name,
-        },
-        claims: spec.claims,
-        contact: AsyncIssuanceContactInput {
-            notification: ContactInput::from(&spec.contact),
-        },
-        expiry: spec.expiry,
-        face_check_photo: spec.photo.map(|photo| photo.to_data_url()),
-    };
+    let created = create_many(provider, std::slice::from_ref(spec)).await?;
+    match created.into_iter().next() {
+        Some(RemoteCreation::Created(remote)) => Ok(remote),
+        Some(RemoteCreation::Refused(message)) => Err(ProviderError::Rejected {
+            status: 200,
+            code: "AsyncIssuanceErrorResponse".into(),
+            message,
+            inner_code: None,
+            target: None,
+        }),
+        Some(RemoteCreation::NotCreated) | None => Err(ProviderError::Protocol {
+            detail: "createAsyncIssuanceRequest created nothing and gave no reason".into(),
+        }),
+    }
+}
+
+/// `createAsyncIssuanceRequest` for several recipients in one call: the
+/// service creates all or none, and answers the ids (or the errors) in
+/// the inputs' order. Each recipient is named by the spec's correlation.
+pub(super) async fn create_many(
+    provider: &OrchestrationProvider,
+    specs: &[RemoteIssuanceSpec<'_>],
+) -> Result<Vec<RemoteCreation>, ProviderError> {
+    let mut contracts = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let IssuanceTarget::Orchestration { contract_id } = &spec.template.target else {
+            return Err(not_this_service(spec.template));
+        };
+        contracts.push(contract_id.as_str());
+    }
+    let names: Vec<String> = specs.iter().map(|spec| recipient_name(spec.claims)).collect();
+    let requests: Vec<AsyncIssuanceRequestInput<'_>> = specs
+        .iter()
+        .zip(&contracts)
+        .zip(&names)
+        .map(|((spec, contract_id), name)| AsyncIssuanceRequestInput {
+            contract_id,
+            identity: Identity {
+                issuer: IDENTITY_ISSUER,
+                identifier: spec.correlation,
+                name,
+            },
+            claims: spec.claims,
+            contact: AsyncIssuanceContactInput {
+                notification: ContactInput::from(&spec.contact),
+            },
+            expiry: spec.expiry,
+            face_check_photo: spec.photo.map(|photo| photo.to_data_url()),
+        })
+        .collect();
     let data: CreateAsyncIssuanceData = provider
         .graphql
-        .execute(CREATE_ASYNC_ISSUANCE, serde_json::json!({ "request": [request] }))
+        .execute(CREATE_ASYNC_ISSUANCE, serde_json::json!({ "request": requests }))
         .await?;
-    match data.create_async_issuance_request {
+    let answered = match data.create_async_issuance_request {
         AsyncIssuanceRequestResponse::AsyncIssuanceResponse {
             async_issuance_request_ids,
         } => async_issuance_request_ids
             .into_iter()
-            .next()
-            .map(|id| RemoteIssuance { id })
-            .ok_or_else(|| ProviderError::Protocol {
-                detail: "createAsyncIssuanceRequest returned no id".into(),
-            }),
-        AsyncIssuanceRequestResponse::AsyncIssuanceErrorResponse { errors } => {
-            let message = errors
-                .into_iter()
-                .flatten()
-                .next()
-                .unwrap_or_else(|| "no reason given".to_owned());
-            Err(ProviderError::Rejected {
-                status: 200,
-                code: "AsyncIssuanceErrorResponse".into(),
-                message,
-                inner_code: None,
-                target: None,
+            .map(|id| RemoteCreation::Created(RemoteIssuance { id }))
+            .collect::<Vec<_>>(),
+        AsyncIssuanceRequestResponse::AsyncIssuanceErrorResponse { errors } => errors
+            .into_iter()
+            .map(|error| match error {
+                Some(reason) => RemoteCreation::Refused(reason),
+                None => RemoteCreation::NotCreated,
             })
+            .collect(),
+    };
+    if answered.len() != specs.len() {
+        return Err(ProviderError::Protocol {
+            detail: format!(
+                "createAsyncIssuanceRequest answered {} entries for {} inputs",
+                answered.len(),
+                specs.len()
+            ),
+        });
+    }
+    Ok(answered)
+}
+
+/// The remote issuance of `template` that names `correlation` as its
+/// identity's identifier (with the station as the identity's issuer),
+/// created at or after `since`: `findAsyncIssuanceRequests` by contract
+/// and creation time, newest first, a page at a time.
+pub(super) async fn find_by_correlation(
+    provider: &OrchestrationProvider,
+    template: &IssuanceTemplate,
+    correlation: &str,
+    since: SystemTime,
+) -> Result<Option<RemoteIssuance>, ProviderError> {
+    let IssuanceTarget::Orchestration { contract_id } = &template.target else {
+        return Err(not_this_service(template));
+    };
+    let created_from = iso8601_utc(since);
+    let mut offset: u32 = 0;
+    loop {
+        // `offset` is a PositiveInt: the first page is asked for without one.
+        let variables = serde_json::json!({
+            "where": { "contractId": contract_id, "createdFrom": created_from },
+            "offset": (offset > 0).then_some(offset),
+            "limit": FIND_PAGE,
+        });
+        let data: FindAsyncIssuanceRequestsData = provider
+            .graphql
+            .execute(FIND_ASYNC_ISSUANCE_REQUESTS, variables)
+            .await?;
+        let page = data.find_async_issuance_requests;
+        let full = page.len() >= FIND_PAGE as usize;
+        if let Some(found) = page.into_iter().find(|request| {
+            request.identity.identifier == correlation && request.identity.issuer == IDENTITY_ISSUER
+        }) {
+            return Ok(Some(RemoteIssuance { id: found.id }));
         }
+        if !full {
+            return Ok(None);
+        }
+        offset = offset
+            .checked_add(FIND_PAGE)
+            .ok_or_else(|| ProviderError::Protocol {
+                detail: "findAsyncIssuanceRequests kept answering full pages".into(),
+            })?;
     }
 }
 

@@ -1,5 +1,6 @@
 -- The outbox of issuance jobs, their status timeline, and the audit log of
--- staff actions. Owned by store::jobs and store::audit.
+-- staff actions. Owned by crate::queue and store::audit; the statuses are
+-- described at the top of crate::queue.
 CREATE TABLE jobs (
     -- A UUID: the idempotency key, carried to the service.
     job_id          TEXT PRIMARY KEY,
@@ -12,11 +13,22 @@ CREATE TABLE jobs (
     claims          TEXT,
     photo           BLOB,
     contact         TEXT,
+    -- A remote job's claim window, in the service's names (e.g. 'oneWeek').
+    remote_expiry   TEXT,
     -- Who the job is for, for the queue list ("ready: call Megan Bowen"); purged with the claims.
     recipient       TEXT,
     status          TEXT NOT NULL,
     attempts        INTEGER NOT NULL DEFAULT 0,
+    -- When the drain next acts on the job: send it, probe its service, or
+    -- ask the service where a sent one stands.
     next_attempt_ms INTEGER,
+    -- When it was first handed to the service: where a look-up for it starts.
+    first_attempt_ms INTEGER,
+    -- 1 once a request to create it may have reached the service and no
+    -- answer said otherwise: the drain asks the service before sending again.
+    maybe_sent      INTEGER NOT NULL DEFAULT 0,
+    -- How often a sent job's status was asked, for the polls' backoff.
+    polls           INTEGER NOT NULL DEFAULT 0,
     last_error_code TEXT,
     last_error      TEXT,
     -- The service's id for what the job created (a remote issuance).
@@ -33,6 +45,8 @@ CREATE TABLE jobs (
 CREATE UNIQUE INDEX jobs_issued_once ON jobs(person_id, template)
     WHERE person_id IS NOT NULL AND override_reason IS NULL AND status NOT IN ('failed', 'cancelled');
 CREATE INDEX jobs_by_status ON jobs(status, next_attempt_ms);
+-- The retention sweep: ended jobs whose details are still kept.
+CREATE INDEX jobs_to_purge ON jobs(ended_at_ms) WHERE purged_at_ms IS NULL;
 CREATE TABLE job_events (
     id      INTEGER PRIMARY KEY,
     job_id  TEXT NOT NULL REFERENCES jobs(job_id),
