@@ -158,6 +158,17 @@ fn blank_input_finds_nobody_and_the_limit_holds() {
 }
 
 #[test]
+fn a_single_letter_lists_the_roster_in_its_order() {
+    let f = roster_of(&[("Zack", "Bowen"), ("Megan", "Bowen"), ("Bob", "Bo")]);
+    assert_eq!(
+        given_names(&f.roster.search("b", 20).unwrap()),
+        ["Zack", "Megan", "Bob"]
+    );
+    // From the second letter on, bm25: two 'bo' words beat one.
+    assert_eq!(given_names(&f.roster.search("bo", 20).unwrap())[0], "Bob");
+}
+
+#[test]
 fn a_better_match_ranks_first() {
     let f = roster_of(&[("Bowen", "Megan-Bowen"), ("Alex", "Bowen"), ("Ray", "Smith")]);
     let found = f.roster.search("bowen", 20).unwrap();
@@ -169,17 +180,21 @@ fn a_better_match_ranks_first() {
 }
 
 #[test]
-fn issued_templates_are_the_live_or_successful_jobs() {
+fn issued_templates_are_the_jobs_the_once_only_rule_counts() {
     let f = roster_of(&[("Megan", "Bowen"), ("Alex", "Wilber")]);
     let megan = f.roster.search("megan", 1).unwrap().remove(0);
     assert!(megan.issued_templates.is_empty());
     let connection = f.database.connect(Durability::Normal).unwrap();
     for (job, template, status, reason) in [
-        ("j1", "badge", "issued", None),
+        ("j1", "badge", "done", None),
         ("j2", "staff", "failed", None),
         ("j3", "vo-badge", "queued", None),
         ("j4", "sd-jwt-badge", "cancelled", None),
-        ("j5", "badge", "issued", Some("lost phone")),
+        ("j5", "badge", "done", Some("lost phone")),
+        ("j6", "vo-staff", "uncertain", None),
+        // Like the index jobs_issued_once, an override alone does not
+        // count: the queue would take a new job for this template.
+        ("j7", "staff", "done", Some("reprint")),
     ] {
         connection
             .execute(
@@ -190,12 +205,15 @@ fn issued_templates_are_the_live_or_successful_jobs() {
             .unwrap();
     }
     let megan = f.roster.search("megan", 1).unwrap().remove(0);
-    assert_eq!(megan.issued_templates, ["badge", "vo-badge"]);
+    assert_eq!(megan.issued_templates, ["badge", "vo-badge", "vo-staff"]);
     assert_eq!(f.roster.person(megan.person_id).unwrap().unwrap(), megan);
     assert!(f.roster.search("alex", 1).unwrap()[0].issued_templates.is_empty());
     assert_eq!(f.roster.person(999_999).unwrap(), None);
     let json = serde_json::to_value(&megan).unwrap();
-    assert_eq!(json["issuedTemplates"], serde_json::json!(["badge", "vo-badge"]));
+    assert_eq!(
+        json["issuedTemplates"],
+        serde_json::json!(["badge", "vo-badge", "vo-staff"])
+    );
     assert_eq!(json["personId"], serde_json::json!(megan.person_id));
 }
 
