@@ -3,6 +3,7 @@
 //! the outbox of queued issuances and runs its drain for as long as it runs.
 
 mod claims;
+mod desk;
 mod remote;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use crate::connectivity::{Connectivity, Observed};
 use crate::config::{ConfigError, IssuanceTemplate, ServiceKind, StationConfig, Template};
 use crate::error::{ErrorCode, UiError};
 use crate::events::{CallbackListener, ListenerError};
@@ -19,16 +21,18 @@ use crate::flow::{self, FlowContext, FlowHandle, FlowRequest};
 use crate::provider::entra::EntraProvider;
 use crate::provider::oid4vci::Oid4vciProvider;
 use crate::provider::orchestration::OrchestrationProvider;
-use crate::provider::phone_capture::{self, PhoneCapture, PhoneCaptureProgress, RecipientPhoto};
+use crate::provider::phone_capture::{self, PhoneCapture, PhoneCaptureProgress};
 use crate::provider::retry::RetryPolicy;
 use crate::provider::{Claims, InvalidContact, Provider, ProviderError};
 use crate::queue::{spawn_drain, DrainConfig, DrainHandle, DrainServices, Queue, QueueError, QueueEvent};
+use crate::roster::Roster;
 use crate::secrets::SecretStore;
 use crate::store::{Database, History, StoreError};
 
 pub use crate::queue::REMOTE_ISSUANCE_KIND;
 use claims::describe_claim_problems;
 pub use claims::{validate_claims, ClaimProblem};
+pub use desk::Recipient;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -96,8 +100,10 @@ pub struct Engine {
     listener: Arc<CallbackListener>,
     history: Arc<History>,
     database: Database,
+    roster: Roster,
     queue: Queue,
     drain: std::sync::Mutex<Option<DrainHandle>>,
+    connectivity: Arc<Connectivity>,
     runtime: tokio::runtime::Handle,
 }
 
@@ -119,6 +125,7 @@ impl Engine {
             .map_err(|e| ProviderError::Protocol {
                 detail: format!("HTTP client: {e}"),
             })?;
+        let connectivity = Arc::new(Connectivity::new(config.services.keys()));
         let mut providers: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
         for (name, service) in &config.services {
             let provider: Arc<dyn Provider> = match &service.kind {
@@ -142,7 +149,7 @@ impl Engine {
                     Arc::clone(&secrets),
                 )),
             };
-            providers.insert(name.clone(), provider);
+            providers.insert(name.clone(), Observed::wrap(provider, name, Arc::clone(&connectivity)));
         }
         // The history first: a failure after binding would leave the port
         // held until the aborted listener task is dropped, and a station
@@ -162,11 +169,23 @@ impl Engine {
             providers,
             listener: Arc::new(listener),
             history: Arc::new(history),
+            roster: Roster::new(database.clone()),
             database,
             queue,
             drain: std::sync::Mutex::new(Some(drain)),
+            connectivity,
             runtime: tokio::runtime::Handle::current(),
         })
+    }
+
+    /// The people expected, imported from CSV and searched at the desk.
+    pub fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
+    /// Which services answer right now (every call to one tells).
+    pub fn connectivity(&self) -> &Connectivity {
+        &self.connectivity
     }
 
     /// The outbox of queued issuances.
@@ -256,42 +275,6 @@ impl Engine {
             timing: self.config.flow,
             job: None,
         }))
-    }
-
-    /// Starts issuing `template` to the recipient described by `claims`.
-    pub fn issue(&self, template: &str, claims: &Claims) -> Result<FlowHandle, EngineError> {
-        self.issue_with_photo(template, claims, None)
-    }
-
-    /// Starts issuing a `template` that carries the recipient's photo: one
-    /// accepted by [`crate::photo::accept`], or one they took on their phone
-    /// ([`Engine::start_phone_capture`]) for this template.
-    pub fn issue_with_photo(
-        &self,
-        template: &str,
-        claims: &Claims,
-        photo: Option<RecipientPhoto>,
-    ) -> Result<FlowHandle, EngineError> {
-        let (template, claims) = self.checked_issuance(template, claims, photo.is_some())?;
-        if let Some(RecipientPhoto::Phone(capture)) = &photo {
-            if capture.template != template.name {
-                return Err(EngineError::PhoneCaptureOtherTemplate {
-                    template: template.name.clone(),
-                    captured_for: capture.template.clone(),
-                });
-            }
-            if capture.claims != claims {
-                return Err(EngineError::PhoneCaptureOtherRecipient);
-            }
-        }
-        self.start_flow(
-            &template.service,
-            FlowRequest::Issuance {
-                template: template.clone(),
-                claims,
-                photo,
-            },
-        )
     }
 
     fn issuance_template(&self, name: &str) -> Result<&IssuanceTemplate, EngineError> {

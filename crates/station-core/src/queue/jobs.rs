@@ -21,6 +21,30 @@ impl Queue {
     /// template gets [`QueueError::AlreadyIssued`] unless staff give an
     /// override reason.
     pub fn enqueue(&self, job: NewJob) -> Result<Job, QueueError> {
+        let stored = self.insert(job, JobStatus::Queued)?;
+        self.wake_drain();
+        self.announce(QueueEvent::Changed);
+        Ok(stored)
+    }
+
+    /// Queues a desk `job` already at the desk (`at_desk`), as
+    /// [`Queue::enqueue`] does otherwise: the person is standing there, so
+    /// the drain must never see it queued and call them back.
+    pub fn enqueue_at_desk(&self, job: NewJob) -> Result<Job, QueueError> {
+        if !matches!(job.route, Route::Desk) {
+            return Err(QueueError::WrongState {
+                job_id: "(new)".into(),
+                status: JobStatus::Queued,
+                action: "taken to the desk",
+                allowed: "desk jobs",
+            });
+        }
+        let stored = self.insert(job, JobStatus::AtDesk)?;
+        self.announce(QueueEvent::Changed);
+        Ok(stored)
+    }
+
+    fn insert(&self, job: NewJob, status: JobStatus) -> Result<Job, QueueError> {
         let job_id = uuid::Uuid::new_v4().to_string();
         let at = SystemTime::now();
         let at_ms = millis(at);
@@ -54,7 +78,7 @@ impl Queue {
                     contact,
                     expiry,
                     job.recipient,
-                    JobStatus::Queued.name(),
+                    status.name(),
                     at_ms,
                     job.override_reason,
                 ],
@@ -66,7 +90,10 @@ impl Queue {
                 Some(_) => format!("queued by {} (issued again on purpose)", job.actor.name()),
                 None => format!("queued by {}", job.actor.name()),
             };
-            transition::append_event(tx, &job_id, JobStatus::Queued, Some(&detail), at_ms)?;
+            transition::append_event(tx, &job_id, status, Some(&detail), at_ms)?;
+            if status == JobStatus::AtDesk {
+                transition::schedule(tx, &job_id, None)?;
+            }
             history::write(
                 tx,
                 Record::FlowStarted {
@@ -84,8 +111,6 @@ impl Queue {
             }
             transition::load(tx, &job_id)
         })?;
-        self.wake_drain();
-        self.announce(QueueEvent::Changed);
         Ok(stored)
     }
 

@@ -33,7 +33,13 @@ pub struct Reconciled {
 }
 
 impl Queue {
-    pub(crate) fn reconcile_after_restart(&self, settle: Duration) -> Result<Reconciled, QueueError> {
+    /// `started_ms`: when this station started. A desk job taken to the
+    /// desk since is on this station's screen now, not left by a crash.
+    pub(crate) fn reconcile_after_restart(
+        &self,
+        settle: Duration,
+        started_ms: i64,
+    ) -> Result<Reconciled, QueueError> {
         let at = SystemTime::now();
         let now_ms = millis(at);
         let settle_ms = duration_ms(settle);
@@ -55,7 +61,10 @@ impl Queue {
                 )?;
                 reconciled.to_look_up += 1;
             }
-            for (job_id, _) in ids_in(tx, "desk", JobStatus::AtDesk)? {
+            let left_at_desk = ids_in(tx, "desk", JobStatus::AtDesk)?
+                .into_iter()
+                .filter(|(_, since_ms)| *since_ms < started_ms);
+            for (job_id, _) in left_at_desk {
                 match desk_history(tx, &job_id)? {
                     DeskHistory::Issued => {
                         transition::set_status(

@@ -156,6 +156,10 @@ impl Drop for DrainHandle {
 
 /// Starts draining `queue` on the current tokio runtime.
 pub fn spawn_drain(queue: Queue, services: DrainServices, config: DrainConfig) -> DrainHandle {
+    // Before any desk flow of this station can start (the engine spawns
+    // the drain first), so what reconcile finds older than this is a
+    // crash's, not this station's.
+    let started_ms = crate::store::millis(std::time::SystemTime::now());
     let (stop, stopped) = watch::channel(false);
     let drain = Drain {
         queue,
@@ -165,7 +169,7 @@ pub fn spawn_drain(queue: Queue, services: DrainServices, config: DrainConfig) -
     };
     DrainHandle {
         stop,
-        task: Some(tokio::spawn(drain.run(stopped))),
+        task: Some(tokio::spawn(drain.run(stopped, started_ms))),
     }
 }
 
@@ -185,13 +189,13 @@ struct Drain {
 }
 
 impl Drain {
-    async fn run(self, mut stopped: watch::Receiver<bool>) {
+    async fn run(self, mut stopped: watch::Receiver<bool>, started_ms: i64) {
         let Some(_lock) = self.lock(&mut stopped).await else {
             return;
         };
         let settle = self.config.settle;
         if let Err(error) = self
-            .blocking(move |queue| queue.reconcile_after_restart(settle))
+            .blocking(move |queue| queue.reconcile_after_restart(settle, started_ms))
             .await
         {
             tracing::error!(%error, "could not settle the jobs a stop left half-way");
