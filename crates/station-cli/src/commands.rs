@@ -141,6 +141,7 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
             }
             0
         }
+        Command::Roster { action } => crate::roster::run(engine, action)?,
         Command::Sandbox { .. } | Command::Secret { .. } => {
             unreachable!("dispatched before the engine starts")
         }

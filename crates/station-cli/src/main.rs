@@ -4,6 +4,7 @@
 mod commands;
 mod demo;
 mod follow;
+mod roster;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +63,11 @@ enum Command {
     },
     /// The sandbox demo: issue and check in with a wallet that acts by itself (the default).
     Demo,
+    /// Import the attendee list from a CSV file, and find people in it.
+    Roster {
+        #[command(subcommand)]
+        action: roster::RosterAction,
+    },
 }
 
 fn parse_claim(text: &str) -> Result<(String, String), String> {
