@@ -32,12 +32,12 @@ pub enum RosterAction {
 }
 
 pub fn run(engine: &Engine, action: RosterAction) -> Result<u8, String> {
-    let roster = Roster::new(engine.database().clone());
+    let roster = engine.roster();
     match action {
         RosterAction::Import { csv, template, map } => {
-            import(&roster, &csv, issuance_template(engine, &template)?, &map)
+            import(roster, &csv, issuance_template(engine, &template)?, &map)
         }
-        RosterAction::Search { text, limit } => search(&roster, &text.join(" "), limit),
+        RosterAction::Search { text, limit } => search(roster, &text.join(" "), limit),
     }
 }
 
