@@ -95,7 +95,7 @@ pub enum Problem {
     NoRows,
     #[error("it has more than {max} people; split it into several files")]
     TooManyRows { max: usize },
-    #[error("it is larger than {max_bytes} bytes; split it into several files")]
+    #[error("it is larger than {} MiB; split it into several files", max_bytes / (1024 * 1024))]
     TooLarge { max_bytes: u64 },
     #[error("it has no column '{column}'; its columns are: {}", columns.join(", "))]
     MissingColumn { column: String, columns: Vec<String> },

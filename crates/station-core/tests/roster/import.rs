@@ -2,7 +2,9 @@
 
 use station_core::config::IssuanceTemplate;
 use station_core::error::ErrorCode;
-use station_core::roster::{ColumnMapping, Problem, MAX_ROWS, MAX_VALUE_CHARS};
+use station_core::roster::{
+    ColumnMapping, Problem, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS, MAX_ROWS, MAX_VALUE_CHARS,
+};
 use station_core::store::{audit, Durability};
 use station_testkit::roster::{attendees, badge_template, csv};
 
@@ -220,6 +222,56 @@ fn a_file_with_too_many_rows_is_refused_whole() {
     let report = import(&f.roster, csv(&attendees(MAX_ROWS + 1)), &[]);
     assert_eq!(report.problems, [file(Problem::TooManyRows { max: MAX_ROWS })]);
     assert_eq!(f.roster.count().unwrap(), 0);
+}
+
+#[test]
+fn a_file_too_large_to_hold_is_refused_whole() {
+    /// Rows of a kilobyte, without end.
+    struct Endless {
+        row: Vec<u8>,
+        at: usize,
+    }
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            for byte in buf.iter_mut() {
+                *byte = self.row[self.at % self.row.len()];
+                self.at += 1;
+            }
+            Ok(buf.len())
+        }
+    }
+    let f = fixture();
+    let rows = Endless {
+        row: format!("Megan,Bowen,{}\n", "x".repeat(1_000)).into_bytes(),
+        at: 0,
+    };
+    let text = std::io::Read::chain(&b"given_name,family_name,notes\n"[..], rows);
+    let mapping = ColumnMapping::default();
+    let report = f
+        .roster
+        .import(text, "huge.csv", &badge_template(), &mapping)
+        .unwrap();
+    assert_eq!(
+        report.problems,
+        [file(Problem::TooLarge {
+            max_bytes: MAX_FILE_BYTES
+        })]
+    );
+    assert!(report.problems[0].to_string().contains("larger than 128 MiB"));
+    assert_eq!(f.roster.count().unwrap(), 0);
+}
+
+#[test]
+fn a_report_lists_the_first_problems_and_counts_the_rest() {
+    let f = fixture();
+    let text = format!(
+        "given_name,family_name\n{}",
+        ",Bowen\n".repeat(MAX_LISTED_PROBLEMS + 500)
+    );
+    let report = import(&f.roster, text, &[]);
+    assert_eq!(report.problems.len(), MAX_LISTED_PROBLEMS);
+    assert_eq!(report.unlisted_problems, 500);
+    assert_eq!(report.problems[0].line, Some(2));
 }
 
 #[test]
