@@ -1,9 +1,9 @@
-// The one list of the window's commands (all in `commands`). lib.rs builds
-// the invoke handler from it, and build.rs the per-command permissions and
-// the `station-commands` permission set that the capability grants: a
-// command added here is callable, permitted and granted; one left out is
-// none of those. The UI's list is ui/js/api.js, checked against this one by
-// tests/commands.rs.
+// The one list of the window's commands (all in `commands`, some through
+// its submodules' re-exports). lib.rs builds the invoke handler from it,
+// and build.rs the per-command permissions and the `station-commands`
+// permission set that the capability grants: a command added here is
+// callable, permitted and granted; one left out is none of those. The UI's
+// list is ui/js/api.js, checked against this one by tests/commands.rs.
 macro_rules! with_app_commands {
     ($then:ident) => {
         $then! {
@@ -28,6 +28,13 @@ macro_rules! with_app_commands {
             discard_photo,
             phone_photo_start,
             sandbox_phone_photo,
+            queue_list,
+            queue_counts,
+            queue_retry,
+            queue_cancel,
+            queue_start,
+            roster_search,
+            connection_status,
         }
     };
 }

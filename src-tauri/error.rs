@@ -3,6 +3,8 @@
 use serde::{Serialize, Serializer};
 use station_core::config::ConfigError;
 use station_core::error::{ErrorCode, UiError};
+use station_core::queue::QueueError;
+use station_core::roster::RosterError;
 use station_core::secrets::SecretError;
 use station_core::EngineError;
 use station_launch::settings::SettingsError;
@@ -21,6 +23,10 @@ pub enum AppError {
     Settings(#[from] SettingsError),
     #[error(transparent)]
     Secret(#[from] SecretError),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    #[error(transparent)]
+    Roster(#[from] RosterError),
     #[error("the simulated wallet: {0}")]
     Wallet(#[from] SandboxError),
     #[error("the station is not running: {0}")]
@@ -63,6 +69,8 @@ impl ErrorCode for AppError {
             AppError::Config(e) => e.code(),
             AppError::Settings(e) => e.code(),
             AppError::Secret(e) => e.code(),
+            AppError::Queue(e) => e.code(),
+            AppError::Roster(e) => e.code(),
             AppError::Wallet(_) => "app.wallet",
             AppError::NotStarted(_) => "app.not_started",
             AppError::BackgroundTask(_) => "app.background_task_failed",

@@ -2,16 +2,21 @@
 //!
 //! It starts the station (configured services or the sandbox), opens one
 //! locked-down window on the web UI in `ui/`, forwards each flow's state to
-//! the UI as `flow://<id>/state` events, and exposes a few commands that
-//! convert arguments and call the engine.
+//! the UI as `flow://<id>/state` events and the queue's changes as
+//! `queue-changed` and `connection-changed` (with a notification when a
+//! job is ready), and exposes a few commands that convert arguments and
+//! call the engine.
 
 #[macro_use]
 mod command_list;
 
+mod background;
 mod camera;
 mod commands;
+mod connection;
 mod error;
 mod forward;
+mod queue_events;
 mod state;
 mod view;
 mod window;
@@ -90,6 +95,7 @@ pub fn run() -> ExitCode {
         .setup(move |app| {
             let state = app.state::<AppState>();
             tauri::async_runtime::block_on(state.start());
+            queue_events::follow(app.handle().clone());
             let kiosk = options.kiosk || state.options().kiosk;
             window::open_main(app.handle(), kiosk)?;
             Ok(())

@@ -12,6 +12,7 @@ use station_core::secrets::{KeyringStore, Secret};
 use station_core::settings::StationSettings;
 use station_launch::settings::{self, SettingsError};
 use station_launch::Station;
+use tokio::sync::watch;
 
 use crate::error::AppError;
 
@@ -23,6 +24,9 @@ pub struct AppState {
     /// One Settings save at a time: a second one would see no station to
     /// hand the port over from, and nothing to go back to.
     saving: tokio::sync::Mutex<()>,
+    /// Counts the stations started, so what follows the running station's
+    /// queue hears when another one replaces it.
+    changes: watch::Sender<u64>,
 }
 
 impl AppState {
@@ -36,6 +40,7 @@ impl AppState {
             })),
             flows: Mutex::new(HashMap::new()),
             saving: tokio::sync::Mutex::new(()),
+            changes: watch::channel(0).0,
         }
     }
 
@@ -101,6 +106,13 @@ impl AppState {
 
     fn replace(&self, station: Result<Arc<Station>, UiError>) {
         *self.station.write().unwrap_or_else(|e| e.into_inner()) = station;
+        self.changes.send_modify(|count| *count += 1);
+    }
+
+    /// Changes whenever the station is replaced (started, restarting, or
+    /// restarted on new settings).
+    pub fn station_changes(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     pub fn station(&self) -> Result<Arc<Station>, AppError> {

@@ -103,6 +103,66 @@ fn commands_start_an_issuance_and_report_errors_as_code_and_message() {
     assert_eq!(wallet["code"], "app.unknown_flow");
 }
 
+#[test]
+fn an_issuance_is_a_job_in_the_queue_and_the_queue_roster_and_connection_commands_answer() {
+    let (_data, _app, webview) = mock_app();
+    assert_eq!(
+        invoke(&webview, "queue_list", json!({"limit": 10})).unwrap(),
+        json!([])
+    );
+    assert_eq!(
+        invoke(&webview, "roster_search", json!({"text": "Megan", "limit": 5})).unwrap(),
+        json!([])
+    );
+    let connection = invoke(&webview, "connection_status", json!({})).unwrap();
+    assert_eq!(connection["unreachable"], json!([]), "{connection}");
+    assert_eq!(connection["queued"], 0, "{connection}");
+    assert_eq!(connection["ready"], 0, "{connection}");
+
+    let nobody = invoke(
+        &webview,
+        "start_issuance",
+        json!({"template": "badge", "claims": {"given_name": "Megan", "family_name": "Bowen"}, "personId": 404}),
+    )
+    .unwrap_err();
+    assert_eq!(nobody["code"], "queue.unknown_person", "{nobody}");
+
+    let started = invoke(
+        &webview,
+        "start_issuance",
+        json!({"template": "badge", "claims": {"given_name": "Megan", "family_name": "Bowen"}}),
+    )
+    .unwrap();
+    let jobs = invoke(&webview, "queue_list", json!({"limit": 10})).unwrap();
+    assert_eq!(jobs.as_array().unwrap().len(), 1, "{jobs}");
+    assert_eq!(jobs[0]["jobId"], started["flowId"], "{jobs}");
+    assert_eq!(jobs[0]["recipient"], "Megan Bowen", "{jobs}");
+    assert_eq!(jobs[0]["route"], "desk", "{jobs}");
+    let counts = invoke(&webview, "queue_counts", json!({})).unwrap();
+    assert_eq!(counts["atDesk"], 1, "{counts}");
+
+    // On screen, so neither retried nor started again.
+    let job_id = started["flowId"].clone();
+    for command in ["queue_retry", "queue_start"] {
+        let refused = invoke(&webview, command, json!({"jobId": job_id})).unwrap_err();
+        assert_eq!(refused["code"], "queue.wrong_state", "{command}: {refused}");
+    }
+    let unknown = invoke(&webview, "queue_cancel", json!({"jobId": "no-such-job"})).unwrap_err();
+    assert_eq!(unknown["code"], "queue.not_found", "{unknown}");
+
+    // A walk-in whose issuance staff cancel on screen is not called back later.
+    invoke(&webview, "cancel_flow", json!({"flowId": job_id})).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let jobs = invoke(&webview, "queue_list", json!({"limit": 10})).unwrap();
+        if jobs[0]["status"] == "cancelled" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{jobs}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Whether the runtime found no command of that name: the one failure that
 /// says nothing about the command's own arguments or work.
 fn is_unknown_command(error: &Value, command: &str) -> bool {

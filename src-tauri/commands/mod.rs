@@ -1,22 +1,33 @@
 //! The UI's commands. Each converts its arguments, calls the engine and
-//! returns; errors reach the UI as `{code, message}`.
+//! returns; errors reach the UI as `{code, message}`. The queue's and the
+//! roster's are in their own modules, re-exported here so the command list
+//! names every command the same way.
+
+mod queue;
+mod roster;
+
+pub use queue::*;
+pub use roster::*;
 
 use serde::{Deserialize, Serialize};
 use station_core::camera::CameraInfo;
 use station_core::config::{ClaimField, Template};
 use station_core::doctor::{self, Check};
 use station_core::engine::Engine;
-use station_core::engine::{validate_claims, ClaimProblem};
+use station_core::engine::{validate_claims, ClaimProblem, Recipient};
 use station_core::error::UiError;
+use station_core::flow::FlowHandle;
 use station_core::provider::phone_capture::PhoneCaptureProgress;
 use station_core::provider::Claims;
 use station_core::qr::RequestQr;
 use station_core::secrets::{KeyringStore, Secret};
 use station_core::settings::{StationSettings, StoredSecrets};
+use station_core::store::audit::Actor;
 use station_core::store::{FlowSummary, TimelineEntry};
 use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{AppHandle, Runtime, State};
 
+use crate::background::blocking;
 use crate::camera::{CameraView, PhotoDesk};
 use crate::error::AppError;
 use crate::forward::forward;
@@ -31,6 +42,9 @@ pub struct StationInfo {
     result_reset_secs: u32,
     open_in_wallet: bool,
     startup_error: Option<UiError>,
+    /// How many people the roster holds: the recipient step offers roster
+    /// search only when there is someone to find.
+    roster_people: usize,
 }
 
 #[derive(Serialize)]
@@ -116,7 +130,15 @@ pub fn station_info(state: State<'_, AppState>) -> StationInfo {
         result_reset_secs: options.result_reset_secs,
         open_in_wallet: options.open_in_wallet,
         startup_error: state.startup_error(),
+        roster_people: station.as_ref().map_or(0, |s| roster_people(&s.engine)),
     }
+}
+
+fn roster_people(engine: &Engine) -> usize {
+    engine.roster().count().unwrap_or_else(|error| {
+        tracing::warn!(%error, "could not count the roster; the recipient step offers no search");
+        0
+    })
 }
 
 /// The recipient form's problems, for showing next to each field as the
@@ -140,28 +162,47 @@ pub struct Started {
     flow_id: String,
 }
 
-#[tauri::command]
-pub fn start_issuance(
+impl Started {
+    /// Keeps `flow` for the window's later calls; names it for the UI.
+    fn keep(state: &AppState, flow: FlowHandle) -> Started {
+        Started {
+            flow_id: state.add_flow(flow).id().to_owned(),
+        }
+    }
+}
+
+/// Issues `template` to the recipient in `claims`; `person_id` when picked
+/// from the roster, with `override_reason` when staff issue it to them
+/// again. The issuance is a job first, written to the database (hence off
+/// the window's thread), so no network failure loses it.
+#[tauri::command(async)]
+pub async fn start_issuance(
     state: State<'_, AppState>,
     photos: State<'_, PhotoDesk>,
     template: String,
     claims: Claims,
+    person_id: Option<i64>,
+    override_reason: Option<String>,
 ) -> Result<Started, AppError> {
-    let flow = state
-        .station()?
-        .engine
-        .issue_with_photo(&template, &claims, photos.take())?;
-    Ok(Started {
-        flow_id: state.add_flow(flow).id().to_owned(),
+    let station = state.station()?;
+    let photo = photos.take();
+    let recipient = Recipient {
+        person_id,
+        override_reason,
+    };
+    let flow = blocking(move || {
+        Ok(station
+            .engine
+            .issue_to(&template, &claims, photo, recipient, Actor::Staff)?)
     })
+    .await?;
+    Ok(Started::keep(&state, flow))
 }
 
 #[tauri::command]
 pub fn start_verification(state: State<'_, AppState>, template: String) -> Result<Started, AppError> {
     let flow = state.station()?.engine.verify(&template)?;
-    Ok(Started {
-        flow_id: state.add_flow(flow).id().to_owned(),
-    })
+    Ok(Started::keep(&state, flow))
 }
 
 /// Starts the flow's `flow://<id>/state` events; the UI calls it once it
@@ -219,9 +260,7 @@ pub struct SettingsView {
 #[tauri::command(async)]
 pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView, AppError> {
     let file_config = state.station().ok().and_then(|s| s.file_config.clone());
-    let secrets_stored = tauri::async_runtime::spawn_blocking(|| StoredSecrets::of(&KeyringStore))
-        .await
-        .map_err(|e| AppError::BackgroundTask(e.to_string()))?;
+    let secrets_stored = blocking(|| Ok(StoredSecrets::of(&KeyringStore))).await?;
     Ok(SettingsView {
         settings: StationSettings::from_config(file_config.as_ref()),
         secrets_stored,

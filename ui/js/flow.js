@@ -34,8 +34,9 @@ export function init() {
   byId("result-retry").addEventListener("click", () => {
     const again = lastStart;
     finish();
-    // A photo is used once: a new request takes a new one.
-    if (again) go(again.template.photo ? "photo" : "flow", again);
+    // A photo is used once: a new request takes a new one (a queued job
+    // keeps the photo it was queued with).
+    if (again) go(again.template.photo && !again.jobId ? "photo" : "flow", again);
   });
 }
 
@@ -44,7 +45,12 @@ export function onResultForgotten(listener) {
   forgottenListeners.push(listener);
 }
 
-/** `args`: `{template, claims}` to issue, or `{template}` of a presentation. */
+/**
+ * `args`: `{template, claims, personId?, overrideReason?}` to issue (a
+ * roster person's id, and why they are issued it again), `{template,
+ * jobId, recipient}` to issue a queued job, or `{template}` of a
+ * presentation.
+ */
 export async function show(args) {
   if (!args.template) return;
   const visit = ++visits;
@@ -53,9 +59,7 @@ export async function show(args) {
   byId("wallet-panel").hidden = !stationInfo().sandbox;
   byId("status-line").textContent = "Creating the request…";
   try {
-    const started = args.template.kind === "presentation"
-      ? await api.startVerification({ template: args.template.name })
-      : await api.startIssuance({ template: args.template.name, claims: args.claims });
+    const started = await start(args);
     // Left while the request was being created: it is no longer wanted.
     if (visit !== visits) return forget(started.flowId);
     flowId = started.flowId;
@@ -89,6 +93,12 @@ function abandon() {
   flowId = null;
   lastStart = null;
   clearScreen();
+}
+
+function start({ template, claims, personId, overrideReason, jobId }) {
+  if (template.kind === "presentation") return api.startVerification({ template: template.name });
+  if (jobId) return api.queueStart({ jobId });
+  return api.startIssuance({ template: template.name, claims, personId: personId ?? null, overrideReason: overrideReason ?? null });
 }
 
 function forget(id) {
@@ -156,8 +166,27 @@ const outcomes = {
   issued: () => ({ ok: true, title: "Issued", detail: "The credential is in the wallet." }),
   verified: () => ({ ok: true, title: "Verified", detail: "The wallet presented a valid credential." }),
   expired: () => ({ ok: false, retry: true, title: "Expired", detail: "The request expired before the wallet finished. Start a new request." }),
+  // Not a failure: the issuance waits in the station's queue.
+  queued: (view) => ({
+    tone: "queued",
+    title: "Queued",
+    detail: `No network — ${possessive(recipientName(lastStart))} ${lastStart?.template.displayName || "credential"} is queued; the station will send it when the network returns.`,
+    why: view.queued?.reason.message,
+  }),
   failed: (view) => failure(view.error || {}),
 };
+
+/** Who the flow is for: the queued job's recipient, or the name typed in. */
+function recipientName(args) {
+  if (args?.recipient) return args.recipient;
+  const claims = args?.claims || {};
+  const named = [claims.given_name, claims.family_name].filter(Boolean);
+  return (named.length > 0 ? named : Object.values(claims).filter(Boolean)).join(" ") || "the recipient";
+}
+
+function possessive(name) {
+  return name.endsWith("s") ? `${name}'` : `${name}'s`;
+}
 
 function failure(error) {
   // The station words every failure, the service's own ones included
@@ -171,10 +200,10 @@ function showResult(view) {
   stopListening = null;
   if (view.state === "cancelled") return finish();
   const outcome = (outcomes[view.state] || outcomes.failed)(view);
-  byId("result-card").className = `result ${outcome.ok ? "ok" : "bad"}`;
+  byId("result-card").className = `result ${outcome.tone || (outcome.ok ? "ok" : "bad")}`;
   byId("result-title").textContent = outcome.title;
   byId("result-detail").textContent = outcome.detail;
-  byId("result-code").textContent = outcome.code ? `Code: ${outcome.code}` : "";
+  byId("result-code").textContent = outcome.why ? `Why: ${outcome.why}` : outcome.code ? `Code: ${outcome.code}` : "";
   byId("result-retry").hidden = !outcome.retry;
   byId("result-verify").hidden = !(view.state === "issued" && verificationFor(lastStart?.template));
   showClaims(view.presentation);

@@ -12,8 +12,10 @@ import * as flow from "./flow.js";
 import * as photo from "./photo.js";
 import * as history from "./history.js";
 import * as settings from "./settings.js";
+import * as queue from "./queue.js";
+import * as banner from "./banner.js";
 
-register({ home, recipient, photo, flow, result: flow.result, history, settings });
+register({ home, recipient, photo, flow, result: flow.result, queue, history, settings });
 
 onInfo((info) => {
   byId("sandbox-badge").hidden = !info.sandbox;
@@ -32,6 +34,8 @@ async function start() {
   flow.init();
   photo.init();
   settings.init();
+  queue.init();
+  banner.init();
   go("home");
   if (!connected) {
     showError(byId("startup-error"), { message: "Open this page in Issuance Station: it is not connected to a station here." });

@@ -1,12 +1,26 @@
 // Recipient: a form built from the template's claim fields, checked by the
-// engine as the user types, with each problem next to its field.
+// engine as the user types, with each problem next to its field; above it,
+// a search of the imported roster that fills the form with the person
+// picked. A person who already has this credential is issued it again only
+// with a reason, which the station keeps in its audit log.
 
 import * as api from "./api.js";
 import { byId, el, showError } from "./dom.js";
 import { go } from "./navigation.js";
+import { stationInfo } from "./station-info.js";
+
+const SEARCH_DELAY_MS = 100;
+const SEARCH_LIMIT = 8;
 
 let template = null;
 let checkTimer = null;
+let searchTimer = null;
+// Answers to an older search than the newest are dropped.
+let searches = 0;
+let found = [];
+let active = -1;
+// The roster person picked: `{personId, name, alreadyIssued}`.
+let picked = null;
 
 export function init() {
   byId("recipient-form").addEventListener("submit", async (event) => {
@@ -20,8 +34,11 @@ export function init() {
       byId(`claim-${problems[0].claim}`)?.focus();
       return;
     }
-    go(template.photo ? "photo" : "flow", { template, claims: values() });
+    const person = pickedPerson();
+    if (!person) return;
+    go(template.photo ? "photo" : "flow", { template, claims: values(), ...person });
   });
+  initRosterSearch();
   byId("claim-fields").addEventListener("input", (event) => {
     event.target.dataset.touched = "yes";
     clearTimeout(checkTimer);
@@ -41,16 +58,22 @@ export function show({ template: chosen }) {
   byId("recipient-title").textContent = template.displayName;
   byId("recipient-error").hidden = true;
   byId("claim-fields").replaceChildren(...template.claims.map(field));
-  byId("claim-fields").querySelector("input")?.focus();
+  clearRoster();
+  const roster = stationInfo().rosterPeople > 0;
+  byId("roster").hidden = !roster;
+  (roster ? byId("roster-search") : byId("claim-fields").querySelector("input"))?.focus();
+}
+
+export function leave() {
+  clearTimeout(checkTimer);
+  clearTimeout(searchTimer);
+  closeResults();
 }
 
 /** Wipes what was typed: the recipient's data does not outlive the flow. */
-export function leave() {
-  clearTimeout(checkTimer);
-}
-
 export function reset() {
   byId("claim-fields").replaceChildren();
+  clearRoster();
   template = null;
 }
 
@@ -88,4 +111,172 @@ async function check(showAll) {
     message.textContent = show ? `${input.labels[0].firstChild.textContent} ${problem.problem.replace(/ \(.*\)$/, "")}` : "";
   }
   return problems;
+}
+
+// Roster search, as an ARIA combobox: typing searches (debounced, newest
+// query wins), ↓/↑ move through the people found, Enter picks, Escape closes.
+
+function initRosterSearch() {
+  const search = byId("roster-search");
+  search.addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    const text = search.value.trim();
+    if (!text) {
+      searches++;
+      closeResults();
+      byId("roster-status").textContent = "";
+      return;
+    }
+    searchTimer = setTimeout(() => runSearch(text), SEARCH_DELAY_MS);
+  });
+  search.addEventListener("keydown", (event) => {
+    const open = !byId("roster-results").hidden;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!open || found.length === 0) return;
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      setActive((active + step + found.length) % found.length);
+    } else if (event.key === "Enter") {
+      // Enter in the search box picks; it never submits the form.
+      event.preventDefault();
+      if (open && active >= 0) pick(found[active]);
+    } else if (event.key === "Escape" && open) {
+      event.preventDefault();
+      closeResults();
+    }
+  });
+  search.addEventListener("blur", () => setTimeout(closeResults, 150));
+  byId("roster-results").addEventListener("mousedown", (event) => event.preventDefault());
+  byId("roster-clear").addEventListener("click", () => {
+    clearRoster();
+    byId("roster-search").focus();
+  });
+  byId("override-issue").addEventListener("change", (event) => {
+    byId("override-reason").disabled = !event.target.checked;
+    byId("override-reason-error").hidden = true;
+    if (event.target.checked) byId("override-reason").focus();
+  });
+}
+
+async function runSearch(text) {
+  const search = ++searches;
+  let people;
+  try {
+    people = await api.rosterSearch({ text, limit: SEARCH_LIMIT });
+  } catch (error) {
+    if (search === searches) showError(byId("recipient-error"), error);
+    return;
+  }
+  if (search !== searches || !template) return;
+  byId("recipient-error").hidden = true;
+  found = people;
+  showResults();
+}
+
+/** What a roster person is called on screen: the template's claims, in order. */
+function nameOf(person) {
+  const values = template.claims.map((claim) => person.claims[claim.name]).filter(Boolean);
+  return values.join(" ") || person.externalId || `#${person.personId}`;
+}
+
+function alreadyIssued(person) {
+  return person.issuedTemplates.includes(template.name);
+}
+
+function showResults() {
+  const list = byId("roster-results");
+  list.replaceChildren(...found.map((person, index) =>
+    el("li", { id: `roster-option-${index}`, role: "option", "aria-selected": "false", onclick: () => pick(person) },
+      el("span", { text: nameOf(person) }),
+      el("span", {},
+        person.externalId ? el("span", { class: "hint", text: `${person.externalId} ` }) : null,
+        alreadyIssued(person) ? el("span", { class: "issued", text: "already issued" }) : null))));
+  list.hidden = found.length === 0;
+  byId("roster-search").setAttribute("aria-expanded", String(found.length > 0));
+  active = -1;
+  byId("roster-search").removeAttribute("aria-activedescendant");
+  byId("roster-status").textContent = found.length === 0
+    ? "No one in the roster matches."
+    : `${found.length} ${found.length === 1 ? "person" : "people"} found.`;
+}
+
+function setActive(index) {
+  active = index;
+  for (const [at, option] of [...byId("roster-results").children].entries()) {
+    option.setAttribute("aria-selected", String(at === index));
+    if (at === index) option.scrollIntoView({ block: "nearest" });
+  }
+  byId("roster-search").setAttribute("aria-activedescendant", `roster-option-${index}`);
+}
+
+function closeResults() {
+  found = [];
+  active = -1;
+  byId("roster-results").hidden = true;
+  byId("roster-results").replaceChildren();
+  byId("roster-search").setAttribute("aria-expanded", "false");
+  byId("roster-search").removeAttribute("aria-activedescendant");
+}
+
+/** Fills the form with the person's claims and remembers who they are. */
+function pick(person) {
+  for (const input of byId("claim-fields").querySelectorAll("input")) {
+    input.value = person.claims[input.name] || "";
+    input.dataset.touched = "yes";
+  }
+  picked = { personId: person.personId, name: nameOf(person), alreadyIssued: alreadyIssued(person) };
+  closeResults();
+  byId("roster-search").value = "";
+  byId("roster-status").textContent = `${picked.name} picked from the roster.`;
+  byId("roster-picked-name").textContent = `From the roster: ${picked.name}`;
+  byId("roster-picked").hidden = false;
+  byId("roster-override").hidden = !picked.alreadyIssued;
+  byId("roster-issued-note").textContent = picked.alreadyIssued ? `${picked.name} already has ${template.displayName}.` : "";
+  byId("override-issue").checked = false;
+  byId("override-reason").value = "";
+  byId("override-reason").disabled = true;
+  byId("override-reason-error").hidden = true;
+  check(false);
+  byId(picked.alreadyIssued ? "override-issue" : "create-request").focus();
+}
+
+function clearRoster() {
+  searches++;
+  clearTimeout(searchTimer);
+  closeResults();
+  picked = null;
+  byId("roster-search").value = "";
+  byId("roster-status").textContent = "";
+  byId("roster-picked").hidden = true;
+  byId("roster-override").hidden = true;
+  byId("override-issue").checked = false;
+  byId("override-reason").value = "";
+  byId("override-reason").disabled = true;
+  byId("override-reason-error").hidden = true;
+}
+
+/**
+ * The roster person for the issuance: `{personId, overrideReason?}`, `{}`
+ * for someone typed in, or null (with the reason shown) while issuing again
+ * lacks its reason.
+ */
+function pickedPerson() {
+  if (!picked) return {};
+  if (!picked.alreadyIssued) return { personId: picked.personId };
+  const problem = byId("override-reason-error");
+  const reason = byId("override-reason").value.trim();
+  if (!byId("override-issue").checked) {
+    problem.textContent = `${picked.name} already has this credential: tick “Issue it again” and say why, or pick someone else.`;
+    problem.hidden = false;
+    byId("override-issue").focus();
+    return null;
+  }
+  if (!reason) {
+    problem.textContent = "Say why it is issued again.";
+    problem.hidden = false;
+    byId("override-reason").focus();
+    return null;
+  }
+  problem.hidden = true;
+  return { personId: picked.personId, overrideReason: reason };
 }

@@ -1,7 +1,7 @@
 // What the station says about itself (sandbox or not, its templates, how
 // long a result stays): read at start-up and again after settings are saved.
 
-let info = { sandbox: false, templates: [], resultResetSecs: 15, openInWallet: false };
+let info = { sandbox: false, templates: [], resultResetSecs: 15, openInWallet: false, rosterPeople: 0 };
 const subscribers = [];
 
 export function stationInfo() {
