@@ -46,9 +46,12 @@ impl ErrorCode for RosterError {
     }
 }
 
-/// The columns [`person_from_row`] reads, from `roster_people AS p`: the
-/// issued templates are the outbox jobs that are neither failed nor
-/// cancelled, as in the index `jobs_issued_once`.
+/// The columns [`person_from_row`] reads, from `roster_people AS p`. The
+/// issued templates are the jobs the once-only rule (the index
+/// `jobs_issued_once`) counts: neither failed nor cancelled, and not an
+/// override, which only ever repeats a template the person has. The same
+/// condition as the index's lets the look-up read the index alone,
+/// instead of every job with its photo.
 macro_rules! person_columns {
     () => {
         "p.person_id, p.external_id, p.claims, \
@@ -67,7 +70,8 @@ pub struct RosterPerson {
     pub external_id: Option<String>,
     /// Claim name to value, as imported.
     pub claims: BTreeMap<String, String>,
-    /// The templates this person has a live or successful job for, sorted.
+    /// The templates this person has a live or successful job for (as the
+    /// once-only rule counts them), sorted.
     pub issued_templates: Vec<String>,
 }
 
