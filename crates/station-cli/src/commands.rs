@@ -74,6 +74,10 @@ pub async fn run(config_path: Option<PathBuf>, command: Command) -> Result<u8, S
         Command::Secret {
             action: SecretAction::Set { service },
         } => set_secret(&service),
+        Command::Queue { action } => crate::queue::run(config_path, action).await,
+        Command::History {
+            action: Some(action), ..
+        } => crate::queue::history(action),
         command => with_engine(config_path, command).await,
     }
 }
@@ -128,7 +132,7 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
             }
             u8::from(checks.iter().any(|c| !c.ok))
         }
-        Command::History { limit } => {
+        Command::History { limit, .. } => {
             for flow in engine.history().recent(limit).map_err(|e| e.to_string())? {
                 println!(
                     "{}  {:<12} {:<10} {:<10} {}",
@@ -142,7 +146,7 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
             0
         }
         Command::Roster { action } => crate::roster::run(engine, action)?,
-        Command::Sandbox { .. } | Command::Secret { .. } => {
+        Command::Sandbox { .. } | Command::Secret { .. } | Command::Queue { .. } => {
             unreachable!("dispatched before the engine starts")
         }
     };

@@ -4,6 +4,7 @@
 mod commands;
 mod demo;
 mod follow;
+mod queue;
 mod roster;
 
 use std::path::PathBuf;
@@ -48,10 +49,17 @@ enum Command {
         #[command(subcommand)]
         action: commands::SecretAction,
     },
-    /// Show recent issuances and verifications.
+    /// Show recent issuances and verifications, or export them.
     History {
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[command(subcommand)]
+        action: Option<queue::HistoryAction>,
+    },
+    /// The queue of issuances waiting to go out: list, retry, cancel, purge, or drain it.
+    Queue {
+        #[command(subcommand)]
+        action: queue::QueueAction,
     },
     /// Run the sandbox alone, or drive its simulated wallet.
     Sandbox {

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod database;
+pub mod export;
 pub mod history;
 mod migrations;
 mod salvage;

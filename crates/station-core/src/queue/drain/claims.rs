@@ -2,6 +2,7 @@
 //! and committing what came of it in another, so that a job's state is on
 //! disk before and after every network call made for it.
 
+use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -13,10 +14,6 @@ use crate::provider::{Claims, RemoteContact, RemoteExpiry, RemoteStatus};
 use crate::store::audit::{self, Action, Actor};
 use crate::store::history::{self, Record};
 use crate::store::millis;
-
-/// While a status check or a probe is in flight, its jobs are not due
-/// again; if the drain dies meanwhile, they are due again after this.
-const LEASE: Duration = Duration::from_secs(60);
 
 /// A remote job on its way to the service, with what it needs to go.
 pub(in crate::queue) struct Outgoing {
@@ -50,8 +47,8 @@ pub(in crate::queue) struct SentJob {
 /// A service whose desk jobs wait for it to answer.
 pub(in crate::queue) struct DeskProbe {
     pub service: String,
-    /// The jobs leased for this probe are due at exactly this time.
-    pub lease_until_ms: i64,
+    /// The probe answers for the jobs due by this time.
+    pub due_by_ms: i64,
 }
 
 /// What came of sending (or looking up) one remote job.
@@ -189,47 +186,47 @@ impl Queue {
         Ok(())
     }
 
-    /// Sent jobs whose status check is due, at most `limit`, leased so they
-    /// are not due again while the checks are in flight.
-    pub(in crate::queue) fn claim_status_polls(
+    /// Sent jobs whose status check is due, at most `limit`, leaving out
+    /// those being checked right now (`busy`: the drain is the only one,
+    /// so what it has in flight is all that is).
+    pub(in crate::queue) fn due_status_polls(
         &self,
         now_ms: i64,
         limit: usize,
+        busy: &HashSet<String>,
     ) -> Result<Vec<SentJob>, QueueError> {
-        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
-        let lease_until = now_ms.saturating_add(duration_ms(LEASE));
-        self.write(|tx| {
-            let due: Vec<(String, String, Option<String>, u32)> = {
-                let mut statement = tx.prepare_cached(
-                    "SELECT job_id, service, remote_id, polls FROM jobs
-                     WHERE status = 'sent' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms LIMIT ?2",
-                )?;
-                let rows = statement.query_map(params![now_ms, limit], |row| {
-                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-                })?;
-                rows.collect::<Result<_, _>>()?
-            };
-            let mut jobs = Vec::with_capacity(due.len());
-            for (job_id, service, remote_id, polls) in due {
-                let Some(remote_id) = remote_id else {
-                    // Sent without an id: nothing to ask about, for staff.
-                    transition::set_status(
-                        tx,
-                        &job_id,
-                        JobStatus::Uncertain,
-                        Some("sent, but the service's id was not kept"),
-                        now_ms,
-                    )?;
-                    transition::schedule(tx, &job_id, None)?;
+        let wanted = limit.max(1);
+        let fetch = i64::try_from(wanted.saturating_add(busy.len())).unwrap_or(i64::MAX);
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT job_id, service, remote_id, polls FROM jobs
+                 WHERE status = 'sent' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms LIMIT ?2",
+            )?;
+            let rows = statement.query_map(params![now_ms, fetch], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, u32>(3)?,
+                ))
+            })?;
+            let mut jobs = Vec::with_capacity(wanted);
+            for row in rows {
+                let (job_id, service, remote_id, polls) = row?;
+                if busy.contains(&job_id) {
                     continue;
-                };
-                transition::schedule(tx, &job_id, Some(lease_until))?;
+                }
+                // A sent job always has the service's id (set with `sent`).
+                let Some(remote_id) = remote_id else { continue };
                 jobs.push(SentJob {
                     job_id,
                     service,
                     remote_id,
                     polls,
                 });
+                if jobs.len() == wanted {
+                    break;
+                }
             }
             Ok(jobs)
         })
@@ -258,29 +255,28 @@ impl Queue {
         Ok(())
     }
 
-    /// A service with desk jobs due for a probe; those jobs are leased.
-    pub(in crate::queue) fn claim_desk_probe(&self, now_ms: i64) -> Result<Option<DeskProbe>, QueueError> {
-        let lease_until_ms = now_ms.saturating_add(duration_ms(LEASE));
-        self.write(|tx| {
-            let service: Option<String> = tx
-                .prepare_cached(
-                    "SELECT service FROM jobs WHERE status = 'queued' AND route = 'desk' AND next_attempt_ms <= ?1
-                     ORDER BY next_attempt_ms LIMIT 1",
-                )?
-                .query_row([now_ms], |row| row.get(0))
-                .optional()?;
-            let Some(service) = service else {
-                return Ok(None);
-            };
-            tx.prepare_cached(
-                "UPDATE jobs SET next_attempt_ms = ?3
-                 WHERE status = 'queued' AND route = 'desk' AND service = ?1 AND next_attempt_ms <= ?2",
-            )?
-            .execute(params![service, now_ms, lease_until_ms])?;
-            Ok(Some(DeskProbe {
-                service,
-                lease_until_ms,
-            }))
+    /// A service with desk jobs due for a probe, other than those being
+    /// probed right now (`busy`).
+    pub(in crate::queue) fn due_desk_probe(
+        &self,
+        now_ms: i64,
+        busy: &HashSet<String>,
+    ) -> Result<Option<DeskProbe>, QueueError> {
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT DISTINCT service FROM jobs WHERE status = 'queued' AND route = 'desk' AND next_attempt_ms <= ?1",
+            )?;
+            let services = statement.query_map([now_ms], |row| row.get::<_, String>(0))?;
+            for service in services {
+                let service = service?;
+                if !busy.contains(&service) {
+                    return Ok(Some(DeskProbe {
+                        service,
+                        due_by_ms: now_ms,
+                    }));
+                }
+            }
+            Ok(None)
         })
     }
 
@@ -300,9 +296,9 @@ impl Queue {
             let probed: Vec<(String, u32)> = {
                 let mut statement = tx.prepare_cached(
                     "SELECT job_id, attempts FROM jobs
-                     WHERE status = 'queued' AND route = 'desk' AND service = ?1 AND next_attempt_ms = ?2",
+                     WHERE status = 'queued' AND route = 'desk' AND service = ?1 AND next_attempt_ms <= ?2",
                 )?;
-                let rows = statement.query_map(params![probe.service, probe.lease_until_ms], |row| {
+                let rows = statement.query_map(params![probe.service, probe.due_by_ms], |row| {
                     Ok((row.get(0)?, row.get(1)?))
                 })?;
                 rows.collect::<Result<_, _>>()?

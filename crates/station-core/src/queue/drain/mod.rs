@@ -22,7 +22,7 @@ mod claims;
 mod follow;
 mod send;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -42,6 +42,9 @@ const LOCK_RETRY: Duration = Duration::from_secs(2);
 const IDLE_LOOK: Duration = Duration::from_secs(30);
 /// After the database refuses (disk full, say), wait this long.
 const DATABASE_PAUSE: Duration = Duration::from_secs(1);
+/// The shortest wait between looks: what is due but already in flight
+/// does not make the loop spin (a call finishing wakes it anyway).
+const MIN_WAIT: Duration = Duration::from_millis(50);
 /// How long [`DrainHandle::stop`] lets calls in flight finish.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
@@ -166,6 +169,7 @@ pub fn spawn_drain(queue: Queue, services: DrainServices, config: DrainConfig) -
         services: Arc::new(services),
         config: Arc::new(config),
         permits: Arc::new(Semaphore::new(config.concurrency.max(1))),
+        busy: Arc::default(),
     };
     DrainHandle {
         stop,
@@ -186,6 +190,10 @@ struct Drain {
     services: Arc<DrainServices>,
     config: Arc<DrainConfig>,
     permits: Arc<Semaphore>,
+    /// The sent jobs being checked and the services being probed right
+    /// now, so they are not taken twice. In memory: the drain lock makes
+    /// this drain the only one, and a crash forgets nothing that matters.
+    busy: Arc<std::sync::Mutex<HashSet<String>>>,
 }
 
 impl Drain {
@@ -211,7 +219,7 @@ impl Drain {
             let wait = if paused {
                 DATABASE_PAUSE
             } else {
-                self.until_next_due().await
+                self.until_next_due().await.max(MIN_WAIT)
             };
             let deadline = (tokio::time::Instant::now() + wait).min(next_purge);
             tokio::select! {
@@ -279,18 +287,33 @@ impl Drain {
         if let Some(batch) = queue.claim_remote_batch(now_ms, self.config.batch)? {
             return Ok(Some(Work::Send(batch)));
         }
-        let polls = queue.claim_status_polls(now_ms, self.config.batch)?;
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        let polls = queue.due_status_polls(now_ms, self.config.batch, &busy)?;
         if !polls.is_empty() {
+            busy.extend(polls.iter().map(|job| job.job_id.clone()));
             return Ok(Some(Work::Poll(polls)));
         }
-        Ok(queue.claim_desk_probe(now_ms)?.map(Work::Probe))
+        let probe = queue.due_desk_probe(now_ms, &busy)?;
+        if let Some(probe) = &probe {
+            busy.insert(probe.service.clone());
+        }
+        Ok(probe.map(Work::Probe))
     }
 
     async fn perform(self, work: Work, _permit: OwnedSemaphorePermit) {
+        let taken: Vec<String> = match &work {
+            Work::Send(_) => Vec::new(),
+            Work::Poll(jobs) => jobs.iter().map(|job| job.job_id.clone()).collect(),
+            Work::Probe(probe) => vec![probe.service.clone()],
+        };
         match work {
             Work::Send(batch) => send::send(&self, batch).await,
             Work::Poll(jobs) => follow::poll(&self, jobs).await,
             Work::Probe(probe) => follow::probe(&self, probe).await,
+        }
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        for key in &taken {
+            busy.remove(key);
         }
     }
 
