@@ -211,3 +211,47 @@ async fn a_roster_person_gets_a_template_once_unless_staff_override() {
         "{log:?}"
     );
 }
+
+#[tokio::test]
+async fn a_ready_job_is_found_by_searching_the_roster_at_a_kiosk() {
+    let s = quick_station().await;
+    let template = match s.engine.config().template("expert").unwrap() {
+        station_core::config::Template::Issuance(template) => template.clone(),
+        _ => unreachable!(),
+    };
+    let mapping = station_core::roster::ColumnMapping::parse(&["id=id"]).unwrap();
+    s.engine
+        .roster()
+        .import(ROSTER.as_bytes(), "attendees.csv", &template, &mapping)
+        .unwrap();
+    let person = s.engine.roster().search("bowen", 5).unwrap().remove(0);
+    assert!(person.ready_jobs.is_empty());
+    let mut events = s.engine.queue_events();
+    let job = s
+        .engine
+        .queue()
+        .enqueue(NewJob {
+            template: "expert".into(),
+            service: "desk".into(),
+            route: Route::Desk,
+            person_id: Some(person.person_id),
+            claims: person.claims.clone(),
+            photo: None,
+            recipient: "Megan Bowen".into(),
+            override_reason: None,
+            actor: Actor::Staff,
+        })
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while !matches!(events.recv().await.unwrap(), QueueEvent::Ready { .. }) {}
+    })
+    .await
+    .expect("the drain finds the service answering and makes the job ready");
+    let found = s.engine.roster().search("meg bo", 5).unwrap().remove(0);
+    assert_eq!(found.ready_jobs.len(), 1, "{found:?}");
+    assert_eq!(found.ready_jobs[0].job_id, job.job_id);
+    assert_eq!(found.ready_jobs[0].template, "expert");
+    let flow = s.engine.start_queued(&found.ready_jobs[0].job_id).unwrap();
+    shown(&flow).await;
+    assert!(s.engine.roster().search("meg", 5).unwrap()[0].ready_jobs.is_empty(), "at the desk now");
+}

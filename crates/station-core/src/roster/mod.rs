@@ -57,7 +57,9 @@ macro_rules! person_columns {
         "p.person_id, p.external_id, p.claims, \
          (SELECT json_group_array(DISTINCT j.template) FROM jobs AS j \
           WHERE j.person_id = p.person_id AND j.override_reason IS NULL \
-            AND j.status NOT IN ('failed', 'cancelled'))"
+            AND j.status NOT IN ('failed', 'cancelled')), \
+         (SELECT json_group_array(json_object('jobId', w.job_id, 'template', w.template)) \
+          FROM jobs AS w WHERE w.person_id = p.person_id AND w.status = 'ready')"
     };
 }
 use person_columns;
@@ -73,6 +75,17 @@ pub struct RosterPerson {
     /// The templates this person has a live or successful job for (as the
     /// once-only rule counts them), sorted.
     pub issued_templates: Vec<String>,
+    /// Their queued issuances that can be issued now: a person who finds
+    /// themselves at a kiosk starts theirs from here.
+    pub ready_jobs: Vec<ReadyJob>,
+}
+
+/// A job waiting for its person at the desk or kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadyJob {
+    pub job_id: String,
+    pub template: String,
 }
 
 /// The roster in the station's database. Clones share one read connection.
@@ -187,6 +200,7 @@ fn person_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RosterPerson> {
         external_id: row.get(1)?,
         claims: json_column(row, 2)?,
         issued_templates,
+        ready_jobs: json_column(row, 4)?,
     })
 }
 

@@ -45,6 +45,8 @@ CREATE TABLE jobs (
 CREATE UNIQUE INDEX jobs_issued_once ON jobs(person_id, template)
     WHERE person_id IS NOT NULL AND override_reason IS NULL AND status NOT IN ('failed', 'cancelled');
 CREATE INDEX jobs_by_status ON jobs(status, next_attempt_ms);
+-- A roster person's waiting jobs, found by roster search at a kiosk.
+CREATE INDEX jobs_by_person ON jobs(person_id, status) WHERE person_id IS NOT NULL;
 -- The retention sweep: ended jobs whose details are still kept.
 CREATE INDEX jobs_to_purge ON jobs(ended_at_ms) WHERE purged_at_ms IS NULL;
 CREATE TABLE job_events (
