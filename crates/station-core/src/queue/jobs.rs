@@ -63,11 +63,12 @@ impl Queue {
             ),
         };
         let stored = self.write(|tx| {
-            let inserted = tx.execute(
+            let inserted = tx.prepare_cached(
                 "INSERT INTO jobs (job_id, template, service, route, person_id, claims, photo, contact, remote_expiry,
                      recipient, status, next_attempt_ms, override_reason, created_at_ms, updated_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?12, ?12)",
-                params![
+            )?
+            .execute(params![
                     job_id,
                     job.template,
                     job.service,
@@ -81,8 +82,7 @@ impl Queue {
                     status.name(),
                     at_ms,
                     job.override_reason,
-                ],
-            );
+                ]);
             if let Err(error) = inserted {
                 return Err(constraint_refusal(tx, job.person_id, &job.template, error));
             }

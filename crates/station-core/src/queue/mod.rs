@@ -33,6 +33,7 @@
 //! disk): async code calls them through `spawn_blocking`, as the drain does.
 
 mod backoff;
+mod checkpoint;
 mod desk;
 pub mod drain;
 mod error;
@@ -92,6 +93,7 @@ pub struct Queue {
 struct Inner {
     database: Database,
     writer: Mutex<Connection>,
+    checkpointer: checkpoint::Checkpointer,
     reader: Mutex<Connection>,
     retry: RetrySchedule,
     wake: Notify,
@@ -103,10 +105,16 @@ impl Queue {
     /// waits `retry` before its service is asked again.
     pub fn open(database: &Database, retry: RetrySchedule) -> Result<Queue, QueueError> {
         let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let writer = database.connect(Durability::Full)?;
+        // Checkpoints happen off the commit path ([`checkpoint`]).
+        writer
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(|e| QueueError::Database(database.error(e)))?;
         Ok(Queue {
             inner: Arc::new(Inner {
                 database: database.clone(),
-                writer: Mutex::new(database.connect(Durability::Full)?),
+                writer: Mutex::new(writer),
+                checkpointer: checkpoint::Checkpointer::start(database)?,
                 reader: Mutex::new(database.connect(Durability::Normal)?),
                 retry,
                 wake: Notify::new(),
@@ -159,6 +167,10 @@ impl Queue {
                 transaction.commit()?;
                 Ok(value)
             });
+        drop(connection);
+        if outcome.is_ok() {
+            self.inner.checkpointer.committed();
+        }
         outcome.map_err(|failure| self.error(failure))
     }
 

@@ -47,8 +47,9 @@ CREATE UNIQUE INDEX jobs_issued_once ON jobs(person_id, template)
 CREATE INDEX jobs_by_status ON jobs(status, next_attempt_ms);
 -- A roster person's waiting jobs, found by roster search at a kiosk.
 CREATE INDEX jobs_by_person ON jobs(person_id, status) WHERE person_id IS NOT NULL;
--- The retention sweep: ended jobs whose details are still kept.
-CREATE INDEX jobs_to_purge ON jobs(ended_at_ms) WHERE purged_at_ms IS NULL;
+-- The retention sweep: ended jobs whose details are still kept (a new
+-- job is not in it, so queueing one writes no page of it).
+CREATE INDEX jobs_to_purge ON jobs(ended_at_ms) WHERE purged_at_ms IS NULL AND ended_at_ms IS NOT NULL;
 CREATE TABLE job_events (
     id      INTEGER PRIMARY KEY,
     job_id  TEXT NOT NULL REFERENCES jobs(job_id),
