@@ -45,6 +45,8 @@ pub struct StationInfo {
     /// How many people the roster holds: the recipient step offers roster
     /// search only when there is someone to find.
     roster_people: usize,
+    /// What opening the database had to repair (a damaged file moved aside).
+    store_notice: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +133,9 @@ pub fn station_info(state: State<'_, AppState>) -> StationInfo {
         open_in_wallet: options.open_in_wallet,
         startup_error: state.startup_error(),
         roster_people: station.as_ref().map_or(0, |s| roster_people(&s.engine)),
+        store_notice: station
+            .as_ref()
+            .and_then(|s| s.engine.database().repair().map(|repair| repair.describe())),
     }
 }
 

@@ -9,6 +9,9 @@ export function render(info) {
   if (info.startupError) {
     showError(error, { message: `${info.startupError.message} Fix it in Settings or in the config file.` });
   }
+  const notice = byId("store-notice");
+  notice.hidden = !info.storeNotice;
+  notice.textContent = info.storeNotice ?? "";
   const issue = info.templates.filter((t) => t.kind === "issuance");
   const verify = info.templates.filter((t) => t.kind === "presentation");
   byId("issue-templates").replaceChildren(

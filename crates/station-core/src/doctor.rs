@@ -72,14 +72,8 @@ fn database(engine: &Engine) -> Check {
     let name = format!("database {} (encrypted, key in the OS keyring)", database.path().display());
     match database.repair() {
         None => Check::pass(name, "opened"),
-        Some(Repair::Encrypted) => Check::pass(name, "an older plain database was encrypted at start"),
-        Some(Repair::MovedAside { moved_to, reason, salvaged }) => Check::fail(
-            name,
-            format!(
-                "at start the database could not be used ({reason}); it was moved to {moved_to} and {} rows were carried over into a fresh one",
-                salvaged.iter().map(|(_, rows)| rows).sum::<u64>()
-            ),
-        ),
+        Some(repair @ Repair::Encrypted) => Check::pass(name, repair.describe()),
+        Some(repair @ Repair::MovedAside { .. }) => Check::fail(name, repair.describe()),
     }
 }
 

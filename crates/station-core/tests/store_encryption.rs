@@ -185,10 +185,13 @@ fn a_file_that_is_not_a_database_is_moved_aside_and_a_fresh_one_started() {
     assert!(Path::new(&moved_to).exists(), "the damaged file is kept for a closer look");
     assert!(reason.contains("cannot be read"), "{reason}");
     assert!(salvaged.is_empty());
+    let notice = database.repair().unwrap().describe();
+    assert!(notice.contains(&moved_to) && notice.contains("0 rows"), "{notice}");
     let log = station_core::store::audit::entries(&database.connect(Durability::Normal).unwrap()).unwrap();
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!((log[0].actor.as_str(), log[0].action.as_str()), ("station", "repaired"));
     assert_eq!(log[0].subject.as_deref(), Some(moved_to.as_str()));
+    assert_eq!(log[0].detail.as_deref(), Some(notice.as_str()));
     // The fresh database works.
     write_personal_data(&database, &jpeg());
 }
@@ -205,8 +208,10 @@ fn a_damaged_page_costs_its_rows_and_no_others() {
         for n in 0..flows {
             transaction
                 .execute(
-                    "INSERT INTO flows (flow_id, kind, template, service, claims, started_at_ms) VALUES (?1, 'issuance', 'badge', 'desk', '{}', ?2)",
-                    rusqlite::params![format!("flow-{n:05}"), n],
+                    "INSERT INTO flows (flow_id, kind, template, service, claims, started_at_ms) VALUES (?1, 'issuance', 'badge', 'desk', ?3, ?2)",
+                    // Rows this wide make the flows table most of the file,
+                    // so the page scribbled over below is one of its pages.
+                    rusqlite::params![format!("flow-{n:05}"), n, "x".repeat(1000)],
                 )
                 .unwrap();
         }

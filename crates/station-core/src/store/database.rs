@@ -54,6 +54,19 @@ pub enum Repair {
     },
 }
 
+impl Repair {
+    /// What happened, for staff: the window's notice and `station doctor`.
+    pub fn describe(&self) -> String {
+        match self {
+            Repair::Encrypted => "The station's database, kept unencrypted by an earlier version, was encrypted at start.".to_owned(),
+            Repair::MovedAside { moved_to, reason, salvaged } => format!(
+                "The station's database could not be used at start ({reason}). It was moved to {moved_to}, and {} rows that could still be read were carried over into a fresh one.",
+                salvaged.iter().map(|(_, rows)| rows).sum::<u64>()
+            ),
+        }
+    }
+}
+
 /// The opened database: hands out connections with the key and pragmas set.
 #[derive(Clone)]
 pub struct Database {
@@ -82,17 +95,11 @@ impl Database {
         let mut connection = database.connect(Durability::Full)?;
         migrations::migrate(&mut connection).map_err(|e| database.error(e))?;
         if let Some(repair) = database.repair() {
-            let (subject, detail) = match repair {
-                Repair::Encrypted => (None, "encrypted a database written before encryption".to_owned()),
-                Repair::MovedAside { moved_to, reason, salvaged } => (
-                    Some(moved_to.as_str()),
-                    format!(
-                        "moved a damaged database aside ({reason}); carried over {} rows",
-                        salvaged.iter().map(|(_, rows)| rows).sum::<u64>()
-                    ),
-                ),
+            let subject = match repair {
+                Repair::Encrypted => None,
+                Repair::MovedAside { moved_to, .. } => Some(moved_to.as_str()),
             };
-            audit::record(&connection, Actor::Station, Action::Repaired, subject, Some(&detail))
+            audit::record(&connection, Actor::Station, Action::Repaired, subject, Some(&repair.describe()))
                 .map_err(|e| database.error(e))?;
         }
         Ok(database)
