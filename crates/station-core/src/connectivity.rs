@@ -168,11 +168,12 @@ impl Provider for Observed {
         &self,
         template: &IssuanceTemplate,
         correlation: &str,
-        since: SystemTime,
+        created_from: SystemTime,
+        created_to: SystemTime,
     ) -> Result<Option<RemoteIssuance>, ProviderError> {
         self.seen(
             self.inner
-                .find_remote_issuance(template, correlation, since)
+                .find_remote_issuance(template, correlation, created_from, created_to)
                 .await,
         )
     }

@@ -43,7 +43,11 @@ fn representative_variables(name: &str) -> Value {
         "AsyncIssuanceRequest" => json!({"id": request_id}),
         // A later page: the first is asked for without an offset.
         "FindAsyncIssuanceRequests" => json!({
-            "where": {"contractId": Sandbox::ORCHESTRATION_EVENT_BADGE, "createdFrom": "2026-12-02T03:04:05Z"},
+            "where": {
+                "contractId": Sandbox::ORCHESTRATION_EVENT_BADGE,
+                "createdFrom": "2026-12-02T03:04:05Z",
+                "createdTo": "2026-12-02T03:09:05Z",
+            },
             "offset": 100,
             "limit": 100,
         }),

@@ -345,15 +345,16 @@ pub trait Provider: Send + Sync {
     }
 
     /// The remote issuance of `template` the station created with
-    /// `correlation` ([`RemoteIssuanceSpec::correlation`]) at or after
-    /// `since`, if the service has one: how a queue learns, after a crash,
-    /// whether a request it may have sent arrived. Services that cannot be
-    /// asked refuse with [`ProviderError::Unsupported`].
+    /// `correlation` ([`RemoteIssuanceSpec::correlation`]) between
+    /// `created_from` and `created_to`, if the service has one: how a queue
+    /// learns, after a crash, whether a request it may have sent arrived.
+    /// Services that cannot be asked refuse with [`ProviderError::Unsupported`].
     async fn find_remote_issuance(
         &self,
         _template: &IssuanceTemplate,
         _correlation: &str,
-        _since: SystemTime,
+        _created_from: SystemTime,
+        _created_to: SystemTime,
     ) -> Result<Option<RemoteIssuance>, ProviderError> {
         Err(ProviderError::Unsupported {
             what: "looking up the remote issuances it created".into(),

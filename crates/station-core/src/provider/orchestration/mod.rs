@@ -252,9 +252,10 @@ impl Provider for OrchestrationProvider {
         &self,
         template: &IssuanceTemplate,
         correlation: &str,
-        since: SystemTime,
+        created_from: SystemTime,
+        created_to: SystemTime,
     ) -> Result<Option<super::RemoteIssuance>, ProviderError> {
-        remote::find_by_correlation(self, template, correlation, since).await
+        remote::find_by_correlation(self, template, correlation, (created_from, created_to)).await
     }
 
     fn takes_phone_photos(&self) -> bool {

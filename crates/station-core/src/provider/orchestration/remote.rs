@@ -244,23 +244,25 @@ pub(super) async fn create_many(
 
 /// The remote issuance of `template` that names `correlation` as its
 /// identity's identifier (with the station as the identity's issuer),
-/// created at or after `since`: `findAsyncIssuanceRequests` by contract
-/// and creation time, newest first, a page at a time.
+/// created within `created` (from, to): `findAsyncIssuanceRequests` by
+/// contract and creation time, newest first, a page at a time. VO cannot
+/// filter by an identity's identifier, so the time window is what keeps
+/// the pages few.
 pub(super) async fn find_by_correlation(
     provider: &OrchestrationProvider,
     template: &IssuanceTemplate,
     correlation: &str,
-    since: SystemTime,
+    created: (SystemTime, SystemTime),
 ) -> Result<Option<RemoteIssuance>, ProviderError> {
     let IssuanceTarget::Orchestration { contract_id } = &template.target else {
         return Err(not_this_service(template));
     };
-    let created_from = iso8601_utc(since);
+    let (created_from, created_to) = (iso8601_utc(created.0), iso8601_utc(created.1));
     let mut offset: u32 = 0;
     loop {
         // `offset` is a PositiveInt: the first page is asked for without one.
         let variables = serde_json::json!({
-            "where": { "contractId": contract_id, "createdFrom": created_from },
+            "where": { "contractId": contract_id, "createdFrom": created_from, "createdTo": created_to },
             "offset": (offset > 0).then_some(offset),
             "limit": FIND_PAGE,
         });

@@ -25,7 +25,9 @@ pub(in crate::queue) struct Outgoing {
     pub expiry: RemoteExpiry,
     /// A request for it may already have reached the service.
     pub look_up_first: bool,
+    /// When it was first and last handed to the service before this attempt.
     pub first_attempt_ms: i64,
+    pub last_attempt_ms: i64,
     /// Counting this one.
     pub attempts: u32,
 }
@@ -101,10 +103,22 @@ impl Queue {
             let Some(service) = service else {
                 return Ok(None);
             };
-            type Row = (String, String, Option<String>, Option<Vec<u8>>, Option<String>, Option<String>, bool, Option<i64>, u32);
+            type Row = (
+                String,
+                String,
+                Option<String>,
+                Option<Vec<u8>>,
+                Option<String>,
+                Option<String>,
+                bool,
+                Option<i64>,
+                Option<i64>,
+                u32,
+            );
             let rows: Vec<Row> = {
                 let mut statement = tx.prepare_cached(
-                    "SELECT job_id, template, claims, photo, contact, remote_expiry, maybe_sent, first_attempt_ms, attempts
+                    "SELECT job_id, template, claims, photo, contact, remote_expiry, maybe_sent, first_attempt_ms,
+                            last_attempt_ms, attempts
                      FROM jobs WHERE status = 'queued' AND route = 'remote' AND service = ?2 AND next_attempt_ms <= ?1
                      ORDER BY next_attempt_ms, rowid LIMIT ?3",
                 )?;
@@ -119,12 +133,13 @@ impl Queue {
                         row.get(6)?,
                         row.get(7)?,
                         row.get(8)?,
+                        row.get(9)?,
                     ))
                 })?;
                 rows.collect::<Result<_, _>>()?
             };
             let mut jobs = Vec::with_capacity(rows.len());
-            for (job_id, template, claims, photo, contact, expiry, maybe_sent, first, attempts) in rows {
+            for (job_id, template, claims, photo, contact, expiry, maybe_sent, first, last, attempts) in rows {
                 let decoded = decode(&job_id, claims, contact, expiry);
                 let (claims, contact, expiry) = match decoded {
                     Ok(parts) => parts,
@@ -138,7 +153,8 @@ impl Queue {
                 };
                 let attempts = attempts.saturating_add(1);
                 tx.prepare_cached(
-                    "UPDATE jobs SET attempts = ?2, maybe_sent = 1, first_attempt_ms = coalesce(first_attempt_ms, ?3)
+                    "UPDATE jobs SET attempts = ?2, maybe_sent = 1, first_attempt_ms = coalesce(first_attempt_ms, ?3),
+                         last_attempt_ms = ?3
                      WHERE job_id = ?1",
                 )?
                 .execute(params![job_id, attempts, now_ms])?;
@@ -157,6 +173,7 @@ impl Queue {
                     expiry,
                     look_up_first: maybe_sent,
                     first_attempt_ms: first.unwrap_or(now_ms),
+                    last_attempt_ms: last.or(first).unwrap_or(now_ms),
                     attempts,
                 });
             }

@@ -65,7 +65,8 @@ pub struct DrainConfig {
     /// arrive to be in its records.
     pub settle: Duration,
     /// A look-up asks for requests created from this long before the
-    /// job's first attempt, for clocks that disagree.
+    /// job's first attempt to this long after its last, for clocks that
+    /// disagree and requests the service took a while to process.
     pub lookup_margin: Duration,
     pub retention: RetentionPolicy,
     pub purge_every: Duration,
@@ -79,7 +80,7 @@ impl Default for DrainConfig {
             retry: RetrySchedule::default(),
             status_poll: RetrySchedule::new(Duration::from_secs(30), Duration::from_secs(30 * 60)),
             settle: Duration::from_secs(30),
-            lookup_margin: Duration::from_secs(10 * 60),
+            lookup_margin: Duration::from_secs(2 * 60),
             retention: RetentionPolicy::default(),
             purge_every: Duration::from_secs(10 * 60),
         }

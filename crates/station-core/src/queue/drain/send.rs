@@ -59,9 +59,15 @@ async fn outcomes(drain: &Drain, service: &str, jobs: Vec<Outgoing>) -> Vec<(Str
             to_create.push((job, template));
             continue;
         }
-        let since = at_ms(job.first_attempt_ms).checked_sub(drain.config.lookup_margin);
-        let since = since.unwrap_or(std::time::SystemTime::UNIX_EPOCH);
-        match provider.find_remote_issuance(template, &job.job_id, since).await {
+        // Whatever reached the service did so while it was being sent.
+        let margin = drain.config.lookup_margin;
+        let from = at_ms(job.first_attempt_ms)
+            .checked_sub(margin)
+            .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+        let to = at_ms(job.last_attempt_ms)
+            .checked_add(margin)
+            .unwrap_or_else(std::time::SystemTime::now);
+        match provider.find_remote_issuance(template, &job.job_id, from, to).await {
             Ok(Some(found)) => outcomes.push((
                 job.job_id,
                 SendOutcome::Sent {

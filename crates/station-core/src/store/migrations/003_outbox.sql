@@ -22,8 +22,10 @@ CREATE TABLE jobs (
     -- When the drain next acts on the job: send it, probe its service, or
     -- ask the service where a sent one stands.
     next_attempt_ms INTEGER,
-    -- When it was first handed to the service: where a look-up for it starts.
+    -- When it was first and last handed to the service: the time a look-up
+    -- for what it created searches.
     first_attempt_ms INTEGER,
+    last_attempt_ms INTEGER,
     -- 1 once a request to create it may have reached the service and no
     -- answer said otherwise: the drain asks the service before sending again.
     maybe_sent      INTEGER NOT NULL DEFAULT 0,
