@@ -28,7 +28,10 @@ pub enum Reachability {
     /// Not called since the station started.
     Unknown,
     Reachable,
-    Unreachable { detail: String, since_ms: i64 },
+    Unreachable {
+        detail: String,
+        since_ms: i64,
+    },
 }
 
 /// Every configured service's reachability, by service name.
@@ -59,7 +62,9 @@ impl Connectivity {
             Ok(_) | Err(_) => Reachability::Reachable,
         };
         self.services.send_if_modified(|services| {
-            let entry = services.entry(service.to_owned()).or_insert(Reachability::Unknown);
+            let entry = services
+                .entry(service.to_owned())
+                .or_insert(Reachability::Unknown);
             let changed = match (&*entry, &seen) {
                 // Still down: keep when it went down.
                 (Reachability::Unreachable { .. }, Reachability::Unreachable { .. }) => false,
@@ -102,7 +107,11 @@ pub struct Observed {
 }
 
 impl Observed {
-    pub fn wrap(inner: Arc<dyn Provider>, service: &str, connectivity: Arc<Connectivity>) -> Arc<dyn Provider> {
+    pub fn wrap(
+        inner: Arc<dyn Provider>,
+        service: &str,
+        connectivity: Arc<Connectivity>,
+    ) -> Arc<dyn Provider> {
         Arc::new(Observed {
             inner,
             service: service.to_owned(),
@@ -215,7 +224,10 @@ mod tests {
         let connectivity = Connectivity::new(&names);
         assert_eq!(connectivity.snapshot()["desk"], Reachability::Unknown);
         connectivity.observe("desk", &unreachable());
-        assert_eq!(connectivity.unreachable(), [("desk".to_owned(), "connection refused".to_owned())]);
+        assert_eq!(
+            connectivity.unreachable(),
+            [("desk".to_owned(), "connection refused".to_owned())]
+        );
         let refused: Result<(), ProviderError> = Err(ProviderError::Rejected {
             status: 400,
             code: "badRequest".into(),

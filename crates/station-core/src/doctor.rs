@@ -69,7 +69,10 @@ pub async fn run(engine: &Engine) -> Vec<Check> {
 /// needs a person to look at the file moved aside.
 fn database(engine: &Engine) -> Check {
     let database = engine.database();
-    let name = format!("database {} (encrypted, key in the OS keyring)", database.path().display());
+    let name = format!(
+        "database {} (encrypted, key in the OS keyring)",
+        database.path().display()
+    );
     match database.repair() {
         None => Check::pass(name, "opened"),
         Some(repair @ Repair::Encrypted) => Check::pass(name, repair.describe()),

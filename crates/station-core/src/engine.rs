@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
-use crate::connectivity::{Connectivity, Observed};
 use crate::config::{ConfigError, IssuanceTemplate, ServiceKind, StationConfig, Template};
+use crate::connectivity::{Connectivity, Observed};
 use crate::error::{ErrorCode, UiError};
 use crate::events::{CallbackListener, ListenerError};
 use crate::flow::{self, FlowContext, FlowHandle, FlowRequest};
@@ -149,7 +149,10 @@ impl Engine {
                     Arc::clone(&secrets),
                 )),
             };
-            providers.insert(name.clone(), Observed::wrap(provider, name, Arc::clone(&connectivity)));
+            providers.insert(
+                name.clone(),
+                Observed::wrap(provider, name, Arc::clone(&connectivity)),
+            );
         }
         // The history first: a failure after binding would leave the port
         // held until the aborted listener task is dropped, and a station

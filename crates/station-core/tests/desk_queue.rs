@@ -34,7 +34,11 @@ fn status(s: &Station, job_id: &str) -> JobStatus {
 async fn an_issuance_at_the_desk_is_a_job_that_ends_done() {
     let s = quick_station().await;
     let flow = s.engine.issue("expert", &megan()).unwrap();
-    assert_eq!(status(&s, flow.id()), JobStatus::AtDesk, "the job is written before the request goes out");
+    assert_eq!(
+        status(&s, flow.id()),
+        JobStatus::AtDesk,
+        "the job is written before the request goes out"
+    );
     let request = shown(&flow).await;
     let end = scan_and_accept(&s, &flow, &request).await;
     assert!(matches!(end, FlowState::Issued { .. }), "{end:?}");
@@ -76,8 +80,14 @@ async fn with_the_service_down_the_issuance_queues_and_comes_back_ready_by_itsel
     let job = engine.queue().get(&job_id).unwrap();
     assert_eq!(job.status, JobStatus::Queued);
     assert_eq!(job.recipient.as_deref(), Some("Megan Bowen"));
-    assert_eq!(job.last_error.as_ref().map(|e| e.code.as_str()), Some("provider.unreachable"));
-    assert!(!engine.connectivity().unreachable().is_empty(), "the station knows it is offline");
+    assert_eq!(
+        job.last_error.as_ref().map(|e| e.code.as_str()),
+        Some("provider.unreachable")
+    );
+    assert!(
+        !engine.connectivity().unreachable().is_empty(),
+        "the station knows it is offline"
+    );
 
     // The service comes back on the same address: no one touches the station.
     let sandbox = Sandbox::start(SandboxConfig {
@@ -88,7 +98,12 @@ async fn with_the_service_down_the_issuance_queues_and_comes_back_ready_by_itsel
     .unwrap();
     let ready = tokio::time::timeout(Duration::from_secs(20), async {
         loop {
-            if let QueueEvent::Ready { job_id: ready, recipient, .. } = events.recv().await.unwrap() {
+            if let QueueEvent::Ready {
+                job_id: ready,
+                recipient,
+                ..
+            } = events.recv().await.unwrap()
+            {
                 break (ready, recipient);
             }
         }
@@ -103,12 +118,22 @@ async fn with_the_service_down_the_issuance_queues_and_comes_back_ready_by_itsel
     assert_eq!(flow.id(), job_id, "the job's id is the flow's");
     let request = shown(&flow).await;
     let body = sandbox.received(&request.request_id).unwrap();
-    assert_eq!(body["claims"]["given_name"], "Megan", "the queued claims went out");
+    assert_eq!(
+        body["claims"]["given_name"], "Megan",
+        "the queued claims went out"
+    );
     let wallet = WalletClient::new(&sandbox.base_url());
     wallet.open(&request.url).await.unwrap();
-    let retrieved = station_testkit::station::wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await;
+    let retrieved =
+        station_testkit::station::wait_for(&flow, |s| matches!(s, FlowState::Retrieved { .. })).await;
     if let Some(pin) = retrieved.pin() {
-        assert!(wallet.enter_pin(&request.request_id, pin.reveal()).await.unwrap().accepted);
+        assert!(
+            wallet
+                .enter_pin(&request.request_id, pin.reveal())
+                .await
+                .unwrap()
+                .accepted
+        );
     }
     wallet.accept(&request.request_id).await.unwrap();
     assert!(matches!(flow.finished().await, FlowState::Issued { .. }));
@@ -138,7 +163,11 @@ async fn a_called_back_person_who_does_not_come_is_ready_again() {
     shown(&flow).await;
     flow.cancel();
     flow.finished().await;
-    assert_eq!(status(&s, &job.job_id), JobStatus::Ready, "called back again later, not dropped");
+    assert_eq!(
+        status(&s, &job.job_id),
+        JobStatus::Ready,
+        "called back again later, not dropped"
+    );
 
     // A walk-in's screen let go of before the scan is not kept.
     let walk_in = s.engine.issue("expert", &megan()).unwrap();
@@ -147,7 +176,10 @@ async fn a_called_back_person_who_does_not_come_is_ready_again() {
     drop(walk_in);
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while status(&s, &walk_in_id) != JobStatus::Cancelled {
-        assert!(std::time::Instant::now() < deadline, "the walk-in's job is cancelled");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the walk-in's job is cancelled"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -179,8 +211,14 @@ async fn a_roster_person_gets_a_template_once_unless_staff_override() {
         .issue_to("expert", &megan_row.claims, None, for_megan.clone(), Actor::Staff)
         .unwrap();
     let request = shown(&first).await;
-    assert!(matches!(scan_and_accept(&s, &first, &request).await, FlowState::Issued { .. }));
-    assert_eq!(s.engine.roster().search("meg", 5).unwrap()[0].issued_templates, ["expert"]);
+    assert!(matches!(
+        scan_and_accept(&s, &first, &request).await,
+        FlowState::Issued { .. }
+    ));
+    assert_eq!(
+        s.engine.roster().search("meg", 5).unwrap()[0].issued_templates,
+        ["expert"]
+    );
 
     let again = s
         .engine
@@ -207,7 +245,8 @@ async fn a_roster_person_gets_a_template_once_unless_staff_override() {
     assert_eq!(job.override_reason.as_deref(), Some("lost her phone"));
     let log = audit::entries(&s.engine.database().connect(Durability::Normal).unwrap()).unwrap();
     assert!(
-        log.iter().any(|entry| entry.action == "overridden" && entry.subject.as_deref() == Some(overridden.id())),
+        log.iter()
+            .any(|entry| entry.action == "overridden" && entry.subject.as_deref() == Some(overridden.id())),
         "{log:?}"
     );
 }
@@ -253,5 +292,10 @@ async fn a_ready_job_is_found_by_searching_the_roster_at_a_kiosk() {
     assert_eq!(found.ready_jobs[0].template, "expert");
     let flow = s.engine.start_queued(&found.ready_jobs[0].job_id).unwrap();
     shown(&flow).await;
-    assert!(s.engine.roster().search("meg", 5).unwrap()[0].ready_jobs.is_empty(), "at the desk now");
+    assert!(
+        s.engine.roster().search("meg", 5).unwrap()[0]
+            .ready_jobs
+            .is_empty(),
+        "at the desk now"
+    );
 }

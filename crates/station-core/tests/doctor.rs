@@ -11,7 +11,9 @@ async fn a_working_setup_passes_every_check() {
     assert!(checks.iter().all(|c| c.ok), "{checks:#?}");
     assert!(checks.iter().any(|c| c.name.starts_with("callback listener")));
     assert!(checks.iter().any(|c| c.detail == "access token obtained"));
-    assert!(checks.iter().any(|c| c.name.starts_with("database ") && c.detail == "opened"));
+    assert!(checks
+        .iter()
+        .any(|c| c.name.starts_with("database ") && c.detail == "opened"));
 }
 
 #[tokio::test]

@@ -80,6 +80,8 @@ fn an_unwritable_data_dir_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("not-a-dir");
     std::fs::write(&file, b"x").unwrap();
-    let error = Database::open(&file.join("sub"), &MemoryStore::default()).err().unwrap();
+    let error = Database::open(&file.join("sub"), &MemoryStore::default())
+        .err()
+        .unwrap();
     assert!(error.to_string().contains("STATION_DATA_DIR"), "{error}");
 }

@@ -33,7 +33,10 @@ fn the_database_key_is_made_in_the_os_keyring_and_reopens_the_database() {
         .unwrap();
     drop(database);
     let entry = key_entry(dir.path()).unwrap();
-    let key = KeyringStore.get(&entry).unwrap().expect("the key is in the keyring");
+    let key = KeyringStore
+        .get(&entry)
+        .unwrap()
+        .expect("the key is in the keyring");
     assert_eq!(key.expose().len(), 64);
     let reopened = Database::open(dir.path(), &KeyringStore).unwrap();
     assert_eq!(reopened.repair(), None, "the keyring's key opens the file");

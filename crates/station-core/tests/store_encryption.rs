@@ -48,7 +48,12 @@ fn bytes_on_disk(dir: &Path) -> Vec<u8> {
     let mut all = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.file_name().unwrap().to_string_lossy().starts_with(DATABASE_FILE) {
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(DATABASE_FILE)
+        {
             all.extend(std::fs::read(path).unwrap());
         }
     }
@@ -67,12 +72,24 @@ fn the_file_holds_no_name_and_no_photo_bytes() {
     write_personal_data(&database, &photo);
     let disk = bytes_on_disk(dir.path());
     assert!(disk.len() > 4096, "the database was written");
-    assert!(!contains(&disk, NAME.as_bytes()), "the name is in the file in plain text");
+    assert!(
+        !contains(&disk, NAME.as_bytes()),
+        "the name is in the file in plain text"
+    );
     // The JPEG's start-of-image marker and header, and a run from its middle.
-    assert!(!contains(&disk, &photo[..16]), "the photo's header is in the file");
+    assert!(
+        !contains(&disk, &photo[..16]),
+        "the photo's header is in the file"
+    );
     let middle = photo.len() / 2;
-    assert!(!contains(&disk, &photo[middle..middle + 32]), "the photo's bytes are in the file");
-    assert!(!contains(&disk, b"SQLite format 3"), "the file has a plain SQLite header");
+    assert!(
+        !contains(&disk, &photo[middle..middle + 32]),
+        "the photo's bytes are in the file"
+    );
+    assert!(
+        !contains(&disk, b"SQLite format 3"),
+        "the file has a plain SQLite header"
+    );
 }
 
 #[test]
@@ -105,7 +122,10 @@ fn the_key_lives_in_the_key_store_and_reopens_the_file() {
     let database = Database::open(dir.path(), &keys).unwrap();
     write_personal_data(&database, &jpeg());
     drop(database);
-    let key = keys.get(&key_entry(dir.path()).unwrap()).unwrap().expect("a key was stored");
+    let key = keys
+        .get(&key_entry(dir.path()).unwrap())
+        .unwrap()
+        .expect("a key was stored");
     assert_eq!(key.expose().len(), 64);
 
     let reopened = Database::open(dir.path(), &keys).unwrap();
@@ -154,9 +174,15 @@ fn a_plain_database_from_before_encryption_is_encrypted_with_its_rows() {
     }
     let database = Database::open(dir.path(), &MemoryStore::default()).unwrap();
     assert_eq!(database.repair(), Some(&Repair::Encrypted));
-    assert_eq!(database.schema_version().unwrap(), History::latest_schema_version());
+    assert_eq!(
+        database.schema_version().unwrap(),
+        History::latest_schema_version()
+    );
     let history = History::open(&database).unwrap();
-    assert_eq!(history.flow("old").unwrap().unwrap().claims, format!(r#"{{"name":"{NAME}"}}"#));
+    assert_eq!(
+        history.flow("old").unwrap().unwrap().claims,
+        format!(r#"{{"name":"{NAME}"}}"#)
+    );
     drop(history);
     let disk = bytes_on_disk(dir.path());
     assert!(!contains(&disk, NAME.as_bytes()), "a plain copy was left behind");
@@ -165,9 +191,11 @@ fn a_plain_database_from_before_encryption_is_encrypted_with_its_rows() {
 
 fn moved_aside(repair: Option<&Repair>) -> (String, String, Vec<(String, u64)>) {
     match repair {
-        Some(Repair::MovedAside { moved_to, reason, salvaged }) => {
-            (moved_to.clone(), reason.clone(), salvaged.clone())
-        }
+        Some(Repair::MovedAside {
+            moved_to,
+            reason,
+            salvaged,
+        }) => (moved_to.clone(), reason.clone(), salvaged.clone()),
         other => panic!("expected the file to be moved aside, got {other:?}"),
     }
 }
@@ -181,15 +209,27 @@ fn a_file_that_is_not_a_database_is_moved_aside_and_a_fresh_one_started() {
 
     let database = Database::open(dir.path(), &keys).unwrap();
     let (moved_to, reason, salvaged) = moved_aside(database.repair());
-    assert!(moved_to.contains(&format!("{DATABASE_FILE}.damaged-")), "{moved_to}");
-    assert!(Path::new(&moved_to).exists(), "the damaged file is kept for a closer look");
+    assert!(
+        moved_to.contains(&format!("{DATABASE_FILE}.damaged-")),
+        "{moved_to}"
+    );
+    assert!(
+        Path::new(&moved_to).exists(),
+        "the damaged file is kept for a closer look"
+    );
     assert!(reason.contains("cannot be read"), "{reason}");
     assert!(salvaged.is_empty());
     let notice = database.repair().unwrap().describe();
-    assert!(notice.contains(&moved_to) && notice.contains("0 rows"), "{notice}");
+    assert!(
+        notice.contains(&moved_to) && notice.contains("0 rows"),
+        "{notice}"
+    );
     let log = station_core::store::audit::entries(&database.connect(Durability::Normal).unwrap()).unwrap();
     assert_eq!(log.len(), 1, "{log:?}");
-    assert_eq!((log[0].actor.as_str(), log[0].action.as_str()), ("station", "repaired"));
+    assert_eq!(
+        (log[0].actor.as_str(), log[0].action.as_str()),
+        ("station", "repaired")
+    );
     assert_eq!(log[0].subject.as_deref(), Some(moved_to.as_str()));
     assert_eq!(log[0].detail.as_deref(), Some(notice.as_str()));
     // The fresh database works.
@@ -258,7 +298,8 @@ fn a_lost_key_moves_the_file_aside_instead_of_stopping_the_station() {
 fn a_malformed_stored_key_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let keys = MemoryStore::default();
-    keys.set(&key_entry(dir.path()).unwrap(), &Secret::new("hunter2")).unwrap();
+    keys.set(&key_entry(dir.path()).unwrap(), &Secret::new("hunter2"))
+        .unwrap();
     let error = Database::open(dir.path(), &keys).err().unwrap();
     assert!(error.to_string().contains("64 hexadecimal digits"), "{error}");
     assert!(!error.to_string().contains("hunter2"));

@@ -80,7 +80,10 @@ async fn a_name_that_does_not_resolve_is_unreachable_and_says_so() {
             .await,
     );
     assert!(detail.starts_with("no connection"), "{detail}");
-    assert!(detail.to_lowercase().contains("lookup") || detail.to_lowercase().contains("dns"), "{detail}");
+    assert!(
+        detail.to_lowercase().contains("lookup") || detail.to_lowercase().contains("dns"),
+        "{detail}"
+    );
 }
 
 #[tokio::test]

@@ -94,12 +94,12 @@ impl Engine {
         let taken = (|| {
             let template = self.issuance_template(&desk.template)?.clone();
             let photo = match (&template.photo_claim, desk.photo) {
-                (Some(_), Some(jpeg)) => Some(RecipientPhoto::Camera(Photo::from_accepted_jpeg(jpeg).map_err(
-                    |rejection| QueueError::Unreadable {
+                (Some(_), Some(jpeg)) => Some(RecipientPhoto::Camera(
+                    Photo::from_accepted_jpeg(jpeg).map_err(|rejection| QueueError::Unreadable {
                         job_id: job_id.to_owned(),
                         detail: format!("its photo: {rejection}"),
-                    },
-                )?)),
+                    })?,
+                )),
                 (Some(_), None) => {
                     return Err(EngineError::PhotoRequired {
                         template: template.name.clone(),

@@ -221,9 +221,14 @@ impl Flow {
         let mut pending: VecDeque<SourcedEvent> = VecDeque::new();
         let mut screen = match self.create(&mut cancel, None, &mut pending).await {
             Creation::Created(first) => Screen::new(first, self.context.request.renewable(), &timing),
-            Creation::Failed(error) if self.context.job.is_some() && QUEUEABLE_CODES.contains(&error.code.as_str()) => {
+            Creation::Failed(error)
+                if self.context.job.is_some() && QUEUEABLE_CODES.contains(&error.code.as_str()) =>
+            {
                 let job_id = self.context.id.clone();
-                return self.finish(FlowState::Queued { job_id, reason: error });
+                return self.finish(FlowState::Queued {
+                    job_id,
+                    reason: error,
+                });
             }
             Creation::Failed(error) => return self.finish(FlowState::Failed(error)),
             // Only a renewal can be superseded (no `screen` is given here),

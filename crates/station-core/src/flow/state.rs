@@ -66,7 +66,10 @@ pub enum FlowState {
     /// The service could not be reached (or stayed busy), so the issuance
     /// waits in the queue as job `job_id` and goes out when it can; `reason`
     /// says what stopped it. Nothing is lost and nothing was issued.
-    Queued { job_id: String, reason: UiError },
+    Queued {
+        job_id: String,
+        reason: UiError,
+    },
     Expired,
     Cancelled,
 }

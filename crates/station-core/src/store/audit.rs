@@ -81,7 +81,13 @@ pub fn record(
     connection
         .execute(
             "INSERT INTO audit (at_ms, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![millis(SystemTime::now()), actor.name(), action.name(), subject, detail],
+            params![
+                millis(SystemTime::now()),
+                actor.name(),
+                action.name(),
+                subject,
+                detail
+            ],
         )
         .map(|_| ())
 }

@@ -99,8 +99,14 @@ impl Database {
                 Repair::Encrypted => None,
                 Repair::MovedAside { moved_to, .. } => Some(moved_to.as_str()),
             };
-            audit::record(&connection, Actor::Station, Action::Repaired, subject, Some(&repair.describe()))
-                .map_err(|e| database.error(e))?;
+            audit::record(
+                &connection,
+                Actor::Station,
+                Action::Repaired,
+                subject,
+                Some(&repair.describe()),
+            )
+            .map_err(|e| database.error(e))?;
         }
         Ok(database)
     }
@@ -163,7 +169,10 @@ pub fn key_entry(data_dir: &Path) -> Result<String, StoreError> {
                 }
                 // Another process made it first: use its id.
                 Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-                    std::fs::read_to_string(&path).map_err(|e| db_error(&path, e))?.trim().to_owned()
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| db_error(&path, e))?
+                        .trim()
+                        .to_owned()
                 }
                 Err(error) => return Err(db_error(&path, error)),
             }
@@ -171,7 +180,10 @@ pub fn key_entry(data_dir: &Path) -> Result<String, StoreError> {
         Err(error) => return Err(db_error(&path, error)),
     };
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(db_error(&path, "the key id is not a UUID; delete the file to start a new database"));
+        return Err(db_error(
+            &path,
+            "the key id is not a UUID; delete the file to start a new database",
+        ));
     }
     Ok(format!("database-key:{id}"))
 }

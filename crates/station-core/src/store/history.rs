@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::{millis, migrations, Database, Durability, StoreError};
+use super::{migrations, millis, Database, Durability, StoreError};
 
 /// One thing to remember.
 #[derive(Debug)]
@@ -171,8 +171,7 @@ impl History {
                 })
             })
             .map_err(|e| self.database.error(e))?;
-        rows.collect::<Result<_, _>>()
-            .map_err(|e| self.database.error(e))
+        rows.collect::<Result<_, _>>().map_err(|e| self.database.error(e))
     }
 
     /// A flow's requests and events in the order they happened.
@@ -201,8 +200,7 @@ impl History {
                 })
             })
             .map_err(|e| self.database.error(e))?;
-        rows.collect::<Result<_, _>>()
-            .map_err(|e| self.database.error(e))
+        rows.collect::<Result<_, _>>().map_err(|e| self.database.error(e))
     }
 
     /// The schema version of the database file.

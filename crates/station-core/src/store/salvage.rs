@@ -39,7 +39,9 @@ pub(super) fn carry_over(damaged: &Path, key: &Secret, fresh: &mut Connection) -
 fn open_readable(path: &Path, key: &Secret) -> Option<Connection> {
     let readable = |connection: &Connection| {
         connection
-            .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
+            .query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+                row.get::<_, i64>(0)
+            })
             .is_ok()
     };
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY;
