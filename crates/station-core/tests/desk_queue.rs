@@ -186,20 +186,25 @@ async fn a_called_back_person_who_does_not_come_is_ready_again() {
 
 const ROSTER: &str = "given_name,family_name,id\nMegan,Bowen,A-1\n";
 
-#[tokio::test]
-async fn a_roster_person_gets_a_template_once_unless_staff_override() {
-    let s = quick_station().await;
-    let template = match s.engine.config().template("expert").unwrap() {
-        station_core::config::Template::Issuance(template) => template.clone(),
-        _ => unreachable!(),
+/// Imports [`ROSTER`] for the `expert` template.
+fn import_roster(s: &Station) {
+    let station_core::config::Template::Issuance(template) = s.engine.config().template("expert").unwrap()
+    else {
+        unreachable!("expert is an issuance template")
     };
     let mapping = station_core::roster::ColumnMapping::parse(&["id=id"]).unwrap();
     let report = s
         .engine
         .roster()
-        .import(ROSTER.as_bytes(), "attendees.csv", &template, &mapping)
+        .import(ROSTER.as_bytes(), "attendees.csv", template, &mapping)
         .unwrap();
     assert_eq!(report.imported, 1, "{report:?}");
+}
+
+#[tokio::test]
+async fn a_roster_person_gets_a_template_once_unless_staff_override() {
+    let s = quick_station().await;
+    import_roster(&s);
     let megan_row = s.engine.roster().search("meg", 5).unwrap().remove(0);
     let for_megan = Recipient {
         person_id: Some(megan_row.person_id),
@@ -254,15 +259,7 @@ async fn a_roster_person_gets_a_template_once_unless_staff_override() {
 #[tokio::test]
 async fn a_ready_job_is_found_by_searching_the_roster_at_a_kiosk() {
     let s = quick_station().await;
-    let template = match s.engine.config().template("expert").unwrap() {
-        station_core::config::Template::Issuance(template) => template.clone(),
-        _ => unreachable!(),
-    };
-    let mapping = station_core::roster::ColumnMapping::parse(&["id=id"]).unwrap();
-    s.engine
-        .roster()
-        .import(ROSTER.as_bytes(), "attendees.csv", &template, &mapping)
-        .unwrap();
+    import_roster(&s);
     let person = s.engine.roster().search("bowen", 5).unwrap().remove(0);
     assert!(person.ready_jobs.is_empty());
     let mut events = s.engine.queue_events();
