@@ -288,17 +288,24 @@ impl Drain {
         if let Some(batch) = queue.claim_remote_batch(now_ms, self.config.batch)? {
             return Ok(Some(Work::Send(batch)));
         }
-        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        // Claims run one at a time (the loop awaits each), so the set read
+        // here is still right when the claim is added to it; tasks only
+        // remove what they finished.
+        let busy = self.busy.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let polls = queue.due_status_polls(now_ms, self.config.batch, &busy)?;
         if !polls.is_empty() {
-            busy.extend(polls.iter().map(|job| job.job_id.clone()));
+            self.mark_busy(polls.iter().map(|job| job.job_id.clone()));
             return Ok(Some(Work::Poll(polls)));
         }
         let probe = queue.due_desk_probe(now_ms, &busy)?;
         if let Some(probe) = &probe {
-            busy.insert(probe.service.clone());
+            self.mark_busy([probe.service.clone()]);
         }
         Ok(probe.map(Work::Probe))
+    }
+
+    fn mark_busy(&self, keys: impl IntoIterator<Item = String>) {
+        self.busy.lock().unwrap_or_else(|e| e.into_inner()).extend(keys);
     }
 
     async fn perform(self, work: Work, _permit: OwnedSemaphorePermit) {
