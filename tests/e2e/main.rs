@@ -10,6 +10,7 @@
 mod door;
 mod issuance;
 mod photo;
+mod queue;
 mod services;
 
 /// What the QR codes in a screenshot say.

@@ -34,22 +34,20 @@ async function refresh() {
   }
 }
 
-function plural(count, one, many) {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
 /** `status`: the station's connection status (api.connectionStatus). */
 function render(status) {
   const lines = [];
   const down = status.unreachable;
   if (down.length > 0) {
     const which = down.length === 1 ? "the credential service cannot" : `${down.length} credential services cannot`;
-    const queued = status.queued > 0
-      ? ` ${plural(status.queued, "issuance", "issuances")} queued; they go out by themselves when the network returns.`
-      : " Issuances started now are queued and go out by themselves when the network returns.";
+    const queued = status.queued === 1
+      ? " 1 issuance queued; it goes out by itself when the network returns."
+      : status.queued > 1
+        ? ` ${status.queued} issuances queued; they go out by themselves when the network returns.`
+        : " Issuances started now are queued and go out by themselves when the network returns.";
     lines.push(el("p", { id: "banner-offline", title: down.map((s) => `${s.service}: ${s.detail}`).join("\n") }, `Offline — ${which} be reached.${queued}`));
   } else if (status.queued > 0) {
-    lines.push(el("p", { id: "banner-queued" }, `${plural(status.queued, "issuance", "issuances")} waiting to go out; they go by themselves.`));
+    lines.push(el("p", { id: "banner-queued" }, status.queued === 1 ? "1 issuance waiting to go out." : `${status.queued} issuances waiting to go out.`));
   }
   if (status.ready > 0) {
     const names = status.call.map((job) => job.recipient || "a recipient");

@@ -151,6 +151,9 @@ function initRosterSearch() {
     clearRoster();
     byId("roster-search").focus();
   });
+  byId("override-reason").addEventListener("input", () => {
+    byId("override-reason-error").hidden = true;
+  });
   byId("override-issue").addEventListener("change", (event) => {
     byId("override-reason").disabled = !event.target.checked;
     byId("override-reason-error").hidden = true;
@@ -232,10 +235,7 @@ function pick(person) {
   byId("roster-picked").hidden = false;
   byId("roster-override").hidden = !picked.alreadyIssued;
   byId("roster-issued-note").textContent = picked.alreadyIssued ? `${picked.name} already has ${template.displayName}.` : "";
-  byId("override-issue").checked = false;
-  byId("override-reason").value = "";
-  byId("override-reason").disabled = true;
-  byId("override-reason-error").hidden = true;
+  resetOverride();
   check(false);
   byId(picked.alreadyIssued ? "override-issue" : "create-request").focus();
 }
@@ -249,6 +249,11 @@ function clearRoster() {
   byId("roster-status").textContent = "";
   byId("roster-picked").hidden = true;
   byId("roster-override").hidden = true;
+  resetOverride();
+}
+
+/** "Issue it again" unticked, with no reason and no complaint. */
+function resetOverride() {
   byId("override-issue").checked = false;
   byId("override-reason").value = "";
   byId("override-reason").disabled = true;
