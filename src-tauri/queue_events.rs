@@ -21,8 +21,8 @@ use tokio::sync::watch;
 use crate::connection::ConnectionView;
 use crate::state::AppState;
 
-pub const QUEUE_CHANGED: &str = "queue-changed";
-pub const CONNECTION_CHANGED: &str = "connection-changed";
+const QUEUE_CHANGED: &str = "queue-changed";
+const CONNECTION_CHANGED: &str = "connection-changed";
 
 /// Starts following the running station's queue, for as long as the app runs.
 pub fn follow<R: Runtime>(app: AppHandle<R>) {
