@@ -10,11 +10,12 @@ use std::time::Duration;
 use station_core::engine::Recipient;
 use station_core::error::ErrorCode;
 use station_core::flow::FlowState;
-use station_core::queue::{JobStatus, NewJob, QueueEvent, Route};
+use station_core::queue::{JobStatus, NewJob, QueueEvent};
 use station_core::store::audit::{self, Actor};
 use station_core::store::Durability;
 use station_core::EngineError;
 use station_sandbox::{Sandbox, SandboxConfig, WalletClient};
+use station_testkit::queue::desk_job;
 use station_testkit::station::{megan, scan_and_accept, shown, station, Options, Station};
 
 /// A station whose queue retries after a second, not minutes.
@@ -146,17 +147,7 @@ async fn a_called_back_person_who_does_not_come_is_ready_again() {
     let job = s
         .engine
         .queue()
-        .enqueue(NewJob {
-            template: "expert".into(),
-            service: "desk".into(),
-            route: Route::Desk,
-            person_id: None,
-            claims: megan(),
-            photo: None,
-            recipient: "Megan Bowen".into(),
-            override_reason: None,
-            actor: Actor::Staff,
-        })
+        .enqueue(desk_job("expert", "desk", &megan()))
         .unwrap();
     let flow = s.engine.start_queued(&job.job_id).unwrap();
     assert_eq!(status(&s, &job.job_id), JobStatus::AtDesk);
@@ -267,15 +258,8 @@ async fn a_ready_job_is_found_by_searching_the_roster_at_a_kiosk() {
         .engine
         .queue()
         .enqueue(NewJob {
-            template: "expert".into(),
-            service: "desk".into(),
-            route: Route::Desk,
             person_id: Some(person.person_id),
-            claims: person.claims.clone(),
-            photo: None,
-            recipient: "Megan Bowen".into(),
-            override_reason: None,
-            actor: Actor::Staff,
+            ..desk_job("expert", "desk", &person.claims)
         })
         .unwrap();
     tokio::time::timeout(Duration::from_secs(20), async {
