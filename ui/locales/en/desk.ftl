@@ -1,0 +1,1 @@
+# The staff desk's words (index.html).
