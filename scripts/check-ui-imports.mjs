@@ -13,8 +13,10 @@ const js = join(ui, "js");
 const entry = "main.js";
 const bridge = "bridge.js";
 const commandList = "api.js";
-const below = new Set(["navigation.js", "station-info.js", commandList, "dom.js", bridge]);
+const words = "i18n.js";
+const below = new Set(["navigation.js", "station-info.js", commandList, "dom.js", bridge, words]);
 const tauriApi = "../node_modules/@tauri-apps/api/";
+const fluent = "../node_modules/@fluent/bundle/";
 
 const problems = [];
 const modules = readdirSync(js).filter((name) => name.endsWith(".js")).sort();
@@ -30,6 +32,8 @@ function importsOf(name) {
   for (const [, clause = "", specifier] of sources.get(name).matchAll(importPattern)) {
     if (specifier.startsWith(tauriApi)) {
       if (name !== bridge) problems.push(`${name} imports ${specifier}: only ${bridge} reaches Tauri`);
+    } else if (specifier.startsWith(fluent)) {
+      if (name !== words) problems.push(`${name} imports ${specifier}: only ${words} reads Fluent files`);
     } else if (specifier.startsWith("./") && !specifier.slice(2).includes("/")) {
       const target = specifier.slice(2);
       if (!sources.has(target)) problems.push(`${name} imports ${specifier}, which is not a module in ui/js`);
@@ -39,7 +43,7 @@ function importsOf(name) {
         problems.push(`${name} imports call from ${bridge}: call commands through ${commandList}`);
       }
     } else {
-      problems.push(`${name} imports ${specifier}: only ./<module>.js and ${tauriApi}* are served without a bundler`);
+      problems.push(`${name} imports ${specifier}: only ./<module>.js, ${tauriApi}* and ${fluent}* are served without a bundler`);
     }
   }
   return local;
