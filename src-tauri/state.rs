@@ -130,6 +130,14 @@ impl AppState {
             .cloned()
     }
 
+    /// Whether staff functions are open now: staff unlocked them with the
+    /// staff PIN, or the station is a desk station without one. The window's
+    /// lockdown asks before it lets the window close. Until the staff gate
+    /// (issue 13) is wired in, a desk station is open and a kiosk is not.
+    pub fn staff_unlocked(&self) -> bool {
+        !self.options().kiosk
+    }
+
     pub fn options(&self) -> StationOptions {
         self.station().map(|s| s.options()).unwrap_or_default()
     }
