@@ -8,17 +8,11 @@
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch } from "./browser.mjs";
 import { serve } from "./server.mjs";
 
 const defaultUi = join(import.meta.dirname, "..", "..", "ui");
 const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-// Playwright starts Chromium with a fresh --user-data-dir of its own each launch.
-const chromiumArgs = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const wcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 const failingImpacts = new Set(["serious", "critical"]);
 // More Tab presses than any screen has controls; the walk stops when focus leaves the page.
@@ -156,7 +150,7 @@ function printViolations(label, violations, printed) {
  */
 export async function check({ ui = defaultUi } = {}) {
   const server = await serve(ui);
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  const browser = await launch();
   let passed = 0;
   let failed = 0;
   const count = (ok) => (ok ? (passed += 1) : (failed += 1));
@@ -170,7 +164,8 @@ export async function check({ ui = defaultUi } = {}) {
         const page = await context.newPage();
         const pageErrors = [];
         page.on("pageerror", (error) => pageErrors.push(error.message));
-        await page.goto(`${server.origin}/${file}`, { waitUntil: "load" });
+        // The page's start-up reads its locale files before it shows a screen: wait for the network to rest.
+        await page.goto(`${server.origin}/${file}`, { waitUntil: "networkidle" });
         await page.addScriptTag({ path: axeSource });
         if (code) {
           const switched = await page.evaluate(

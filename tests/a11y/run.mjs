@@ -3,12 +3,13 @@
 
 import * as contrast from "./contrast.mjs";
 import * as axe from "./axe.mjs";
+import * as display from "./display.mjs";
 import * as selftest from "./selftest.mjs";
 
 const started = Date.now();
 let passed = 0;
 let failed = 0;
-for (const suite of [selftest, contrast, axe]) {
+for (const suite of [selftest, contrast, display, axe]) {
   const result = await suite.check();
   passed += result.passed;
   failed += result.failed;

@@ -2,6 +2,7 @@
 // and loads the station's info. Nothing imports this module.
 
 import { connected } from "./bridge.js";
+import { initDisplayOptions } from "./display-options.js";
 import * as api from "./api.js";
 import { byId, showError } from "./dom.js";
 import { go, register } from "./navigation.js";
@@ -36,6 +37,7 @@ async function start() {
   settings.init();
   queue.init();
   banner.init();
+  initDisplayOptions();
   go("home");
   if (!connected) {
     showError(byId("startup-error"), { message: "Open this page in Issuance Station: it is not connected to a station here." });
