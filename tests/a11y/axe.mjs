@@ -17,6 +17,8 @@ const wcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-
 const failingImpacts = new Set(["serious", "critical"]);
 // More Tab presses than any screen has controls; the walk stops when focus leaves the page.
 const maxTabs = 150;
+// Pages checked at once: the machines have two cores.
+const concurrency = 3;
 
 /** The top-level pages: index.html, kiosk.html, … */
 function pages(ui) {
@@ -130,103 +132,126 @@ async function keyboardWalk(page) {
   return { reached, missing };
 }
 
-function printViolations(label, violations, printed) {
+function printViolations(log, label, violations, printed) {
   for (const v of violations) {
     for (const node of v.targets) {
       const key = `${v.id}|${node.target}`;
       if (printed.has(key)) {
-        console.log(`  ${label}: ${v.impact} ${v.id} at ${node.target} (as above)`);
+        log(`  ${label}: ${v.impact} ${v.id} at ${node.target} (as above)`);
         continue;
       }
       printed.add(key);
-      console.log(`  ${label}: ${v.impact} ${v.id}: ${v.help}\n    at ${node.target}\n    ${node.summary?.replace(/\n/g, "\n    ")}\n    ${v.helpUrl}`);
+      log(`  ${label}: ${v.impact} ${v.id}: ${v.help}\n    at ${node.target}\n    ${node.summary?.replace(/\n/g, "\n    ")}\n    ${v.helpUrl}`);
     }
   }
 }
 
 /**
+ * One page in one language (`code`, or null for the page as written): axe
+ * on each screen and dialog, and with `walk` the Tab walk of each screen.
+ * Resolves to `{lines, passed, failed, screens, dialogs}`; the lines are
+ * printed in order once every page is done.
+ */
+async function checkPage(browser, origin, file, code, walk) {
+  const lines = [];
+  const log = (line) => lines.push(line);
+  const tally = { lines, passed: 0, failed: 0, screens: 0, dialogs: 0 };
+  const count = (ok) => (ok ? (tally.passed += 1) : (tally.failed += 1));
+  const language = code ?? "as written";
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    // The page's start-up reads its locale files before it shows a screen: wait for the network to rest.
+    await page.goto(`${origin}/${file}`, { waitUntil: "networkidle" });
+    await page.addScriptTag({ path: axeSource });
+    if (code) {
+      const switched = await page.evaluate(
+        (code) => import("/js/i18n.js").then((m) => m.setLanguage(code)).then(() => null, (e) => String(e?.message ?? e)),
+        code,
+      );
+      if (switched) {
+        log(`FAIL ${file} [${code}]: the page cannot switch to ui/locales/${code}/: ${switched}`);
+        count(false);
+        return tally;
+      }
+    }
+    const screens = await page.evaluate(() => [...document.querySelectorAll("[data-screen]")].map((s) => s.dataset.screen));
+    const dialogs = await page.evaluate(() =>
+      [...document.querySelectorAll("dialog")].map((d) => ({ id: d.id, screen: d.closest("[data-screen]")?.dataset.screen ?? null })),
+    );
+    const printed = new Set();
+    const axeOn = async (label, kind) => {
+      const violations = await runAxe(page);
+      const serious = violations.filter((v) => failingImpacts.has(v.impact));
+      count(serious.length === 0);
+      tally[kind] += 1;
+      log(`${serious.length ? "FAIL" : "ok  "} ${label}: axe ${serious.length} serious/critical, ${violations.length - serious.length} minor/moderate`);
+      printViolations(log, label, violations, printed);
+    };
+    // A page without screens is one screen: itself.
+    for (const screen of screens.length ? screens : [null]) {
+      const label = `${file} [${language}] screen ${screen ?? "(page)"}`;
+      const thrown = screen ? await showScreen(page, screen) : null;
+      if (thrown) log(`  note: ${label}: its show() threw in a plain browser: ${thrown}`);
+      await axeOn(label, "screens");
+      if (walk) {
+        const { reached, missing } = await keyboardWalk(page);
+        count(missing.length === 0);
+        const what = reached ? `Tab reached ${reached}, ${missing.length} without a visible focus indicator` : "nothing to focus";
+        log(`${missing.length ? "FAIL" : "ok  "} ${label}: ${what}`);
+        for (const m of missing) log(`    no focus indicator: ${m.selector} "${m.text}"`);
+      }
+    }
+    for (const [i, dialog] of dialogs.entries()) {
+      if (dialog.screen) await showScreen(page, dialog.screen);
+      await page.evaluate((i) => {
+        const d = document.querySelectorAll("dialog")[i];
+        if (!d.open) d.showModal();
+      }, i);
+      await settle(page);
+      await axeOn(`${file} [${language}] dialog ${dialog.id || i}`, "dialogs");
+      await page.evaluate((i) => document.querySelectorAll("dialog")[i].close(), i);
+    }
+    for (const message of new Set(pageErrors)) log(`  note: ${file} [${language}]: uncaught in the page: ${message}`);
+    return tally;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * Runs every check on the pages in `ui`; resolves to `{passed, failed}`,
- * one per screen, dialog and walk.
+ * one per screen, dialog and walk. Pages and languages run side by side,
+ * a few at a time, each in its own browser context.
  */
 export async function check({ ui = defaultUi } = {}) {
   const server = await serve(ui);
   const browser = await launch();
-  let passed = 0;
-  let failed = 0;
-  const count = (ok) => (ok ? (passed += 1) : (failed += 1));
-  const covered = { screens: 0, dialogs: 0 };
   const codes = languages(ui);
-  try {
-    for (const file of pages(ui)) {
-      for (const [index, code] of codes.entries()) {
-        const language = code ?? "as written";
-        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-        const page = await context.newPage();
-        const pageErrors = [];
-        page.on("pageerror", (error) => pageErrors.push(error.message));
-        // The page's start-up reads its locale files before it shows a screen: wait for the network to rest.
-        await page.goto(`${server.origin}/${file}`, { waitUntil: "networkidle" });
-        await page.addScriptTag({ path: axeSource });
-        if (code) {
-          const switched = await page.evaluate(
-            (code) => import("/js/i18n.js").then((m) => m.setLanguage(code)).then(() => null, (e) => String(e?.message ?? e)),
-            code,
-          );
-          if (switched) {
-            console.log(`FAIL ${file} [${code}]: the page cannot switch to ui/locales/${code}/: ${switched}`);
-            count(false);
-            await context.close();
-            continue;
-          }
-        }
-        const screens = await page.evaluate(() => [...document.querySelectorAll("[data-screen]")].map((s) => s.dataset.screen));
-        const dialogs = await page.evaluate(() =>
-          [...document.querySelectorAll("dialog")].map((d) => ({ id: d.id, screen: d.closest("[data-screen]")?.dataset.screen ?? null })),
-        );
-        const printed = new Set();
-        // A page without screens is one screen: itself.
-        for (const screen of screens.length ? screens : [null]) {
-          const label = `${file} [${language}] screen ${screen ?? "(page)"}`;
-          const thrown = screen ? await showScreen(page, screen) : null;
-          if (thrown) console.log(`  note: ${label}: its show() threw in a plain browser: ${thrown}`);
-          const violations = await runAxe(page);
-          const serious = violations.filter((v) => failingImpacts.has(v.impact));
-          count(serious.length === 0);
-          covered.screens += 1;
-          console.log(`${serious.length ? "FAIL" : "ok  "} ${label}: axe ${serious.length} serious/critical, ${violations.length - serious.length} minor/moderate`);
-          printViolations(label, violations, printed);
-          // Focus styles do not change with the language: one walk per screen.
-          if (index === 0) {
-            const walk = await keyboardWalk(page);
-            count(walk.missing.length === 0 && walk.reached > 0);
-            console.log(`${walk.missing.length || !walk.reached ? "FAIL" : "ok  "} ${label}: Tab reached ${walk.reached}, ${walk.missing.length} without a visible focus indicator`);
-            for (const m of walk.missing) console.log(`    no focus indicator: ${m.selector} "${m.text}"`);
-          }
-        }
-        for (const [i, dialog] of dialogs.entries()) {
-          const label = `${file} [${language}] dialog ${dialog.id || i}`;
-          if (dialog.screen) await showScreen(page, dialog.screen);
-          await page.evaluate((i) => {
-            const d = document.querySelectorAll("dialog")[i];
-            if (!d.open) d.showModal();
-          }, i);
-          await settle(page);
-          const violations = await runAxe(page);
-          const serious = violations.filter((v) => failingImpacts.has(v.impact));
-          count(serious.length === 0);
-          covered.dialogs += 1;
-          console.log(`${serious.length ? "FAIL" : "ok  "} ${label}: axe ${serious.length} serious/critical, ${violations.length - serious.length} minor/moderate`);
-          printViolations(label, violations, printed);
-          await page.evaluate((i) => document.querySelectorAll("dialog")[i].close(), i);
-        }
-        for (const message of new Set(pageErrors)) console.log(`  note: ${file} [${language}]: uncaught in the page: ${message}`);
-        await context.close();
-      }
+  // Focus styles do not change with the language: the walk runs in the first one.
+  const jobs = pages(ui).flatMap((file) => codes.map((code, index) => ({ file, code, walk: index === 0 })));
+  const results = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const at = next++;
+      const { file, code, walk } = jobs[at];
+      results[at] = await checkPage(browser, server.origin, file, code, walk);
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
     await browser.close();
     await server.close();
   }
-  console.log(`axe: ${covered.screens} screens and ${covered.dialogs} dialogs checked across ${pages(ui).length} pages and ${codes.length} language(s)`);
-  return { passed, failed };
+  const total = { passed: 0, failed: 0, screens: 0, dialogs: 0 };
+  for (const result of results) {
+    for (const line of result.lines) console.log(line);
+    for (const key of Object.keys(total)) total[key] += result[key];
+  }
+  console.log(`axe: ${total.screens} screens and ${total.dialogs} dialogs checked across ${pages(ui).length} pages and ${codes.length} language(s)`);
+  return { passed: total.passed, failed: total.failed };
 }
