@@ -14,7 +14,7 @@ const entry = "main.js";
 const bridge = "bridge.js";
 const commandList = "api.js";
 const words = "i18n.js";
-const below = new Set(["navigation.js", "station-info.js", commandList, "dom.js", bridge, words]);
+const below = new Set(["navigation.js", "station-info.js", commandList, "dom.js", bridge, words, "language-picker.js"]);
 const tauriApi = "../node_modules/@tauri-apps/api/";
 const fluent = "../node_modules/@fluent/bundle/";
 

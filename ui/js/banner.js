@@ -7,6 +7,7 @@
 import * as api from "./api.js";
 import { connected, listen } from "./bridge.js";
 import { byId, el } from "./dom.js";
+import { t } from "./i18n.js";
 
 const REFRESH_MS = 30000;
 
@@ -38,23 +39,24 @@ async function refresh() {
 function render(status) {
   const lines = [];
   const down = status.unreachable;
+  // Each line follows the page's language by itself (its words are marked).
   if (down.length > 0) {
-    const which = down.length === 1 ? "the credential service cannot" : `${down.length} credential services cannot`;
-    const queued = status.queued === 1
-      ? " 1 issuance queued; it goes out by itself when the network returns."
-      : status.queued > 1
-        ? ` ${status.queued} issuances queued; they go out by themselves when the network returns.`
-        : " Issuances started now are queued and go out by themselves when the network returns.";
-    lines.push(el("p", { id: "banner-offline", title: down.map((s) => `${s.service}: ${s.detail}`).join("\n") }, `Offline — ${which} be reached.${queued}`));
+    // The title keeps the station's own words about each service.
+    lines.push(el("p", {
+      id: "banner-offline",
+      title: down.map((s) => `${s.service}: ${s.detail}`).join("\n"),
+      l10n: ["desk-banner-offline", { services: down.length, queued: status.queued }],
+    }));
   } else if (status.queued > 0) {
-    lines.push(el("p", { id: "banner-queued" }, status.queued === 1 ? "1 issuance waiting to go out." : `${status.queued} issuances waiting to go out.`));
+    lines.push(el("p", { id: "banner-queued", l10n: ["desk-banner-queued", { queued: status.queued }] }));
   }
   if (status.ready > 0) {
-    const names = status.call.map((job) => job.recipient || "a recipient");
-    const more = status.ready > names.length ? ", …" : "";
+    const names = status.call.map((job) => job.recipient || t("desk-banner-a-recipient")).join(t("desk-list-separator"));
+    const more = status.ready > status.call.length;
     lines.push(el("p", { id: "banner-ready" },
-      `${status.ready} ready: call ${names.join(", ")}${more} `,
-      el("button", { type: "button", "data-go": "queue" }, "Open the queue")));
+      el("span", { l10n: [more ? "desk-banner-ready-more" : "desk-banner-ready", { ready: status.ready, names }] }),
+      " ",
+      el("button", { type: "button", "data-go": "queue", l10n: ["desk-banner-open-queue"] })));
   }
   // Replaced only when the words change, so the live region does not
   // repeat itself every refresh.

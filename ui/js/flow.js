@@ -4,7 +4,8 @@
 
 import * as api from "./api.js";
 import { listen } from "./bridge.js";
-import { byId, el, showError } from "./dom.js";
+import { byId, el, setText, showError } from "./dom.js";
+import { errorId, errorMessage, has, localize, t } from "./i18n.js";
 import { go } from "./navigation.js";
 import { stationInfo } from "./station-info.js";
 
@@ -57,7 +58,7 @@ export async function show(args) {
   lastStart = args;
   clearScreen();
   byId("wallet-panel").hidden = !stationInfo().sandbox;
-  byId("status-line").textContent = "Creating the request…";
+  localize(byId("status-line"), "desk-flow-creating");
   try {
     const started = await start(args);
     // Left while the request was being created: it is no longer wanted.
@@ -109,24 +110,24 @@ function render(view) {
   if (view.flowId !== flowId) return;
   switch (view.state) {
     case "creating":
-      byId("status-line").textContent = "Creating the request…";
+      localize(byId("status-line"), "desk-flow-creating");
       break;
     case "awaiting_scan":
       showRequest(view.request);
-      byId("status-line").textContent = view.reconnecting ? reconnectingNote : view.renewing ? "Renewing…" : "Scan with your wallet";
+      localize(byId("status-line"), view.reconnecting ? reconnectingNote : view.renewing ? "desk-flow-renewing" : "desk-flow-scan");
       break;
     case "retrieved":
       showRequest(view.request);
       byId("qr").classList.add("dimmed");
       showPin(view.pin);
-      byId("status-line").textContent = view.reconnecting ? reconnectingNote : view.pin ? "Enter this PIN in your wallet" : "Finish in your wallet";
+      localize(byId("status-line"), view.reconnecting ? reconnectingNote : view.pin ? "desk-flow-enter-pin" : "desk-flow-finish");
       break;
     default:
       showResult(view);
   }
 }
 
-const reconnectingNote = "Reconnecting to the service… the request stays valid";
+const reconnectingNote = "desk-flow-reconnecting";
 
 function showRequest(request) {
   if (!request) return;
@@ -150,29 +151,40 @@ function showRequest(request) {
 
 function tick() {
   const seconds = Math.max(0, Math.round((expiresAtMs - Date.now()) / 1000));
-  byId("countdown").textContent = `Expires in ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  localize(byId("countdown"), "desk-flow-expires", { time: `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}` });
 }
 
 function showPin(pin) {
   if (!pin || byId("pin")) return;
-  const shown = el("p", { id: "pin", class: "pin", "aria-label": `PIN ${pin.split("").join(" ")}`, text: pin });
+  // Digits read left to right in every language.
+  // The aria-label says the digits one by one.
+  const shown = el("p", { id: "pin", class: "pin", dir: "ltr", text: pin, l10n: ["desk-flow-pin", { digits: pin.split("").join(" ") }] });
   shown.style.setProperty("--digits", pin.length);
   byId("pin-slot").replaceChildren(shown);
   byId("qr").closest(".flow").classList.add("revealed");
   performance.mark("station:pin-shown");
 }
 
+// Each outcome's words: `title` and `detail` are `[message id, args]`,
+// or a station error for the detail.
 const outcomes = {
-  issued: () => ({ ok: true, title: "Issued", detail: "The credential is in the wallet." }),
-  verified: () => ({ ok: true, title: "Verified", detail: "The wallet presented a valid credential." }),
-  expired: () => ({ ok: false, retry: true, title: "Expired", detail: "The request expired before the wallet finished. Start a new request." }),
+  issued: () => ({ ok: true, title: ["desk-result-issued"], detail: ["desk-result-issued-detail"] }),
+  verified: () => ({ ok: true, title: ["desk-result-verified"], detail: ["desk-result-verified-detail"] }),
+  expired: () => ({ ok: false, retry: true, title: ["desk-result-expired"], detail: ["desk-result-expired-detail"] }),
   // Not a failure: the issuance waits in the station's queue.
-  queued: (view) => ({
-    tone: "queued",
-    title: "Queued",
-    detail: `No network — ${possessive(recipientName(lastStart))} ${lastStart?.template.displayName || "credential"} is queued; the station will send it when the network returns.`,
-    why: view.queued?.reason.message,
-  }),
+  queued: (view) => {
+    const recipient = recipientName(lastStart);
+    return {
+      tone: "queued",
+      title: ["desk-result-queued"],
+      detail: ["desk-result-queued-detail", {
+        recipient,
+        possessive: possessive(recipient),
+        credential: lastStart?.template.displayName || t("desk-result-credential"),
+      }],
+      why: view.queued?.reason,
+    };
+  },
   failed: (view) => failure(view.error || {}),
 };
 
@@ -181,17 +193,25 @@ function recipientName(args) {
   if (args?.recipient) return args.recipient;
   const claims = args?.claims || {};
   const named = [claims.given_name, claims.family_name].filter(Boolean);
-  return (named.length > 0 ? named : Object.values(claims).filter(Boolean)).join(" ") || "the recipient";
+  return (named.length > 0 ? named : Object.values(claims).filter(Boolean)).join(" ") || t("desk-the-recipient");
 }
 
+/** The English possessive the English message uses; other languages use the name as it is. */
 function possessive(name) {
   return name.endsWith("s") ? `${name}'` : `${name}'s`;
 }
 
 function failure(error) {
   // The station words every failure, the service's own ones included
-  // (`service.<code>`), so the screen shows its message as it is.
-  return { ok: false, retry: true, title: "Not completed", detail: error.message || "Something went wrong.", code: error.code };
+  // (`service.<code>`); the page says it in its language where it has words for the code.
+  return { ok: false, retry: true, title: ["desk-result-failed"], detail: error.message || error.code ? error : ["desk-result-failed-detail"], code: error.code };
+}
+
+/** `words`: `[message id, args]`, or a station error `{code, message}`. */
+function say(target, words) {
+  if (Array.isArray(words)) localize(target, ...words);
+  else if (words.code && has(errorId(words.code))) localize(target, errorId(words.code));
+  else setText(target, errorMessage(words));
 }
 
 function showResult(view) {
@@ -201,16 +221,18 @@ function showResult(view) {
   if (view.state === "cancelled") return finish();
   const outcome = (outcomes[view.state] || outcomes.failed)(view);
   byId("result-card").className = `result ${outcome.tone || (outcome.ok ? "ok" : "bad")}`;
-  byId("result-title").textContent = outcome.title;
-  byId("result-detail").textContent = outcome.detail;
-  byId("result-code").textContent = outcome.why ? `Why: ${outcome.why}` : outcome.code ? `Code: ${outcome.code}` : "";
+  say(byId("result-title"), outcome.title);
+  say(byId("result-detail"), outcome.detail);
+  if (outcome.why) localize(byId("result-code"), "desk-result-why", { why: errorMessage(outcome.why) });
+  else if (outcome.code) localize(byId("result-code"), "desk-result-code", { code: outcome.code });
+  else setText(byId("result-code"), "");
   byId("result-retry").hidden = !outcome.retry;
   byId("result-verify").hidden = !(view.state === "issued" && verificationFor(lastStart?.template));
   showClaims(view.presentation);
   clearScreen();
   go("result");
   const seconds = stationInfo().resultResetSecs;
-  byId("reset-note").textContent = `Returns to the start in ${seconds} seconds.`;
+  localize(byId("reset-note"), "desk-result-reset", { seconds });
   clearTimeout(resetTimer);
   resetTimer = setTimeout(finish, seconds * 1000);
 }
@@ -219,10 +241,11 @@ function showClaims(presentation) {
   const list = byId("result-claims");
   list.replaceChildren();
   for (const credential of presentation?.credentials || []) {
-    const rows = [["Issuer", credential.issuer], ["Revocation", credential.revocationStatus]];
-    if (credential.faceCheckScore !== null && credential.faceCheckScore !== undefined) rows.push(["Face check", `${credential.faceCheckScore}`]);
-    for (const [name, value] of Object.entries(credential.claims)) rows.push([name, typeof value === "string" ? value : JSON.stringify(value)]);
-    for (const [name, value] of rows) if (value) list.append(el("dt", { text: name }), el("dd", { text: value }));
+    // The station's own rows are named in the page's language; a claim by its name in the credential.
+    const rows = [[{ l10n: ["desk-result-issuer"] }, credential.issuer], [{ l10n: ["desk-result-revocation"] }, credential.revocationStatus]];
+    if (credential.faceCheckScore !== null && credential.faceCheckScore !== undefined) rows.push([{ l10n: ["desk-result-face-check"] }, `${credential.faceCheckScore}`]);
+    for (const [name, value] of Object.entries(credential.claims)) rows.push([{ text: name }, typeof value === "string" ? value : JSON.stringify(value)]);
+    for (const [name, value] of rows) if (value) list.append(el("dt", name), el("dd", { text: value, dir: "auto" }));
   }
 }
 
@@ -242,6 +265,13 @@ function finish() {
 function forgetResult() {
   abandon();
   byId("result-claims").replaceChildren();
+  // The result's words may name the recipient ("Megan Bowen's badge is queued").
+  for (const id of ["result-title", "result-detail", "result-code"]) {
+    const text = byId(id);
+    text.textContent = "";
+    delete text.dataset.l10nId;
+    delete text.dataset.l10nArgs;
+  }
   for (const listener of forgottenListeners) listener();
 }
 
@@ -252,7 +282,7 @@ function clearScreen() {
   byId("qr").classList.remove("dimmed");
   byId("qr").closest(".flow").classList.remove("revealed");
   delete byId("qr").dataset.url;
-  byId("countdown").textContent = "";
+  setText(byId("countdown"), "");
   byId("wallet-error").hidden = true;
   byId("wallet-pin").value = "";
   shownUrl = null;

@@ -3,6 +3,7 @@
 
 import * as api from "./api.js";
 import { byId, el, showError } from "./dom.js";
+import { formatDate, t } from "./i18n.js";
 
 export async function show() {
   byId("history-error").hidden = true;
@@ -23,25 +24,34 @@ function recipientOf(claims) {
   }
 }
 
+const WHEN = { dateStyle: "short", timeStyle: "medium" };
+
+// Rows are built in the page's language; the screen is built again each time it shows.
 function row(flow) {
-  const when = new Date(flow.startedAtMs).toLocaleString();
-  const outcome = flow.outcome ? flow.outcome + (flow.outcomeCode ? ` (${flow.outcomeCode})` : "") : "running";
+  const when = formatDate(flow.startedAtMs, WHEN);
+  const outcome = t("desk-history-outcome", { outcome: flow.outcome || "running" });
   return el("tr", {},
-    el("td", {}, el("button", { type: "button", onclick: () => timeline(flow), "aria-label": `Timeline of ${flow.template} at ${when}` }, when)),
+    el("td", {}, el("button", { type: "button", onclick: () => timeline(flow), "aria-label": t("desk-history-open", { credential: flow.template, when }) }, when)),
     el("td", { text: flow.template }),
     el("td", { text: recipientOf(flow.claims) }),
-    el("td", { text: outcome }),
+    el("td", { text: flow.outcomeCode ? t("desk-history-outcome-code", { outcome, code: flow.outcomeCode }) : outcome }),
   );
+}
+
+function entryText(entry) {
+  const time = formatDate(entry.atMs, { timeStyle: "medium" });
+  const text = entry.code
+    ? t("desk-history-entry-code", { time, what: entry.what, code: entry.code })
+    : t("desk-history-entry", { time, what: entry.what });
+  return entry.ignored ? t("desk-history-ignored", { entry: text }) : text;
 }
 
 async function timeline(flow) {
   try {
     const entries = await api.historyTimeline({ flowId: flow.flowId });
     byId("timeline").replaceChildren(
-      el("h3", { text: `Timeline: ${flow.template}` }),
-      el("ol", {}, ...entries.map((entry) => el("li", {
-        text: `${new Date(entry.atMs).toLocaleTimeString()} — ${entry.what}${entry.code ? ` (${entry.code})` : ""}${entry.ignored ? " — ignored: request was replaced" : ""}`,
-      }))),
+      el("h3", { text: t("desk-history-timeline", { credential: flow.template }) }),
+      el("ol", {}, ...entries.map((entry) => el("li", { text: entryText(entry) }))),
     );
   } catch (error) {
     showError(byId("history-error"), error);

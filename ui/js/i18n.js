@@ -9,14 +9,21 @@
 // (`.aria-label = …`, `.placeholder = …`, `.title = …`) become the
 // element's attributes. From JS, `t(id, args)` gives one string, and
 // `localize(element, id, args)` marks an element so it follows a change
-// of language.
+// of language. A message a language lacks is said in English (the
+// language every message is written in first).
+//
+// The station's errors arrive as `{code, message}` in English:
+// `errorMessage(error)` gives `error-<code, dots as dashes>` where the
+// language has it, else the station's message.
 
 import { FluentBundle, FluentResource } from "../node_modules/@fluent/bundle/esm/index.js";
 
 const localesUrl = new URL("../locales/", import.meta.url);
 const listeners = new Set();
 let manifest = null;
+const SOURCE_LANGUAGE = "en";
 let bundle = null;
+let english = null;
 let current = null;
 
 async function loadManifest() {
@@ -63,7 +70,8 @@ export async function setLanguage(code) {
   const list = await loadManifest();
   const language = list.languages.find((l) => l.code === code);
   if (!language) throw new Error(`'${code}' is not one of the station's languages`);
-  bundle = await loadBundle(language.code, list.files);
+  english ??= await loadBundle(SOURCE_LANGUAGE, list.files);
+  bundle = language.code === SOURCE_LANGUAGE ? english : await loadBundle(language.code, list.files);
   current = language;
   document.documentElement.lang = language.code;
   document.documentElement.dir = language.dir;
@@ -77,12 +85,20 @@ export function onLanguageChange(listener) {
   return () => listeners.delete(listener);
 }
 
+/** The bundle that has message `id`: the language's, else English. */
+function bundleFor(id) {
+  if (bundle?.hasMessage(id)) return bundle;
+  if (english?.hasMessage(id)) return english;
+  return null;
+}
+
 function format(id, args, attribute) {
-  const message = bundle?.getMessage(id);
+  const from = bundleFor(id);
+  const message = from?.getMessage(id);
   const pattern = attribute ? message?.attributes?.[attribute] : message?.value;
   if (!pattern) return null;
   const errors = [];
-  const text = bundle.formatPattern(pattern, args, errors);
+  const text = from.formatPattern(pattern, args, errors);
   if (errors.length) console.warn(`${id}: ${errors.join("; ")}`);
   return text;
 }
@@ -90,6 +106,27 @@ function format(id, args, attribute) {
 /** One message as a string; `fallback` (or the id) when it is missing. */
 export function t(id, args = {}, fallback = id) {
   return format(id, args, null) ?? fallback;
+}
+
+/** Whether message `id` exists (in the language on show or in English). */
+export function has(id) {
+  return bundleFor(id) !== null;
+}
+
+/** The message id the page uses for a station error code (`photo.no_face` → `error-photo-no_face`). */
+export function errorId(code) {
+  return `error-${String(code).replaceAll(".", "-")}`;
+}
+
+/** A station error `{code, message}` in the page's language, or its English message for a code without words here. */
+export function errorMessage(error) {
+  if (error?.code && has(errorId(error.code))) return t(errorId(error.code));
+  return error?.message ? error.message : String(error);
+}
+
+/** A time (milliseconds since the epoch) as the page's language writes it; `options` as Intl.DateTimeFormat takes them. */
+export function formatDate(ms, options) {
+  return new Intl.DateTimeFormat(currentLanguage(), options).format(new Date(ms));
 }
 
 function translateElement(element) {
@@ -102,7 +139,7 @@ function translateElement(element) {
       console.warn(`${id}: data-l10n-args is not JSON`);
     }
   }
-  const message = bundle?.getMessage(id);
+  const message = bundleFor(id)?.getMessage(id);
   if (!message) return;
   const value = format(id, args, null);
   if (value !== null) element.textContent = value;

@@ -4,7 +4,9 @@
 import { connected } from "./bridge.js";
 import { initDisplayOptions } from "./display-options.js";
 import * as api from "./api.js";
-import { byId, showError } from "./dom.js";
+import { byId, showError, showMessage } from "./dom.js";
+import { defaultLanguage, setLanguage } from "./i18n.js";
+import { initLanguagePickers } from "./language-picker.js";
 import { go, register } from "./navigation.js";
 import { applyInfo, onInfo } from "./station-info.js";
 import * as home from "./home.js";
@@ -30,7 +32,18 @@ document.addEventListener("click", (event) => {
   if (target) go(target.dataset.go);
 });
 
+/** The station's language before the first screen shows; the inline English if its files cannot be read. */
+async function startLanguage() {
+  try {
+    await setLanguage(await defaultLanguage());
+    await initLanguagePickers();
+  } catch (error) {
+    console.error(`the page stays in English: ${error.message ?? error}`);
+  }
+}
+
 async function start() {
+  await startLanguage();
   recipient.init();
   flow.init();
   photo.init();
@@ -40,7 +53,7 @@ async function start() {
   initDisplayOptions();
   go("home");
   if (!connected) {
-    showError(byId("startup-error"), { message: "Open this page in Issuance Station: it is not connected to a station here." });
+    showMessage(byId("startup-error"), "desk-not-connected");
     return;
   }
   try {

@@ -12,11 +12,10 @@
 
 import * as api from "./api.js";
 import { channel } from "./bridge.js";
-import { byId, showError } from "./dom.js";
+import { byId, setText, showError } from "./dom.js";
+import { localize } from "./i18n.js";
 import { go } from "./navigation.js";
 import { stationInfo } from "./station-info.js";
-
-const LOOK_HERE = "Look at the camera, inside the oval. Press Space or Take photo.";
 
 let pending = null;
 let streaming = false;
@@ -29,10 +28,16 @@ let source = "camera";
 let phoneStart = 0;
 
 const PHONE_STEPS = {
-  not_started: "Waiting for the phone to open the page…",
-  started: "The page is open on the phone: waiting for the photo…",
-  complete: "The service has the photo.",
+  not_started: "desk-photo-phone-not-started",
+  started: "desk-photo-phone-started",
+  complete: "desk-photo-phone-complete",
 };
+
+/** The photo step's status line: message `id`, or nothing. */
+function status(id, args) {
+  if (id) localize(byId("photo-status"), id, args);
+  else setText(byId("photo-status"), "");
+}
 
 export function init() {
   const preview = byId("preview");
@@ -92,9 +97,9 @@ async function startPhone() {
   const mine = ++phoneStart;
   const current = () => mine === phoneStart && source === "phone";
   byId("phone-qr").replaceChildren();
-  byId("phone-link").textContent = "";
+  setText(byId("phone-link"), "");
   byId("phone-simulator").hidden = true;
-  byId("photo-status").textContent = "Preparing the photo page…";
+  status("desk-photo-preparing");
   try {
     const progress = channel((update) => current() && showPhoneProgress(update));
     const page = await api.phonePhotoStart({ template: pending.template.name, claims: pending.claims, progress });
@@ -102,17 +107,18 @@ async function startPhone() {
     const svg = new DOMParser().parseFromString(page.qrSvg, "image/svg+xml").documentElement;
     byId("phone-qr").replaceChildren(document.importNode(svg, true));
     byId("phone-qr").dataset.url = page.url;
-    byId("phone-link").textContent = page.url;
+    setText(byId("phone-link"), page.url);
     byId("phone-simulator").hidden = !stationInfo().sandbox;
   } catch (error) {
     if (!current()) return;
-    byId("photo-status").textContent = "";
+    status(null);
     showError(byId("photo-error"), error);
   }
 }
 
 function showPhoneProgress(progress) {
-  byId("photo-status").textContent = PHONE_STEPS[progress.status] || progress.status;
+  if (PHONE_STEPS[progress.status]) status(PHONE_STEPS[progress.status]);
+  else setText(byId("photo-status"), progress.status);
   if (progress.problem) showError(byId("photo-error"), progress.problem);
   else byId("photo-error").hidden = true;
   captured = progress.status === "complete";
@@ -121,7 +127,7 @@ function showPhoneProgress(progress) {
 
 async function startCamera() {
   framesShown = 0;
-  byId("photo-status").textContent = "Starting the camera…";
+  status("desk-photo-starting");
   byId("preview").classList.add("mirrored");
   byId("preview").parentElement.classList.remove("captured");
   try {
@@ -129,7 +135,7 @@ async function startCamera() {
     const preview = channel(showPreview);
     describe(await api.cameraStart({ preview }));
   } catch (error) {
-    byId("photo-status").textContent = "";
+    status(null);
     showError(byId("photo-error"), error);
   }
 }
@@ -171,17 +177,18 @@ function describe(camera) {
   if (checking || captured || source !== "camera") return;
   if (camera.problem) {
     showError(byId("photo-error"), camera.problem);
-    byId("photo-status").textContent = "";
+    status(null);
   } else {
     byId("photo-error").hidden = true;
-    byId("photo-status").textContent = camera.name ? `${camera.name}. ${LOOK_HERE}` : "Starting the camera…";
+    if (camera.name) status("desk-photo-camera-ready", { camera: camera.name });
+    else status("desk-photo-starting");
   }
 }
 
 async function take() {
   if (!streaming) return;
   byId("photo-error").hidden = true;
-  byId("photo-status").textContent = "Checking the photo…";
+  status("desk-photo-checking");
   checking = true;
   try {
     const photo = await api.capturePhoto();
@@ -190,10 +197,9 @@ async function take() {
     preview.parentElement.classList.add("captured");
     preview.classList.remove("mirrored");
     preview.src = photo.dataUrl;
-    byId("photo-status").textContent =
-      `Photo accepted (${photo.width}×${photo.height}, ${Math.round(photo.bytes / 1024)} KB).`;
+    status("desk-photo-accepted", { width: String(photo.width), height: String(photo.height), kilobytes: Math.round(photo.bytes / 1024) });
   } catch (error) {
-    byId("photo-status").textContent = "";
+    status(null);
     showError(byId("photo-error"), error);
   }
   checking = false;
@@ -206,7 +212,7 @@ function retake() {
   const preview = byId("preview");
   preview.parentElement.classList.remove("captured");
   preview.classList.add("mirrored");
-  byId("photo-status").textContent = LOOK_HERE;
+  status("desk-photo-look-here");
   setButtons();
   api.cameraFrameShown().catch(() => {});
 }

@@ -4,7 +4,8 @@
 
 import * as api from "./api.js";
 import { connected, listen } from "./bridge.js";
-import { byId, el, showError } from "./dom.js";
+import { byId, el, showError, showMessage } from "./dom.js";
+import { errorMessage, localize, t } from "./i18n.js";
 import { go } from "./navigation.js";
 import { stationInfo } from "./station-info.js";
 
@@ -21,18 +22,9 @@ const groups = {
   done: ["done", "cancelled"],
 };
 
-// Said in words, so the status never depends on its colour.
-const statusWords = {
-  queued: "Queued: waits for the network",
-  sending: "Sending…",
-  sent: "Sent: waits for the recipient",
-  ready: "Ready: call the recipient",
-  at_desk: "At the desk",
-  uncertain: "Uncertain: check with the service, then retry or cancel",
-  done: "Done",
-  failed: "Failed",
-  cancelled: "Cancelled",
-};
+// Said in words (`desk-queue-status-<status>`), so the status never
+// depends on its colour.
+const statuses = new Set(["queued", "sending", "sent", "ready", "at_desk", "uncertain", "done", "failed", "cancelled"]);
 
 const canRetry = new Set(["failed", "uncertain"]);
 const canCancel = new Set(["queued", "ready"]);
@@ -96,9 +88,9 @@ function render() {
   // The counts are the whole queue's; the list, the newest jobs of it.
   const count = (statuses) => statuses.reduce((sum, status) => sum + (counts[countKey(status)] || 0), 0);
   for (const [name, statuses] of Object.entries(groups)) {
-    byId("queue-filters").querySelector(`[data-count="${name}"]`).textContent = `(${count(statuses)})`;
+    localize(byId("queue-filters").querySelector(`[data-count="${name}"]`), "desk-queue-count", { count: count(statuses) });
   }
-  byId("queue-filters").querySelector('[data-count="all"]').textContent = `(${count(Object.values(groups).flat())})`;
+  localize(byId("queue-filters").querySelector('[data-count="all"]'), "desk-queue-count", { count: count(Object.values(groups).flat()) });
   const shown = filter === "all" ? jobs : jobs.filter((job) => groups[filter].includes(job.status));
   byId("queue-rows").replaceChildren(...shown.map(row));
   byId("queue-empty").hidden = shown.length > 0;
@@ -114,42 +106,40 @@ function credentialName(job) {
   return stationInfo().templates.find((t) => t.name === job.template)?.displayName || job.template;
 }
 
-function when(ms) {
-  return ms ? new Date(ms).toLocaleTimeString() : "";
-}
-
 function row(job) {
   // A purged job no longer knows whom it was for.
-  const who = job.recipient || "(details deleted)";
+  const who = job.recipient || t("desk-queue-details-deleted");
   const what = credentialName(job);
+  const named = { credential: what, recipient: who };
   const actions = [];
   if (canStart.has(job.status) && job.route === "desk") {
-    actions.push(button("Start", `Start ${what} for ${who}`, () => start(job), "primary"));
+    actions.push(button("start", named, () => start(job), "primary"));
   }
-  if (canRetry.has(job.status)) actions.push(button("Retry", `Retry ${what} for ${who}`, () => act(api.queueRetry, job, "is queued again")));
-  if (canCancel.has(job.status)) actions.push(button("Cancel", `Cancel ${what} for ${who}`, () => act(api.queueCancel, job, "is cancelled")));
+  if (canRetry.has(job.status)) actions.push(button("retry", named, () => act(api.queueRetry, job, "desk-queue-retried")));
+  if (canCancel.has(job.status)) actions.push(button("cancel", named, () => act(api.queueCancel, job, "desk-queue-cancelled")));
+  const status = statuses.has(job.status) ? { l10n: [`desk-queue-status-${job.status}`] } : { text: job.status };
+  const next = job.status === "queued" && job.nextAttemptAtMs ? { l10n: ["desk-queue-next-attempt", { at: job.nextAttemptAtMs }] } : {};
   return el("tr", { "data-job": job.jobId, "data-status": job.status },
     el("td", { text: who }),
     el("td", { text: what }),
-    el("td", {}, el("span", { class: `status-text ${job.status}`, text: statusWords[job.status] || job.status })),
-    el("td", { text: String(job.attempts) }),
-    el("td", { text: job.status === "queued" ? when(job.nextAttemptAtMs) : "" }),
-    el("td", { text: job.lastError ? job.lastError.message : "" }),
+    el("td", {}, el("span", { class: `status-text ${job.status}`, ...status })),
+    el("td", { l10n: ["desk-queue-attempts", { count: job.attempts }] }),
+    el("td", next),
+    el("td", { text: job.lastError ? errorMessage(job.lastError) : "" }),
     el("td", {}, el("div", { class: "row-actions" }, ...actions)),
   );
 }
 
-function button(text, label, onclick, kind = "secondary") {
-  return el("button", { type: "button", class: kind, "aria-label": label, "data-action": text.toLowerCase(), onclick }, text);
+/** `action`: start, retry or cancel; its label names the job. */
+function button(action, named, onclick, kind = "secondary") {
+  return el("button", { type: "button", class: kind, "data-action": action, onclick, l10n: [`desk-queue-${action}`, named] });
 }
 
 async function act(command, job, done) {
   byId("queue-error").hidden = true;
   try {
     await command({ jobId: job.jobId });
-    const message = byId("queue-message");
-    message.textContent = `${credentialName(job)} for ${job.recipient || "the recipient"} ${done}.`;
-    message.hidden = false;
+    showMessage(byId("queue-message"), done, { credential: credentialName(job), recipient: job.recipient || t("desk-the-recipient") });
     refresh();
   } catch (error) {
     showError(byId("queue-error"), error);
@@ -160,7 +150,7 @@ async function act(command, job, done) {
 function start(job) {
   const template = stationInfo().templates.find((t) => t.name === job.template);
   if (!template) {
-    showError(byId("queue-error"), { message: `This station no longer has the template “${job.template}”; cancel the job.` });
+    showMessage(byId("queue-error"), "desk-queue-no-template", { template: job.template });
     return;
   }
   go("flow", { template, jobId: job.jobId, recipient: job.recipient });

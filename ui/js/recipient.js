@@ -5,7 +5,8 @@
 // with a reason, which the station keeps in its audit log.
 
 import * as api from "./api.js";
-import { byId, el, showError } from "./dom.js";
+import { byId, el, setText, showError, showMessage } from "./dom.js";
+import { localize } from "./i18n.js";
 import { go } from "./navigation.js";
 import { stationInfo } from "./station-info.js";
 
@@ -108,9 +109,19 @@ async function check(showAll) {
     const show = Boolean(problem) && (showAll || input.dataset.touched === "yes");
     input.setAttribute("aria-invalid", show ? "true" : "false");
     message.hidden = !show;
-    message.textContent = show ? `${input.labels[0].firstChild.textContent} ${problem.problem.replace(/ \(.*\)$/, "")}` : "";
+    if (show) describeProblem(message, input.labels[0].firstChild.textContent, problem.problem);
+    else setText(message, "");
   }
   return problems;
+}
+
+/**
+ * A missing field in the page's language; any other problem in the
+ * station's words (its detail in brackets is for the log, not the desk).
+ */
+function describeProblem(target, label, problem) {
+  if (problem.startsWith("is required")) localize(target, "desk-claim-required", { field: label });
+  else setText(target, `${label} ${problem.replace(/ \(.*\)$/, "")}`);
 }
 
 // Roster search, as an ARIA combobox: typing searches (debounced, newest
@@ -124,7 +135,7 @@ function initRosterSearch() {
     if (!text) {
       searches++;
       closeResults();
-      byId("roster-status").textContent = "";
+      setText(byId("roster-status"), "");
       return;
     }
     searchTimer = setTimeout(() => runSearch(text), SEARCH_DELAY_MS);
@@ -193,14 +204,13 @@ function showResults() {
       el("span", { text: nameOf(person) }),
       el("span", {},
         person.externalId ? el("span", { class: "hint", text: `${person.externalId} ` }) : null,
-        alreadyIssued(person) ? el("span", { class: "issued", text: "already issued" }) : null))));
+        alreadyIssued(person) ? el("span", { class: "issued", l10n: ["desk-roster-already-issued"] }) : null))));
   list.hidden = found.length === 0;
   byId("roster-search").setAttribute("aria-expanded", String(found.length > 0));
   active = -1;
   byId("roster-search").removeAttribute("aria-activedescendant");
-  byId("roster-status").textContent = found.length === 0
-    ? "No one in the roster matches."
-    : `${found.length} ${found.length === 1 ? "person" : "people"} found.`;
+  if (found.length === 0) localize(byId("roster-status"), "desk-roster-none");
+  else localize(byId("roster-status"), "desk-roster-found", { count: found.length });
 }
 
 function setActive(index) {
@@ -230,11 +240,12 @@ function pick(person) {
   picked = { personId: person.personId, name: nameOf(person), alreadyIssued: alreadyIssued(person) };
   closeResults();
   byId("roster-search").value = "";
-  byId("roster-status").textContent = `${picked.name} picked from the roster.`;
-  byId("roster-picked-name").textContent = `From the roster: ${picked.name}`;
+  localize(byId("roster-status"), "desk-roster-picked-status", { name: picked.name });
+  localize(byId("roster-picked-name"), "desk-roster-picked", { name: picked.name });
   byId("roster-picked").hidden = false;
   byId("roster-override").hidden = !picked.alreadyIssued;
-  byId("roster-issued-note").textContent = picked.alreadyIssued ? `${picked.name} already has ${template.displayName}.` : "";
+  if (picked.alreadyIssued) localize(byId("roster-issued-note"), "desk-roster-issued-note", { name: picked.name, credential: template.displayName });
+  else setText(byId("roster-issued-note"), "");
   resetOverride();
   check(false);
   byId(picked.alreadyIssued ? "override-issue" : "create-request").focus();
@@ -246,7 +257,9 @@ function clearRoster() {
   closeResults();
   picked = null;
   byId("roster-search").value = "";
-  byId("roster-status").textContent = "";
+  setText(byId("roster-status"), "");
+  setText(byId("roster-picked-name"), "");
+  setText(byId("roster-issued-note"), "");
   byId("roster-picked").hidden = true;
   byId("roster-override").hidden = true;
   resetOverride();
@@ -271,14 +284,12 @@ function pickedPerson() {
   const problem = byId("override-reason-error");
   const reason = byId("override-reason").value.trim();
   if (!byId("override-issue").checked) {
-    problem.textContent = `${picked.name} already has this credential: tick “Issue it again” and say why, or pick someone else.`;
-    problem.hidden = false;
+    showMessage(problem, "desk-override-needed", { name: picked.name });
     byId("override-issue").focus();
     return null;
   }
   if (!reason) {
-    problem.textContent = "Say why it is issued again.";
-    problem.hidden = false;
+    showMessage(problem, "desk-override-reason-missing");
     byId("override-reason").focus();
     return null;
   }

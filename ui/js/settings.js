@@ -3,7 +3,8 @@
 // shown back; the screen only says whether one is stored.
 
 import * as api from "./api.js";
-import { byId, el, showError } from "./dom.js";
+import { byId, el, showError, showMessage } from "./dom.js";
+import { localize } from "./i18n.js";
 import { applyInfo } from "./station-info.js";
 
 // The real services, each with its form fields: settings key → input name.
@@ -51,11 +52,12 @@ export function init() {
   byId("test-connection").addEventListener("click", testConnection);
 }
 
-function message(text, isError = false) {
+/** `words`: a station error `{code, message}`, or `[message id, args]`. */
+function message(words, isError = false) {
   const box = byId("settings-message");
   box.className = isError ? "notice error" : "notice";
-  box.textContent = text;
-  box.hidden = false;
+  if (Array.isArray(words)) showMessage(box, ...words);
+  else showError(box, words);
 }
 
 export async function show() {
@@ -72,22 +74,22 @@ export async function show() {
       for (const [key, name] of Object.entries(fields.numbers)) form[name].value = s[service][key] ?? "";
       const secret = form[`${service}Secret`];
       secret.value = "";
-      secret.placeholder = view.secretsStored[service] ? "•••••• stored — type to replace" : "not stored yet";
+      localize(secret, view.secretsStored[service] ? "settings-secret-stored" : "settings-secret-missing");
     }
     form.credentialType.value = s.credentialType || "";
     form.callbackPublicUrl.value = s.callbackPublicUrl || "";
     await showCameras(form, s.cameraDevice);
     const resolution = `${s.cameraWidth}x${s.cameraHeight}`;
     if (![...form.cameraResolution.options].some((o) => o.value === resolution)) {
-      form.cameraResolution.append(el("option", { value: resolution }, `${s.cameraWidth} × ${s.cameraHeight}`));
+      form.cameraResolution.append(el("option", { value: resolution, dir: "ltr" }, `${s.cameraWidth} × ${s.cameraHeight}`));
     }
     form.cameraResolution.value = resolution;
     form.kiosk.checked = s.kiosk;
     form.resultResetSecs.value = s.resultResetSecs;
-    byId("settings-path").textContent = `Saved to ${view.configPath}`;
+    localize(byId("settings-path"), "settings-saved-to", { path: view.configPath });
     updateServiceFields();
   } catch (error) {
-    message(error.message, true);
+    message(error, true);
   }
 }
 
@@ -95,9 +97,9 @@ export async function show() {
 async function showCameras(form, saved) {
   const cameras = await api.listCameras();
   const names = cameras.map((camera) => camera.name);
-  const options = [el("option", { value: "" }, "Default: the first camera found (or the config's pictures)")];
+  const options = [el("option", { value: "", l10n: ["settings-camera-default"] })];
   for (const name of names) options.push(el("option", { value: name }, name));
-  if (saved && !names.includes(saved)) options.push(el("option", { value: saved }, `${saved} (not connected)`));
+  if (saved && !names.includes(saved)) options.push(el("option", { value: saved, l10n: ["settings-camera-unplugged", { camera: saved }] }));
   form.cameraDevice.replaceChildren(...options);
   form.cameraDevice.value = saved || "";
 }
@@ -151,12 +153,12 @@ function readSettings(form) {
 async function save() {
   const form = byId("settings-form");
   if (!form.service.value) {
-    message("Choose a credential service first.", true);
+    message(["settings-choose-service"], true);
     return;
   }
   const { change, notWhole } = readSettings(form);
   if (notWhole) {
-    message(`“${notWhole.labels[0].textContent.trim()}” must be a whole number, or empty for the default.`, true);
+    message(["settings-not-whole", { field: notWhole.labels[0].textContent.trim() }], true);
     notWhole.focus();
     return;
   }
@@ -167,22 +169,22 @@ async function save() {
     const info = await api.saveSettings({ change });
     for (const service of Object.keys(services)) form[`${service}Secret`].value = "";
     applyInfo(info);
-    message("Saved. The station now uses these settings.");
+    message(["settings-saved"]);
     await show();
-    message("Saved. The station now uses these settings.");
+    message(["settings-saved"]);
   } catch (error) {
-    message(error.message, true);
+    message(error, true);
   } finally {
     button.disabled = false;
   }
 }
 
 async function testConnection() {
-  byId("checks").replaceChildren(el("li", { text: "Checking…" }));
+  byId("checks").replaceChildren(el("li", { l10n: ["settings-checking"] }));
   try {
     const checks = await api.testConnection();
     byId("checks").replaceChildren(...checks.map((check) =>
-      el("li", { class: check.ok ? "passed" : "failed" }, `${check.ok ? "✔" : "✘"} ${check.name}: ${check.detail}`)));
+      el("li", { class: check.ok ? "passed" : "failed", l10n: [check.ok ? "settings-check-passed" : "settings-check-failed", { name: check.name, detail: check.detail }] })));
   } catch (error) {
     byId("checks").replaceChildren();
     showError(byId("settings-message"), error);

@@ -1,0 +1,3 @@
+# خيارات العرض (ui/js/display-options.js).
+
+display-large-text = نص كبير

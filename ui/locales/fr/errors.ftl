@@ -1,0 +1,30 @@
+# Les erreurs du poste, par code (voir en/errors.ftl).
+
+error-bridge-not_connected = Cette page ne s'exécute pas dans Issuance Station : elle ne peut pas joindre le poste.
+error-app-pin_refused = Le service a refusé ce code PIN : saisissez le code PIN affiché sur le poste.
+error-app-flow_active = Terminez ou annulez l'émission à l'écran avant de modifier les réglages.
+error-app-saving_settings = Les réglages sont déjà en cours d'enregistrement ; attendez la fin.
+error-app-no_request = Le portefeuille n'a rien à traiter : aucune demande n'est à l'écran.
+error-app-unknown_flow = Cette émission n'est plus sur ce poste ; lancez-en une nouvelle.
+error-app-no_phone_page = Aucune page photo n'est à l'écran : choisissez d'abord « Le téléphone du destinataire » à l'étape photo.
+error-app-photo_step_changed = L'étape photo a changé pendant la préparation de la page photo du téléphone ; choisissez de nouveau « Le téléphone du destinataire ».
+error-photo-too_small = L'image est trop petite. Rapprochez-vous ou utilisez une meilleure caméra.
+error-photo-no_face = Aucun visage trouvé. Regardez droit vers la caméra, tout le visage dans le cadre.
+error-photo-several_faces = Plusieurs visages trouvés. Seul le destinataire doit être sur l'image.
+error-photo-face_too_small = Le visage est trop petit sur l'image. Approchez-vous de la caméra.
+error-photo-too_dark = L'image est trop sombre. Ajoutez de la lumière face au visage.
+error-photo-blurred = L'image est floue. Ne bougez pas et vérifiez la mise au point de la caméra.
+error-camera-none = Aucune caméra trouvée : branchez une webcam, ou indiquez [camera] pictures dans station.toml pour utiliser la caméra de synthèse.
+error-camera-not_found = La caméra choisie n'est pas branchée : branchez-la, ou choisissez-en une autre dans les Réglages.
+error-camera-busy = La caméra est utilisée par une autre application : fermez-la (un appel vidéo, un onglet de navigateur) et l'aperçu reviendra de lui-même.
+error-camera-lost = La caméra n'envoie plus d'images : vérifiez son câble ; l'aperçu reviendra dès qu'elle en enverra.
+error-camera-stopped = La caméra est éteinte : rouvrez l'étape photo.
+error-service-badOrMissingField = Le portefeuille a envoyé un mauvais code PIN (ou de mauvaises données). Lancez une nouvelle demande et saisissez le code PIN exactement comme affiché.
+error-service-userCanceled = La demande a été refusée dans le portefeuille.
+error-service-requestedCredentialNotFound = Le portefeuille n'a aucune attestation qui corresponde.
+error-remote-invalid_email = L'adresse e-mail du destinataire n'est pas valide : saisissez-la sous la forme nom@domaine, par exemple megan@example.com.
+error-remote-invalid_phone = Le numéro de mobile du destinataire n'est pas valide : saisissez-le au format international, un + puis l'indicatif du pays et le numéro (8 à 15 chiffres), par exemple +61491570006.
+error-provider-unreachable = Le service d'attestations est injoignable. Vérifiez la connexion réseau et l'URL du service.
+error-provider-auth = Le service de connexion a refusé les identifiants du poste. Vérifiez le locataire, l'ID client et le secret client dans les Réglages.
+error-queue-already_issued = Cette personne a déjà cette attestation, ou une en cours d'envoi ; pour l'émettre à nouveau, indiquez le motif de la dérogation.
+error-secret-keyring_unavailable = Le trousseau du système n'a pas pu être utilisé. Sous Linux, un service Secret Service (GNOME Keyring, KWallet) doit être lancé et déverrouillé.
