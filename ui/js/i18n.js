@@ -22,9 +22,13 @@ const localesUrl = new URL("../locales/", import.meta.url);
 const listeners = new Set();
 let manifest = null;
 const SOURCE_LANGUAGE = "en";
+// Each language's bundle, loaded once (a kiosk switches back and forth).
+const loaded = new Map();
 let bundle = null;
 let english = null;
 let current = null;
+// Counts switches: a slow load that a later switch overtook is dropped.
+let switches = 0;
 
 async function loadManifest() {
   if (!manifest) {
@@ -70,13 +74,26 @@ export async function setLanguage(code) {
   const list = await loadManifest();
   const language = list.languages.find((l) => l.code === code);
   if (!language) throw new Error(`'${code}' is not one of the station's languages`);
-  english ??= await loadBundle(SOURCE_LANGUAGE, list.files);
-  bundle = language.code === SOURCE_LANGUAGE ? english : await loadBundle(language.code, list.files);
+  const mine = ++switches;
+  english = await bundleOf(SOURCE_LANGUAGE, list.files);
+  const chosen = await bundleOf(language.code, list.files);
+  if (mine !== switches) return;
+  bundle = chosen;
   current = language;
   document.documentElement.lang = language.code;
   document.documentElement.dir = language.dir;
   translate(document);
   for (const listener of listeners) listener(language);
+}
+
+function bundleOf(code, files) {
+  if (!loaded.has(code)) {
+    const loading = loadBundle(code, files);
+    // A failed load is tried again next time.
+    loading.catch(() => loaded.delete(code));
+    loaded.set(code, loading);
+  }
+  return loaded.get(code);
 }
 
 /** Calls `listener(language)` after every change of language. */
