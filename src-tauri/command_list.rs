@@ -35,6 +35,7 @@ macro_rules! with_app_commands {
             queue_start,
             roster_search,
             connection_status,
+            print_badge,
         }
     };
 }

@@ -59,6 +59,8 @@ pub enum AppError {
     Photo(#[from] station_core::photo::PhotoRejection),
     #[error(transparent)]
     Qr(#[from] station_core::qr::QrError),
+    #[error(transparent)]
+    Badge(#[from] station_badge::BadgeError),
 }
 
 impl ErrorCode for AppError {
@@ -86,6 +88,7 @@ impl ErrorCode for AppError {
             AppError::Camera(e) => e.code(),
             AppError::Photo(e) => e.code(),
             AppError::Qr(e) => e.code(),
+            AppError::Badge(e) => e.code(),
         }
     }
 }

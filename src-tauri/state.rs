@@ -48,6 +48,10 @@ impl AppState {
     /// in the window (with the fix), instead of a window that never opens.
     pub async fn start(&self) {
         let result = station_launch::launch(&self.config, &self.data_dir).await;
+        // Badges a stopped station saved and kept too long go now.
+        if let Ok(station) = &result {
+            station_badge::BadgeDesk::new(&station.engine).sweep();
+        }
         self.replace(result.map(Arc::new).map_err(|e| UiError::from(&e)));
     }
 

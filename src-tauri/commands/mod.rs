@@ -3,9 +3,11 @@
 //! roster's are in their own modules, re-exported here so the command list
 //! names every command the same way.
 
+mod badge;
 mod queue;
 mod roster;
 
+pub use badge::*;
 pub use queue::*;
 pub use roster::*;
 
@@ -63,6 +65,8 @@ pub struct TemplateInfo {
     phone_photo: bool,
     /// Which kind of service issues or verifies it.
     service: &'static str,
+    /// A badge card is printed after the issuance.
+    badge: bool,
     claims: Vec<ClaimInfo>,
 }
 
@@ -96,6 +100,7 @@ fn template_info(template: &Template, engine: &Engine) -> TemplateInfo {
             photo: t.photo_claim.is_some(),
             phone_photo: engine.takes_phone_photos(&t.name),
             service: service(&t.service),
+            badge: t.badge.is_some(),
             claims: t.claims.iter().map(ClaimInfo::from).collect(),
         },
         Template::Presentation(t) => TemplateInfo {
@@ -106,6 +111,7 @@ fn template_info(template: &Template, engine: &Engine) -> TemplateInfo {
             photo: false,
             phone_photo: false,
             service: service(&t.service),
+            badge: false,
             claims: Vec::new(),
         },
     }

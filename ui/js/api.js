@@ -34,3 +34,4 @@ export const queueCancel = command("queue_cancel");
 export const queueStart = command("queue_start");
 export const rosterSearch = command("roster_search");
 export const connectionStatus = command("connection_status");
+export const printBadge = command("print_badge");

@@ -20,6 +20,7 @@ let lastStart = null;
 // visit ended (a slow create, a late listener) are dropped.
 let visits = 0;
 const forgottenListeners = [];
+const issuedListeners = [];
 
 export function init() {
   byId("cancel-flow").addEventListener("click", () => flowId && api.cancelFlow({ flowId }).catch(() => {}));
@@ -39,6 +40,11 @@ export function init() {
     // keeps the photo it was queued with).
     if (again) go(again.template.photo && !again.jobId ? "photo" : "flow", again);
   });
+}
+
+/** Calls `listener(flowId, template)` when an issuance on screen succeeds (its badge prints then). */
+export function onIssued(listener) {
+  issuedListeners.push(listener);
 }
 
 /** Calls `listener()` whenever a result is done with, so what led to it can be forgotten too. */
@@ -231,6 +237,7 @@ function showResult(view) {
   showClaims(view.presentation);
   clearScreen();
   go("result");
+  if (view.state === "issued") for (const listener of issuedListeners) listener(view.flowId, lastStart?.template);
   const seconds = stationInfo().resultResetSecs;
   localize(byId("reset-note"), "desk-result-reset", { seconds });
   clearTimeout(resetTimer);

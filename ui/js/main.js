@@ -17,6 +17,7 @@ import * as history from "./history.js";
 import * as settings from "./settings.js";
 import * as queue from "./queue.js";
 import * as banner from "./banner.js";
+import * as badge from "./badge.js";
 
 register({ home, recipient, photo, flow, result: flow.result, queue, history, settings });
 
@@ -26,6 +27,8 @@ onInfo((info) => {
 onInfo(home.render);
 // The recipient's data does not outlive the flow's result.
 flow.onResultForgotten(recipient.reset);
+flow.onIssued(badge.print);
+flow.onResultForgotten(badge.reset);
 
 document.addEventListener("click", (event) => {
   const target = event.target.closest("[data-go]");
@@ -46,6 +49,7 @@ async function start() {
   await startLanguage();
   recipient.init();
   flow.init();
+  badge.init();
   photo.init();
   settings.init();
   queue.init();

@@ -61,6 +61,7 @@ pub fn badge_template() -> station_core::config::IssuanceTemplate {
             claim("company", "Company", false),
         ],
         photo_claim: None,
+        badge: None,
     }
 }
 

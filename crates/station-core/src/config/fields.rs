@@ -84,7 +84,7 @@ pub(crate) const SERVICE_FIELDS: [ServiceField; 12] = [
 /// `service`, `display_name`, `credential_type` and `client_name`, which
 /// only Entra uses and the others ignore), in the order messages name the
 /// first misplaced one.
-pub(crate) const TEMPLATE_FIELDS: [TemplateField; 17] = [
+pub(crate) const TEMPLATE_FIELDS: [TemplateField; 18] = [
     TemplateField::issuance("manifest", Issuance::Only(Entra)),
     // A presentation is always Entra's: it names the verifier's DID.
     TemplateField::both("authority", Issuance::Only(Entra)),
@@ -96,6 +96,7 @@ pub(crate) const TEMPLATE_FIELDS: [TemplateField; 17] = [
     TemplateField::issuance("pin_hashed", Issuance::AnyService),
     TemplateField::issuance("claims", Issuance::AnyService),
     TemplateField::issuance("photo_claim", Issuance::AnyService),
+    TemplateField::issuance("badge", Issuance::AnyService),
     TemplateField::presentation("purpose"),
     TemplateField::presentation("accepted_issuers"),
     TemplateField::presentation("allow_revoked"),

@@ -20,6 +20,7 @@ mod reachability;
 mod validate;
 
 pub use location::{default_data_dir, ConfigLocation, CONFIG_ENV, DATA_DIR_ENV};
+pub use model::{BadgeConfig, BadgeLayout};
 pub use model::{
     CallbackConfig, CameraConfig, CameraSource, ClaimConstraint, ClaimField, ConstraintRule,
     CredentialFormat, EntraApiShape, EntraConfig, FlowTiming, IssuanceTarget, IssuanceTemplate, OfferScheme,

@@ -20,6 +20,8 @@ pub struct StationConfig {
     pub templates: BTreeMap<String, Template>,
     /// Where photos come from.
     pub camera: CameraConfig,
+    /// The badge cards printed after an issuance (`[badge]`).
+    pub badge: BadgeConfig,
 }
 
 /// How this station presents itself, whatever service it uses.
@@ -46,6 +48,25 @@ impl Default for StationOptions {
             open_in_wallet: false,
         }
     }
+}
+
+/// What the templates' badge cards share (`[badge]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BadgeConfig {
+    /// The event's name, printed on every badge.
+    pub event: String,
+    /// The CUPS queue badges print on; `None`: they are saved as PDF under
+    /// the data directory instead.
+    pub printer: Option<String>,
+}
+
+/// The size of a template's badge card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadgeLayout {
+    /// 85.6 × 54 mm, the ID-card size (ISO/IEC 7810 ID-1), landscape.
+    Cr80,
+    /// 148 × 105 mm, landscape, for a badge holder.
+    A6,
 }
 
 /// The camera for the photo step, and the size and rate asked of it.
@@ -323,6 +344,8 @@ pub struct IssuanceTemplate {
     /// The claim that carries the recipient's photo (a JPEG, base64url), if
     /// the credential has one; a photo is then required to issue it.
     pub photo_claim: Option<String>,
+    /// The badge card printed after a successful issuance; `None`: none.
+    pub badge: Option<BadgeLayout>,
 }
 
 /// The service-specific half of an issuance template.

@@ -24,6 +24,16 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) templates: BTreeMap<String, RawTemplate>,
     pub(super) camera: Option<RawCamera>,
+    #[serde(default)]
+    pub(super) badge: RawBadge,
+}
+
+/// `[badge]`: what every template's badge card shares.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBadge {
+    pub(super) event: Option<String>,
+    pub(super) printer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -141,6 +151,7 @@ pub(super) struct RawTemplate {
     #[serde(default)]
     pub(super) claims: Vec<RawClaim>,
     pub(super) photo_claim: Option<String>,
+    pub(super) badge: Option<String>,
     pub(super) purpose: Option<String>,
     #[serde(default)]
     pub(super) accepted_issuers: Vec<String>,
@@ -196,6 +207,7 @@ impl RawTemplate {
             "pin_hashed" => self.pin_hashed.is_some(),
             "claims" => !self.claims.is_empty(),
             "photo_claim" => self.photo_claim.is_some(),
+            "badge" => self.badge.is_some(),
             "purpose" => self.purpose.is_some(),
             "accepted_issuers" => !self.accepted_issuers.is_empty(),
             "allow_revoked" => self.allow_revoked.is_some(),

@@ -35,6 +35,7 @@
 mod backoff;
 mod checkpoint;
 mod desk;
+mod issued;
 pub mod drain;
 mod error;
 mod job;
@@ -54,6 +55,7 @@ use tokio::sync::{broadcast, Notify};
 pub use backoff::RetrySchedule;
 pub use drain::{spawn_drain, DrainConfig, DrainHandle, DrainServices};
 pub use error::QueueError;
+pub use issued::IssuedRecipient;
 pub use job::{
     DeskJob, DeskOutcome, Job, JobError, JobEvent, JobStatus, NewJob, QueueCounts, Route, RouteKind,
 };

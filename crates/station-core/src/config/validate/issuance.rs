@@ -26,6 +26,7 @@ impl Validator<'_> {
                 ))
             }
         };
+        let badge = raw.badge.map(|layout| self.badge_layout(name, &layout)).transpose()?;
         let claims = self.claims(name, raw.claims)?;
         let photo_claim = raw
             .photo_claim
@@ -41,6 +42,7 @@ impl Validator<'_> {
             pin_hashed: raw.pin_hashed.unwrap_or(false),
             claims,
             photo_claim,
+            badge,
         }))
     }
 

@@ -2,6 +2,7 @@
 //! template is checked in its own file; this one holds what they share and
 //! decides which of them a table goes to.
 
+mod badge;
 mod entra;
 mod issuance;
 mod oid4vci;
@@ -136,6 +137,7 @@ impl Validator<'_> {
             .map(|c| self.camera(c))
             .transpose()?
             .unwrap_or_default();
+        let badge = self.badge(raw.badge, &templates)?;
         Ok(StationConfig {
             station,
             callback,
@@ -144,6 +146,7 @@ impl Validator<'_> {
             services,
             templates,
             camera,
+            badge,
         })
     }
 
