@@ -78,15 +78,8 @@ pub fn print_pdf(pdf: &Path, printer: &str, layout: BadgeLayout) -> Result<Strin
         std::thread::sleep(Duration::from_millis(20));
     };
     // lp writes one line each way; the pipes cannot fill before it exits.
-    let read = |pipe: Option<&mut dyn Read>| {
-        let mut text = String::new();
-        if let Some(pipe) = pipe {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text.trim().to_owned()
-    };
-    let stdout = read(child.stdout.as_mut().map(|p| p as &mut dyn Read));
-    let stderr = read(child.stderr.as_mut().map(|p| p as &mut dyn Read));
+    let stdout = read_all(child.stdout.take());
+    let stderr = read_all(child.stderr.take());
     if status.success() {
         Ok(stdout)
     } else {
@@ -95,4 +88,13 @@ pub fn print_pdf(pdf: &Path, printer: &str, layout: BadgeLayout) -> Result<Strin
             detail: if stderr.is_empty() { status.to_string() } else { stderr },
         })
     }
+}
+
+fn read_all(pipe: Option<impl Read>) -> String {
+    let mut text = String::new();
+    if let Some(mut pipe) = pipe {
+        // What lp said is only shown; a pipe that fails to read says nothing.
+        let _ = pipe.read_to_string(&mut text);
+    }
+    text.trim().to_owned()
 }
