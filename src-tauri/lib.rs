@@ -78,7 +78,8 @@ pub fn run() -> ExitCode {
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
-    station_launch::init_logging();
+    // Held until the process ends: it writes the log file's last lines.
+    let _logging = station_launch::init_logging();
     let options = match LaunchOptions::parse(std::env::args().skip(1)) {
         Ok(options) => options,
         Err(message) => {

@@ -89,7 +89,7 @@ fn parse_claim(text: &str) -> Result<(String, String), String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    station_launch::init_logging();
+    let _logging = station_launch::init_logging();
     let cli = Cli::parse();
     let result = commands::run(cli.config, cli.command.unwrap_or(Command::Demo)).await;
     match result {

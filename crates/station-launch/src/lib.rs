@@ -25,7 +25,10 @@ const SANDBOX_OID4VCI_SERVICE: &str = "sandbox-oid4vci";
 
 const SANDBOX_CONFIG: &str = include_str!("sandbox_config.toml");
 
+mod logging;
 pub mod settings;
+
+pub use logging::{init_logging, Logging, LOG_DIR};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
@@ -65,18 +68,6 @@ impl Station {
     pub fn is_sandbox(&self) -> bool {
         self.wallet.is_some()
     }
-}
-
-/// Logs go to standard error, filtered by `$STATION_LOG` (default `warn`,
-/// e.g. `STATION_LOG=info` or `debug`).
-pub fn init_logging() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STATION_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
 }
 
 /// Reads the config file (if any) and starts the station.
