@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use crate::attendant::{self, AttendantError, AttendantStats};
 use crate::config::{ConfigError, IssuanceTemplate, ServiceKind, StationConfig, Template};
 use crate::connectivity::{Connectivity, Observed};
 use crate::error::{ErrorCode, UiError};
@@ -48,6 +49,8 @@ pub enum EngineError {
     Contact(#[from] InvalidContact),
     #[error(transparent)]
     Queue(#[from] QueueError),
+    #[error(transparent)]
+    Attendant(#[from] AttendantError),
     #[error("there is no template '{name}'; choose one of: {known}")]
     UnknownTemplate { name: String, known: String },
     #[error("template '{name}' is for {actual}, not {wanted}")]
@@ -77,6 +80,7 @@ impl ErrorCode for EngineError {
             EngineError::Provider(e) => e.code(),
             EngineError::Contact(e) => e.code(),
             EngineError::Queue(e) => e.code(),
+            EngineError::Attendant(e) => e.code(),
             EngineError::UnknownTemplate { .. } => "engine.unknown_template",
             EngineError::WrongTemplateKind { .. } => "engine.wrong_template_kind",
             EngineError::Claims(_) => "engine.invalid_claims",
@@ -200,6 +204,13 @@ impl Engine {
     /// "read the list again".
     pub fn queue_events(&self) -> tokio::sync::broadcast::Receiver<QueueEvent> {
         self.queue.subscribe()
+    }
+
+    /// How the last hours went and what the queue holds, as of `now`, for
+    /// the attendant's screen. Blocks on the database.
+    pub fn attendant_stats(&self, now: std::time::SystemTime) -> Result<AttendantStats, EngineError> {
+        let queue = self.queue.counts()?;
+        Ok(attendant::read(&self.database, queue, now)?)
     }
 
     pub fn config(&self) -> &StationConfig {

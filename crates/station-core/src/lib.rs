@@ -5,6 +5,7 @@
 //! builds and tests quickly. The front ends convert input, call [`Engine`] and
 //! render the [`flow::FlowState`] it publishes.
 
+pub mod attendant;
 pub mod camera;
 pub mod config;
 pub mod connectivity;

@@ -8,6 +8,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_history.sql"),
     include_str!("migrations/002_roster.sql"),
     include_str!("migrations/003_outbox.sql"),
+    include_str!("migrations/004_attendant.sql"),
 ];
 
 pub fn latest_version() -> u32 {
