@@ -36,6 +36,7 @@ macro_rules! with_app_commands {
             roster_search,
             connection_status,
             print_badge,
+            attendant_stats,
         }
     };
 }

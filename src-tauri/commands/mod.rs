@@ -3,10 +3,12 @@
 //! roster's are in their own modules, re-exported here so the command list
 //! names every command the same way.
 
+mod attendant;
 mod badge;
 mod queue;
 mod roster;
 
+pub use attendant::*;
 pub use badge::*;
 pub use queue::*;
 pub use roster::*;

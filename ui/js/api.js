@@ -35,3 +35,4 @@ export const queueStart = command("queue_start");
 export const rosterSearch = command("roster_search");
 export const connectionStatus = command("connection_status");
 export const printBadge = command("print_badge");
+export const attendantStats = command("attendant_stats");

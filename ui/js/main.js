@@ -16,10 +16,12 @@ import * as photo from "./photo.js";
 import * as history from "./history.js";
 import * as settings from "./settings.js";
 import * as queue from "./queue.js";
+import * as attendant from "./attendant.js";
 import * as banner from "./banner.js";
 import * as badge from "./badge.js";
 
 register({ home, recipient, photo, flow, result: flow.result, queue, history, settings });
+register({ attendant });
 
 onInfo((info) => {
   byId("sandbox-badge").hidden = !info.sandbox;
@@ -53,6 +55,7 @@ async function start() {
   photo.init();
   settings.init();
   queue.init();
+  attendant.init();
   banner.init();
   initDisplayOptions();
   go("home");
