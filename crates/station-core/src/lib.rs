@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod flow;
 pub mod fuzz_targets;
+pub mod kiosk;
 pub mod photo;
 pub mod pin;
 pub mod provider;

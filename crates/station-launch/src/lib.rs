@@ -100,6 +100,7 @@ pub async fn start(
             let (mut config, secrets) = sandbox_station_config(&sandbox);
             if let Some(file) = &file_config {
                 config.station = file.station;
+                config.kiosk = file.kiosk.clone();
             }
             let secrets = SandboxSecrets {
                 well_known: secrets,

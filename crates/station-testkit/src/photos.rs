@@ -69,3 +69,30 @@ pub async fn phone_sends(url: &str, jpeg: Vec<u8>) {
         .error_for_status()
         .unwrap();
 }
+
+/// A `width`×`height` camera frame of a ticket whose QR code says `text`,
+/// held up in front of a real photo (the coffee fixture): a white card
+/// about a third of the frame's height, slightly soft as a webcam sees it.
+pub fn ticket_frame(text: &str, width: u32, height: u32) -> image::RgbImage {
+    use image::imageops::{self, FilterType};
+    use image::{Luma, Rgb, RgbImage};
+
+    let background = image::open(crate::paths::photo("coffee.png")).unwrap();
+    let mut frame = background.resize_to_fill(width, height, FilterType::Triangle).to_rgb8();
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let side = height / 3;
+    let qr = code
+        .render::<Luma<u8>>()
+        .quiet_zone(true)
+        .min_dimensions(side, side)
+        .max_dimensions(side, side)
+        .build();
+    let qr = image::DynamicImage::ImageLuma8(qr).to_rgb8();
+    let margin = side / 10;
+    let mut card = RgbImage::from_pixel(qr.width() + 2 * margin, qr.height() + 3 * margin, Rgb([246, 244, 238]));
+    imageops::replace(&mut card, &qr, i64::from(margin), i64::from(margin));
+    let x = i64::from(width * 3 / 5);
+    let y = i64::from((height - card.height().min(height)) / 2);
+    imageops::replace(&mut frame, &card, x, y);
+    imageops::blur(&frame, 0.8)
+}

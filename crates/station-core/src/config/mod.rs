@@ -27,6 +27,7 @@ pub use model::{
     Oid4vciConfig, Oid4vciMode, OrchestrationConfig, OrchestrationEvents, PresentationFaceCheck,
     PresentationTemplate, QueueConfig, ServiceConfig, ServiceKind, StationConfig, StationOptions, Template,
 };
+pub use model::KioskConfig;
 
 pub const ENTRA_AUTHORITY_HOST: &str = "https://login.microsoftonline.com";
 pub const ENTRA_API_BASE: &str = "https://verifiedid.did.msidentity.com";

@@ -22,6 +22,34 @@ pub struct StationConfig {
     pub camera: CameraConfig,
     /// The badge cards printed after an issuance (`[badge]`).
     pub badge: BadgeConfig,
+    /// The badge cards printed after an issuance (`[badge]`).
+    pub badge: BadgeConfig,
+    /// The self-service path (`[kiosk]`).
+    pub kiosk: KioskConfig,
+}
+
+/// What a visitor issues themselves at a kiosk, and how long the station
+/// waits for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskConfig {
+    /// The issuance template a visitor issues (`None`: the kiosk cannot
+    /// issue until one is set).
+    pub template: Option<String>,
+    /// Seconds without a touch or key before a visitor's step returns to
+    /// the attract screen and forgets them.
+    pub idle_secs: u32,
+    /// Show the camera's picture on the attract screen while it looks for tickets.
+    pub preview: bool,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        KioskConfig {
+            template: None,
+            idle_secs: 45,
+            preview: false,
+        }
+    }
 }
 
 /// How this station presents itself, whatever service it uses.

@@ -26,6 +26,18 @@ pub(super) struct RawConfig {
     pub(super) camera: Option<RawCamera>,
     #[serde(default)]
     pub(super) badge: RawBadge,
+    #[serde(default)]
+    pub(super) kiosk: RawKiosk,
+}
+
+/// `[kiosk]`: the self-service path.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawKiosk {
+    pub(super) template: Option<String>,
+    pub(super) idle_secs: Option<u32>,
+    #[serde(default)]
+    pub(super) preview: bool,
 }
 
 /// `[badge]`: what every template's badge card shares.

@@ -146,6 +146,21 @@ impl Roster {
         })
     }
 
+    /// The person whose id (the roster's `id` column: a registration
+    /// code) is exactly `external_id`, case and all: a kiosk looks a
+    /// visitor up by their ticket, and a near miss must find nobody.
+    pub fn by_external_id(&self, external_id: &str) -> Result<Option<RosterPerson>, RosterError> {
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(concat!(
+                "SELECT ",
+                person_columns!(),
+                " FROM roster_people AS p WHERE p.external_id = ?1"
+            ))?;
+            let mut rows = statement.query_map([external_id], person_from_row)?;
+            rows.next().transpose()
+        })
+    }
+
     /// How many people the roster holds.
     pub fn count(&self) -> Result<usize, RosterError> {
         self.read(|connection| {

@@ -5,6 +5,7 @@
 mod badge;
 mod entra;
 mod issuance;
+mod kiosk;
 mod oid4vci;
 mod orchestration;
 mod presentation;
@@ -138,6 +139,7 @@ impl Validator<'_> {
             .transpose()?
             .unwrap_or_default();
         let badge = self.badge(raw.badge, &templates)?;
+        let kiosk = self.kiosk(raw.kiosk, &templates, station.use_sandbox)?;
         Ok(StationConfig {
             station,
             callback,
@@ -147,6 +149,7 @@ impl Validator<'_> {
             templates,
             camera,
             badge,
+            kiosk,
         })
     }
 
