@@ -127,7 +127,7 @@ pub fn read(
         .map(|(reason_code, count)| FailureReason { reason_code, count })
         .collect();
     // Stable over the code order the map gave: equal counts stay by code.
-    failures_by_reason.sort_by(|a, b| b.count.cmp(&a.count));
+    failures_by_reason.sort_by_key(|reason| std::cmp::Reverse(reason.count));
     let issued = hours.iter().try_fold(0, |sum, hour| add(sum, hour.issued))?;
     let failed = hours.iter().try_fold(0, |sum, hour| add(sum, hour.failed))?;
     Ok(AttendantStats {
