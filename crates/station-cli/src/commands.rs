@@ -75,6 +75,7 @@ pub async fn run(config_path: Option<PathBuf>, command: Command) -> Result<u8, S
             action: SecretAction::Set { service },
         } => set_secret(&service),
         Command::Queue { action } => crate::queue::run(config_path, action).await,
+        Command::Staff { action } => crate::staff::run(config_path, action),
         Command::History {
             action: Some(action), ..
         } => crate::queue::history(action),
@@ -146,7 +147,7 @@ async fn with_engine(config_path: Option<PathBuf>, command: Command) -> Result<u
             0
         }
         Command::Roster { action } => crate::roster::run(engine, action)?,
-        Command::Sandbox { .. } | Command::Secret { .. } | Command::Queue { .. } => {
+        Command::Sandbox { .. } | Command::Secret { .. } | Command::Queue { .. } | Command::Staff { .. } => {
             unreachable!("dispatched before the engine starts")
         }
     };

@@ -6,6 +6,7 @@ mod demo;
 mod follow;
 mod queue;
 mod roster;
+mod staff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,6 +76,11 @@ enum Command {
     Roster {
         #[command(subcommand)]
         action: roster::RosterAction,
+    },
+    /// The staff PIN that unlocks the window's staff functions.
+    Staff {
+        #[command(subcommand)]
+        action: staff::StaffAction,
     },
 }
 

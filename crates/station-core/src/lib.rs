@@ -24,6 +24,7 @@ pub mod queue;
 pub mod roster;
 pub mod secrets;
 pub mod settings;
+pub mod staff;
 pub mod store;
 
 pub use engine::{Engine, EngineError};

@@ -27,6 +27,7 @@ pub use model::{
     Oid4vciConfig, Oid4vciMode, OrchestrationConfig, OrchestrationEvents, PresentationFaceCheck,
     PresentationTemplate, QueueConfig, ServiceConfig, ServiceKind, StationConfig, StationOptions, Template,
 };
+pub use model::StaffConfig;
 pub use model::KioskConfig;
 
 pub const ENTRA_AUTHORITY_HOST: &str = "https://login.microsoftonline.com";
@@ -38,7 +39,7 @@ pub const ENTRA_SCOPE: &str = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
 /// The preview API's permission (seed 002).
 pub const ENTRA_PREVIEW_SCOPE: &str = "bbb94529-53a3-4be5-a069-7eaf2712b826/.default";
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {detail}")]
     Read { path: String, detail: String },
@@ -86,5 +87,21 @@ impl StationConfig {
 
     pub fn template(&self, name: &str) -> Option<&Template> {
         self.templates.get(name)
+    }
+}
+
+impl StaffConfig {
+    /// The `[staff]` table of the file at `path` alone, checked as in the
+    /// whole config; the defaults (no PIN) when there is no file.
+    pub fn read(path: &Path) -> Result<StaffConfig, ConfigError> {
+        let origin = path.display().to_string();
+        let Some(text) = crate::settings::read_if_present(path)? else {
+            return Ok(StaffConfig::default());
+        };
+        let raw: raw::RawStaffOnly = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: origin.clone(),
+            detail: e.to_string(),
+        })?;
+        validate::Validator { origin: &origin }.staff(raw.staff)
     }
 }

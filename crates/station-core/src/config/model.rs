@@ -9,6 +9,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::fields::ServiceType;
+use crate::staff::{AttemptPolicy, PinHash};
 
 #[derive(Debug, Clone)]
 pub struct StationConfig {
@@ -16,6 +17,8 @@ pub struct StationConfig {
     pub callback: CallbackConfig,
     pub flow: FlowTiming,
     pub queue: QueueConfig,
+    /// Who may open the staff functions (`[staff]`).
+    pub staff: StaffConfig,
     pub services: BTreeMap<String, ServiceConfig>,
     pub templates: BTreeMap<String, Template>,
     /// Where photos come from.
@@ -198,6 +201,26 @@ impl Default for QueueConfig {
             resend_check: Duration::from_secs(30),
             grace_period: Duration::from_secs(24 * 3600),
             retention: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// The staff PIN and how the gate guards it (`[staff]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffConfig {
+    /// `None`: no PIN set (a desk station is then open, a kiosk locked).
+    pub pin_hash: Option<PinHash>,
+    /// An unlocked session locks again after this long without activity.
+    pub idle_lock: Duration,
+    pub attempts: AttemptPolicy,
+}
+
+impl Default for StaffConfig {
+    fn default() -> Self {
+        StaffConfig {
+            pin_hash: None,
+            idle_lock: Duration::from_secs(120),
+            attempts: AttemptPolicy::default(),
         }
     }
 }

@@ -20,6 +20,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) queue: RawQueue,
     #[serde(default)]
+    pub(super) staff: RawStaff,
+    #[serde(default)]
     pub(super) services: BTreeMap<String, RawService>,
     #[serde(default)]
     pub(super) templates: BTreeMap<String, RawTemplate>,
@@ -98,6 +100,25 @@ pub(super) struct RawQueue {
     pub(super) resend_check_secs: Option<u64>,
     pub(super) grace_period_hours: Option<u64>,
     pub(super) retention_days: Option<u64>,
+}
+
+/// `[staff]`: the staff PIN's hash and the limits on guessing it.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawStaff {
+    pub(super) pin_hash: Option<String>,
+    pub(super) idle_lock_secs: Option<u64>,
+    pub(super) max_tries: Option<u32>,
+    pub(super) lockout_secs: Option<u64>,
+    pub(super) delay_ms: Option<u64>,
+}
+
+/// The `[staff]` table alone, for the staff gate: whatever else the file
+/// holds (a service the station cannot start), staff can still unlock.
+#[derive(Deserialize)]
+pub(super) struct RawStaffOnly {
+    #[serde(default)]
+    pub(super) staff: RawStaff,
 }
 
 /// A `kind` as written: one the station knows, or the text of one it does

@@ -40,6 +40,21 @@ pub enum Action {
     Purged,
     Imported,
     Repaired,
+    /// Staff opened the staff functions with the staff PIN.
+    #[serde(rename = "staff_unlocked")]
+    StaffUnlocked,
+    /// The staff functions closed again: by staff, or left idle.
+    #[serde(rename = "staff_locked")]
+    StaffLocked,
+    /// Someone typed a wrong staff PIN (the detail counts them, never holds it).
+    #[serde(rename = "staff_wrong_pin")]
+    StaffWrongPin,
+    /// Too many wrong staff PINs: none is tried for a while.
+    #[serde(rename = "staff_locked_out")]
+    StaffLockedOut,
+    /// Staff set a new staff PIN.
+    #[serde(rename = "staff_pin_set")]
+    StaffPinSet,
 }
 
 impl Action {
@@ -53,6 +68,11 @@ impl Action {
             Action::Purged => "purged",
             Action::Imported => "imported",
             Action::Repaired => "repaired",
+            Action::StaffUnlocked => "staff_unlocked",
+            Action::StaffLocked => "staff_locked",
+            Action::StaffWrongPin => "staff_wrong_pin",
+            Action::StaffLockedOut => "staff_locked_out",
+            Action::StaffPinSet => "staff_pin_set",
         }
     }
 }

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_roster.sql"),
     include_str!("migrations/003_outbox.sql"),
     include_str!("migrations/004_attendant.sql"),
+    include_str!("migrations/005_staff.sql"),
 ];
 
 pub fn latest_version() -> u32 {

@@ -10,6 +10,7 @@ mod oid4vci;
 mod orchestration;
 mod presentation;
 mod queue;
+mod staff;
 mod station;
 
 use std::collections::BTreeMap;
@@ -112,6 +113,7 @@ impl Validator<'_> {
         let callback = self.callback(raw.callback)?;
         let flow = self.flow(raw.flow)?;
         let queue = self.queue(raw.queue)?;
+        let staff = self.staff(raw.staff)?;
         let mut services = BTreeMap::new();
         for (name, service) in raw.services {
             let service = self.service(&name, service, station.use_sandbox)?;
@@ -145,6 +147,7 @@ impl Validator<'_> {
             callback,
             flow,
             queue,
+            staff,
             services,
             templates,
             camera,
