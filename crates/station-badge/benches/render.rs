@@ -41,6 +41,10 @@ fn main() {
     let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
     println!("badge render (CR80, photo, 60-char name), {renders} renders");
     println!("  first (fonts parsed): {:.1} ms", cold.as_secs_f64() * 1e3);
-    println!("  p50 {:.1} ms, p99 {:.1} ms", at(0.5).as_secs_f64() * 1e3, at(0.99).as_secs_f64() * 1e3);
+    println!(
+        "  p50 {:.1} ms, p99 {:.1} ms",
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3
+    );
     println!("  PDF size: {} bytes", first.len());
 }

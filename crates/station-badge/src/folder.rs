@@ -50,7 +50,13 @@ impl BadgeFolder {
 fn file_name(job_id: &str) -> String {
     let safe: String = job_id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{safe}.pdf")
 }
@@ -72,7 +78,9 @@ pub fn sweep_saved(folder: &Path, now: SystemTime, keep_for: Duration) -> usize 
         if expired {
             match std::fs::remove_file(&path) {
                 Ok(()) => deleted += 1,
-                Err(error) => tracing::warn!(file = %path.display(), %error, "a badge kept past its grace period could not be deleted"),
+                Err(error) => {
+                    tracing::warn!(file = %path.display(), %error, "a badge kept past its grace period could not be deleted")
+                }
             }
         }
     }
@@ -94,7 +102,10 @@ mod tests {
         let later = SystemTime::now() + Duration::from_secs(3601);
         assert_eq!(folder.sweep(later), 1);
         assert!(!saved.exists());
-        assert!(folder.path().join("notes.txt").exists(), "only badge PDFs are deleted");
+        assert!(
+            folder.path().join("notes.txt").exists(),
+            "only badge PDFs are deleted"
+        );
     }
 
     #[test]

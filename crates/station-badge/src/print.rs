@@ -85,7 +85,11 @@ pub fn print_pdf(pdf: &Path, printer: &str, layout: BadgeLayout) -> Result<Strin
     } else {
         Err(PrintError::Refused {
             printer: printer.to_owned(),
-            detail: if stderr.is_empty() { status.to_string() } else { stderr },
+            detail: if stderr.is_empty() {
+                status.to_string()
+            } else {
+                stderr
+            },
         })
     }
 }

@@ -68,7 +68,10 @@ impl BadgeWorld {
         ] {
             inputs.insert(Str::from(key), Value::Str(Str::from(value)));
         }
-        let main = Source::new(FileId::new(None, VirtualPath::new("badge.typ")), TEMPLATE.to_owned());
+        let main = Source::new(
+            FileId::new(None, VirtualPath::new("badge.typ")),
+            TEMPLATE.to_owned(),
+        );
         Ok(BadgeWorld {
             library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
             main,

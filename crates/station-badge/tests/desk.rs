@@ -42,7 +42,11 @@ async fn an_issued_badge_is_saved_with_the_name_and_a_check_in_code_without_it()
     let request = shown(&flow).await;
     let desk = BadgeDesk::new(&s.engine);
     let early = desk.print(flow.id()).unwrap_err();
-    assert_eq!(early.code(), "queue.wrong_state", "no badge before the credential is issued");
+    assert_eq!(
+        early.code(),
+        "queue.wrong_state",
+        "no badge before the credential is issued"
+    );
     assert!(matches!(
         scan_and_accept(&s, &flow, &request).await,
         FlowState::Issued { .. }
@@ -59,7 +63,13 @@ async fn an_issued_badge_is_saved_with_the_name_and_a_check_in_code_without_it()
     let BadgeOutcome::Saved { path } = desk.print(flow.id()).unwrap() else {
         panic!("no printer is set: the badge is saved");
     };
-    assert_eq!(path, s.data_dir.path().join(BADGE_FOLDER).join(format!("{}.pdf", flow.id())));
+    assert_eq!(
+        path,
+        s.data_dir
+            .path()
+            .join(BADGE_FOLDER)
+            .join(format!("{}.pdf", flow.id()))
+    );
     let text = Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Megan Bowen"), "{text}");

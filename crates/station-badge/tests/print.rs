@@ -105,7 +105,12 @@ impl Cups {
 }
 
 fn chmod(path: &Path, mode: &str) {
-    assert!(Command::new("chmod").arg(mode).arg(path).status().unwrap().success());
+    assert!(Command::new("chmod")
+        .arg(mode)
+        .arg(path)
+        .status()
+        .unwrap()
+        .success());
 }
 
 fn badge(dir: &Path) -> PathBuf {

@@ -42,7 +42,12 @@ fn media_box(pdf: &[u8]) -> [f32; 4] {
     let page = document.get_dictionary(pages[&1]).unwrap();
     let values = page.get(b"MediaBox").unwrap().as_array().unwrap();
     let number = |o: &lopdf::Object| o.as_float().or_else(|_| o.as_i64().map(|i| i as f32)).unwrap();
-    [number(&values[0]), number(&values[1]), number(&values[2]), number(&values[3])]
+    [
+        number(&values[0]),
+        number(&values[1]),
+        number(&values[2]),
+        number(&values[3]),
+    ]
 }
 
 /// Each word pdftotext finds, with its box (points from the top left).
@@ -62,8 +67,20 @@ fn words(pdf: &Path) -> Vec<(String, [f32; 4])> {
     html.lines()
         .filter(|line| line.trim_start().starts_with("<word "))
         .map(|line| {
-            let text = line.split('>').nth(1).unwrap().split('<').next().unwrap().to_owned();
-            let bbox = [attr(line, "xMin"), attr(line, "yMin"), attr(line, "xMax"), attr(line, "yMax")];
+            let text = line
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_owned();
+            let bbox = [
+                attr(line, "xMin"),
+                attr(line, "yMin"),
+                attr(line, "xMax"),
+                attr(line, "yMax"),
+            ];
             (text, bbox)
         })
         .collect()
@@ -101,15 +118,27 @@ fn check(layout: BadgeLayout, photo: bool, width_mm: f32, height_mm: f32) {
     // Lines may break anywhere between words (and after the hyphen).
     let joined = text.concat();
     let squeezed = |s: &str| s.replace(' ', "");
-    assert!(joined.contains(&squeezed(LONG_NAME)), "the whole name is in the PDF: {joined}");
+    assert!(
+        joined.contains(&squeezed(LONG_NAME)),
+        "the whole name is in the PDF: {joined}"
+    );
     assert!(joined.contains("2026-05-12"), "{joined}");
-    assert!(joined.contains(&squeezed("Contoso Developer Conference 2026")), "{joined}");
+    assert!(
+        joined.contains(&squeezed("Contoso Developer Conference 2026")),
+        "{joined}"
+    );
     // The name wraps or shrinks inside the card, left of the QR code.
     let qr_left = width - (3.5 + 21.0) * MM * if layout == BadgeLayout::A6 { 1.73 } else { 1.0 };
     for (word, [x_min, y_min, x_max, y_max]) in &words {
-        assert!(*x_min >= 0.0 && *y_min >= 0.0 && *y_max <= height, "{word} is off the card");
+        assert!(
+            *x_min >= 0.0 && *y_min >= 0.0 && *y_max <= height,
+            "{word} is off the card"
+        );
         if LONG_NAME.contains(word.trim_end_matches('-')) {
-            assert!(*x_max <= qr_left, "{word} runs into the QR code ({x_max} > {qr_left})");
+            assert!(
+                *x_max <= qr_left,
+                "{word} runs into the QR code ({x_max} > {qr_left})"
+            );
         }
     }
 

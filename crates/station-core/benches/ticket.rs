@@ -25,7 +25,12 @@ fn main() {
         .map(|shift| {
             let frame = ticket_frame(ticket, 1280, 720);
             let mut moved = frame.clone();
-            imageops::replace(&mut moved, &imageops::crop_imm(&frame, shift * 90, 0, 1280 - shift * 90, 720).to_image(), 0, 0);
+            imageops::replace(
+                &mut moved,
+                &imageops::crop_imm(&frame, shift * 90, 0, 1280 - shift * 90, 720).to_image(),
+                0,
+                0,
+            );
             moved
         })
         .collect();

@@ -30,7 +30,8 @@ authority = "did:web:contoso.com"
 {table}
 "#
     );
-    StationConfig::from_toml(&text, "/etc/station.toml").map_err(|error| format!("{} | {error}", error.code()))
+    StationConfig::from_toml(&text, "/etc/station.toml")
+        .map_err(|error| format!("{} | {error}", error.code()))
 }
 
 fn layout(config: &StationConfig) -> Option<BadgeLayout> {

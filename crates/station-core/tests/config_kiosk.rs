@@ -32,7 +32,8 @@ authority = "did:web:contoso.com"
 
 fn with_kiosk(table: &str) -> Result<StationConfig, String> {
     let text = format!("{TEMPLATES}\n[kiosk]\n{table}\n");
-    StationConfig::from_toml(&text, "/etc/station.toml").map_err(|error| format!("{} | {error}", error.code()))
+    StationConfig::from_toml(&text, "/etc/station.toml")
+        .map_err(|error| format!("{} | {error}", error.code()))
 }
 
 #[test]
@@ -44,7 +45,9 @@ fn without_the_table_a_kiosk_has_no_template_and_waits_45_seconds() {
 
 #[test]
 fn every_setting_is_read() {
-    let kiosk = with_kiosk("template = \"badge\"\nidle_secs = 20\npreview = true").unwrap().kiosk;
+    let kiosk = with_kiosk("template = \"badge\"\nidle_secs = 20\npreview = true")
+        .unwrap()
+        .kiosk;
     assert_eq!(
         kiosk,
         KioskConfig {
@@ -60,11 +63,16 @@ fn the_template_must_be_an_issuance_template_of_the_file() {
     let unknown = with_kiosk("template = \"badg\"").unwrap_err();
     assert!(unknown.starts_with("config.invalid"), "{unknown}");
     assert!(
-        unknown.contains("kiosk.template") && unknown.contains("not in [templates]") && unknown.contains("one of badge"),
+        unknown.contains("kiosk.template")
+            && unknown.contains("not in [templates]")
+            && unknown.contains("one of badge"),
         "{unknown}"
     );
     let check = with_kiosk("template = \"door\"").unwrap_err();
-    assert!(check.contains("checks credentials rather than issuing them"), "{check}");
+    assert!(
+        check.contains("checks credentials rather than issuing them"),
+        "{check}"
+    );
 }
 
 #[test]
@@ -78,7 +86,10 @@ fn with_the_sandbox_s_built_in_templates_the_name_is_checked_at_the_kiosk() {
 fn the_idle_time_is_bounded() {
     for bad in ["idle_secs = 4", "idle_secs = 601"] {
         let error = with_kiosk(bad).unwrap_err();
-        assert!(error.contains("kiosk.idle_secs") && error.contains("use 5 to 600 seconds"), "{error}");
+        assert!(
+            error.contains("kiosk.idle_secs") && error.contains("use 5 to 600 seconds"),
+            "{error}"
+        );
     }
     let typo = with_kiosk("idle = 30").unwrap_err();
     assert!(typo.contains("idle"), "{typo}");

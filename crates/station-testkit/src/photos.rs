@@ -78,7 +78,9 @@ pub fn ticket_frame(text: &str, width: u32, height: u32) -> image::RgbImage {
     use image::{Luma, Rgb, RgbImage};
 
     let background = image::open(crate::paths::photo("coffee.png")).unwrap();
-    let mut frame = background.resize_to_fill(width, height, FilterType::Triangle).to_rgb8();
+    let mut frame = background
+        .resize_to_fill(width, height, FilterType::Triangle)
+        .to_rgb8();
     let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
     let side = height / 3;
     let qr = code
@@ -89,7 +91,11 @@ pub fn ticket_frame(text: &str, width: u32, height: u32) -> image::RgbImage {
         .build();
     let qr = image::DynamicImage::ImageLuma8(qr).to_rgb8();
     let margin = side / 10;
-    let mut card = RgbImage::from_pixel(qr.width() + 2 * margin, qr.height() + 3 * margin, Rgb([246, 244, 238]));
+    let mut card = RgbImage::from_pixel(
+        qr.width() + 2 * margin,
+        qr.height() + 3 * margin,
+        Rgb([246, 244, 238]),
+    );
     imageops::replace(&mut card, &qr, i64::from(margin), i64::from(margin));
     let x = i64::from(width * 3 / 5);
     let y = i64::from((height - card.height().min(height)) / 2);

@@ -91,7 +91,9 @@ fn kiosk_template(config: &StationConfig) -> Result<&str, KioskError> {
     let name = template.as_deref().ok_or(KioskError::NoTemplate)?;
     match config.template(name) {
         Some(Template::Issuance(_)) => Ok(name),
-        _ => Err(KioskError::UnknownTemplate { name: name.to_owned() }),
+        _ => Err(KioskError::UnknownTemplate {
+            name: name.to_owned(),
+        }),
     }
 }
 
@@ -107,7 +109,9 @@ fn visitor(person: RosterPerson, template: &str) -> Result<Visitor, KioskError> 
     Ok(Visitor {
         person_id: person.person_id,
         name: recipient_name(&person.claims),
-        template: ready.as_ref().map_or_else(|| template.to_owned(), |job| job.template.clone()),
+        template: ready
+            .as_ref()
+            .map_or_else(|| template.to_owned(), |job| job.template.clone()),
         job_id: ready.map(|job| job.job_id),
         claims: person.claims,
     })
@@ -129,7 +133,11 @@ impl Misses {
         {
             self.at.pop_front();
         }
-        let beyond = self.at.len().checked_sub(FREE_MISSES).filter(|&beyond| beyond > 0)?;
+        let beyond = self
+            .at
+            .len()
+            .checked_sub(FREE_MISSES)
+            .filter(|&beyond| beyond > 0)?;
         let delay = u32::try_from(beyond - 1)
             .ok()
             .and_then(|doublings| 2u32.checked_pow(doublings))
@@ -175,7 +183,10 @@ mod tests {
     #[test]
     fn a_person_without_the_badge_is_issued_the_kiosk_s_template() {
         let found = visitor(person(&["staff"], &[]), "badge").unwrap();
-        assert_eq!((found.name.as_str(), found.template.as_str(), found.job_id), ("Megan Bowen", "badge", None));
+        assert_eq!(
+            (found.name.as_str(), found.template.as_str(), found.job_id),
+            ("Megan Bowen", "badge", None)
+        );
     }
 
     #[test]
@@ -188,7 +199,10 @@ mod tests {
     fn a_ready_queued_job_is_started_whatever_its_template() {
         // Queued while offline, the job already counts as issued: it is what she came for.
         let found = visitor(person(&["vo-badge"], &[("job-1", "vo-badge")]), "vo-badge").unwrap();
-        assert_eq!((found.template.as_str(), found.job_id.as_deref()), ("vo-badge", Some("job-1")));
+        assert_eq!(
+            (found.template.as_str(), found.job_id.as_deref()),
+            ("vo-badge", Some("job-1"))
+        );
     }
 
     #[test]
@@ -211,7 +225,10 @@ mod tests {
             misses.record(now);
         }
         assert_eq!(misses.wait(now), Some(MAX_DELAY));
-        assert_eq!(misses.wait(now + Duration::from_secs(59)), Some(Duration::from_secs(1)));
+        assert_eq!(
+            misses.wait(now + Duration::from_secs(59)),
+            Some(Duration::from_secs(1))
+        );
     }
 
     #[test]

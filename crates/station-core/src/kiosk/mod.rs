@@ -26,11 +26,15 @@ pub enum KioskError {
     CodeTooLong { max: usize },
     #[error("no one with this registration code is expected here: check the code on the ticket, or ask at the staff desk")]
     NotInRoster,
-    #[error("this registration code already has its {template}: ask at the staff desk if it needs issuing again")]
+    #[error(
+        "this registration code already has its {template}: ask at the staff desk if it needs issuing again"
+    )]
     AlreadyIssued { template: String },
     #[error("too many codes that were not found: wait {wait_secs} seconds and try again, or ask at the staff desk")]
     SlowDown { wait_secs: u64 },
-    #[error("this kiosk has no badge to issue: set [kiosk] template in station.toml to an issuance template")]
+    #[error(
+        "this kiosk has no badge to issue: set [kiosk] template in station.toml to an issuance template"
+    )]
     NoTemplate,
     #[error("[kiosk] template names '{name}', which this station does not issue: name one of its issuance templates")]
     UnknownTemplate { name: String },

@@ -133,7 +133,8 @@ mod tests {
             .collect();
         assert_eq!(tickets, ["T-1001"], "{seen:?}");
         assert!(
-            seen.iter().any(|event| matches!(event, ScanEvent::Camera(CameraStatus::Live { .. }))),
+            seen.iter()
+                .any(|event| matches!(event, ScanEvent::Camera(CameraStatus::Live { .. }))),
             "{seen:?}"
         );
     }

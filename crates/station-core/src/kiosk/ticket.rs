@@ -109,7 +109,10 @@ mod tests {
 
     #[test]
     fn a_url_without_a_code_and_a_blank_one_are_no_code() {
-        assert!(matches!(code_from_ticket("https://tickets.example/"), Err(KioskError::NoCode)));
+        assert!(matches!(
+            code_from_ticket("https://tickets.example/"),
+            Err(KioskError::NoCode)
+        ));
         assert!(matches!(code_from_ticket("   "), Err(KioskError::NoCode)));
         assert!(matches!(code_from_ticket("T-1\u{0}"), Err(KioskError::NoCode)));
     }
@@ -122,10 +125,16 @@ mod tests {
     #[test]
     fn a_code_longer_than_the_cap_is_refused() {
         let long = "x".repeat(MAX_CODE_CHARS + 1);
-        assert!(matches!(code_from_ticket(&long), Err(KioskError::CodeTooLong { max: MAX_CODE_CHARS })));
+        assert!(matches!(
+            code_from_ticket(&long),
+            Err(KioskError::CodeTooLong { max: MAX_CODE_CHARS })
+        ));
         assert!(code_from_ticket(&"x".repeat(MAX_CODE_CHARS)).is_ok());
         let huge = format!("https://t.example/?code={}", "x".repeat(100_000));
-        assert!(matches!(code_from_ticket(&huge), Err(KioskError::CodeTooLong { .. })));
+        assert!(matches!(
+            code_from_ticket(&huge),
+            Err(KioskError::CodeTooLong { .. })
+        ));
     }
 
     #[test]
@@ -136,7 +145,9 @@ mod tests {
 
     #[test]
     fn a_photo_without_a_ticket_reads_nothing() {
-        let face = image::open(station_testkit::paths::photo("astronaut.png")).unwrap().to_rgb8();
+        let face = image::open(station_testkit::paths::photo("astronaut.png"))
+            .unwrap()
+            .to_rgb8();
         assert_eq!(decode_ticket(&face), None);
     }
 }

@@ -36,7 +36,13 @@ impl Queue {
                 }
                 .into());
             }
-            type Row = (String, Option<i64>, Option<String>, Option<Vec<u8>>, Option<String>);
+            type Row = (
+                String,
+                Option<i64>,
+                Option<String>,
+                Option<Vec<u8>>,
+                Option<String>,
+            );
             let row: Option<Row> = connection
                 .query_row(
                     "SELECT template, person_id, claims, photo, recipient FROM jobs

@@ -35,9 +35,9 @@
 mod backoff;
 mod checkpoint;
 mod desk;
-mod issued;
 pub mod drain;
 mod error;
+mod issued;
 mod job;
 mod jobs;
 mod lock;

@@ -26,7 +26,10 @@ impl Validator<'_> {
                 ))
             }
         };
-        let badge = raw.badge.map(|layout| self.badge_layout(name, &layout)).transpose()?;
+        let badge = raw
+            .badge
+            .map(|layout| self.badge_layout(name, &layout))
+            .transpose()?;
         let claims = self.claims(name, raw.claims)?;
         let photo_claim = raw
             .photo_claim

@@ -51,7 +51,10 @@ impl Validator<'_> {
                 return Err(self.invalid(
                     "kiosk.template",
                     problem,
-                    format!("name the issuance template visitors get: one of {}", issuance.join(", ")),
+                    format!(
+                        "name the issuance template visitors get: one of {}",
+                        issuance.join(", ")
+                    ),
                 ));
             }
         }
