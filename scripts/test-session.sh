@@ -11,8 +11,8 @@ echo "== cargo test, with the benchmarks once each as smoke tests at small sizes
 # The benchmarks build in the same invocation as the tests, so they share
 # its feature resolution and nothing is compiled twice. scripts/listener-load.sh
 # and the commands in README.md's Development section run them in full.
-FLOWS=50 LOAD_IDLE=20 LOAD_FORGED=50 LOAD_SECS=5 ROSTER_ROWS=2000 ROSTER_QUERIES=200 \
-  cargo test --workspace --lib --bins --tests --bench flows --bench listener_load --bench roster 2>&1 | tee "$log"
+FLOWS=50 LOAD_IDLE=20 LOAD_FORGED=50 LOAD_SECS=5 ROSTER_ROWS=2000 ROSTER_QUERIES=200 TICKET_BENCH_FRAMES=5 \
+  cargo test --workspace --lib --bins --tests --bench flows --bench listener_load --bench roster --bench ticket 2>&1 | tee "$log"
 
 echo "== end-to-end tests (the window under Xvfb, through tauri-driver)"
 xvfb-run -a -s "-screen 0 1280x800x24" \

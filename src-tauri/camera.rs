@@ -201,7 +201,8 @@ impl PhotoDesk {
     }
 }
 
-fn view_of(status: Option<CameraStatus>) -> CameraView {
+/// The camera as a screen shows it, from its status (`None`: not running).
+pub(crate) fn view_of(status: Option<CameraStatus>) -> CameraView {
     match status {
         Some(CameraStatus::Live { name }) => CameraView {
             name: Some(name),

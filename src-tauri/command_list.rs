@@ -35,6 +35,9 @@ macro_rules! with_app_commands {
             queue_start,
             roster_search,
             connection_status,
+            kiosk_scan_start,
+            kiosk_scan_stop,
+            kiosk_lookup,
             print_badge,
             attendant_stats,
         }

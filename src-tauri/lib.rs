@@ -68,6 +68,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .manage(camera::PhotoDesk::default())
+        .manage(commands::KioskDesk::default())
         .invoke_handler(with_app_commands!(invoke_handler))
 }
 

@@ -5,11 +5,13 @@
 
 mod attendant;
 mod badge;
+mod kiosk;
 mod queue;
 mod roster;
 
 pub use attendant::*;
 pub use badge::*;
+pub use kiosk::*;
 pub use queue::*;
 pub use roster::*;
 
@@ -203,11 +205,9 @@ pub async fn start_issuance(
         person_id,
         override_reason,
     };
-    let flow = blocking(move || {
-        Ok(station
-            .engine
-            .issue_to(&template, &claims, photo, recipient, Actor::Staff)?)
-    })
+    // With the staff functions locked, the visitor issues it at the kiosk.
+    let actor = if state.staff_unlocked() { Actor::Staff } else { Actor::Kiosk };
+    let flow = blocking(move || Ok(station.engine.issue_to(&template, &claims, photo, recipient, actor)?))
     .await?;
     Ok(Started::keep(&state, flow))
 }

@@ -9,6 +9,7 @@
 
 mod door;
 mod issuance;
+mod kiosk;
 mod photo;
 mod queue;
 mod services;

@@ -21,7 +21,7 @@ use station_testkit::webdriver::{Setup, Window};
 use super::save_screenshot;
 
 /// The `station` command (crates/station-cli), built next to the app.
-fn station_binary() -> PathBuf {
+pub(crate) fn station_binary() -> PathBuf {
     let test = std::env::current_exe().unwrap();
     let dir = test
         .parent()
@@ -37,13 +37,13 @@ fn station_binary() -> PathBuf {
 }
 
 /// `station sandbox --bind 127.0.0.1:<port>`, in a process of its own.
-struct StandaloneSandbox {
+pub(crate) struct StandaloneSandbox {
     process: Child,
 }
 
 impl StandaloneSandbox {
     /// Starts it and waits until it accepts connections.
-    fn start(port: u16) -> StandaloneSandbox {
+    pub(crate) fn start(port: u16) -> StandaloneSandbox {
         let process = Command::new(station_binary())
             .args(["sandbox", "--bind", &format!("127.0.0.1:{port}")])
             .stdin(Stdio::null())
@@ -61,7 +61,7 @@ impl StandaloneSandbox {
     }
 
     /// As a network going away: no goodbye, the port closes at once.
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.stop();
     }
 
@@ -80,7 +80,7 @@ impl Drop for StandaloneSandbox {
 /// Polls `script` (a JS expression) for up to `limit`; returns its value
 /// once truthy. The queue's drain backs off between attempts, so "ready"
 /// may take longer than the window's usual 20 seconds.
-async fn eventually(window: &Window, script: &str, limit: Duration) -> serde_json::Value {
+pub(crate) async fn eventually(window: &Window, script: &str, limit: Duration) -> serde_json::Value {
     let deadline = Instant::now() + limit;
     loop {
         let wrapped = format!("const value = ({script}); return value === undefined ? null : value;");
@@ -97,7 +97,7 @@ async fn eventually(window: &Window, script: &str, limit: Duration) -> serde_jso
 /// screenshot waits for the page to paint again, which a still page (no
 /// countdown, no camera preview) does not do; so a dot in a corner, almost
 /// transparent, blinks for a moment after the screenshot is asked for.
-async fn screenshot_still_page(window: &Window) -> Vec<u8> {
+pub(crate) async fn screenshot_still_page(window: &Window) -> Vec<u8> {
     const BLINK: &str = "const dot = document.createElement('div');
         dot.style.cssText = 'position:fixed;right:0;bottom:0;width:2px;height:2px;background:rgba(0,0,0,0.02)';
         let blinks = 0;
@@ -113,7 +113,7 @@ async fn screenshot_still_page(window: &Window) -> Vec<u8> {
 /// The banner's line `id`, once it says something.
 const BANNER_LINE: &str = "(id) => document.getElementById(id)?.textContent";
 
-fn banner_line(id: &str) -> String {
+pub(crate) fn banner_line(id: &str) -> String {
     format!("({BANNER_LINE})({id:?})")
 }
 
@@ -190,7 +190,7 @@ async fn an_issuance_without_network_is_queued_then_ready_by_itself_then_issued_
 /// roster import`, as staff would from a terminal while the station runs,
 /// then reloads the page, which reads the station's info (and so learns
 /// the roster has people) again.
-async fn import_roster(window: &Window, template: &str, csv: &str) {
+pub(crate) async fn import_roster(window: &Window, template: &str, csv: &str) {
     let config = window.config_path();
     let data_dir = config.parent().unwrap();
     let file = data_dir.join("attendees.csv");

@@ -36,3 +36,6 @@ export const rosterSearch = command("roster_search");
 export const connectionStatus = command("connection_status");
 export const printBadge = command("print_badge");
 export const attendantStats = command("attendant_stats");
+export const kioskScanStart = command("kiosk_scan_start");
+export const kioskScanStop = command("kiosk_scan_stop");
+export const kioskLookup = command("kiosk_lookup");

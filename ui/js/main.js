@@ -2,11 +2,11 @@
 // and loads the station's info. Nothing imports this module.
 
 import { connected } from "./bridge.js";
-import { initDisplayOptions } from "./display-options.js";
+import { initDisplayOptions, resetDisplayOptions } from "./display-options.js";
 import * as api from "./api.js";
 import { byId, showError, showMessage } from "./dom.js";
 import { defaultLanguage, setLanguage } from "./i18n.js";
-import { initLanguagePickers } from "./language-picker.js";
+import { initLanguagePickers, resetLanguage } from "./language-picker.js";
 import { go, register } from "./navigation.js";
 import { applyInfo, onInfo } from "./station-info.js";
 import * as home from "./home.js";
@@ -18,15 +18,21 @@ import * as settings from "./settings.js";
 import * as queue from "./queue.js";
 import * as attendant from "./attendant.js";
 import * as banner from "./banner.js";
+import * as kiosk from "./kiosk.js";
 import * as badge from "./badge.js";
 
 register({ home, recipient, photo, flow, result: flow.result, queue, history, settings });
+register({ attract: kiosk.attract, "kiosk-code": kiosk.code, "kiosk-confirm": kiosk.confirm, "kiosk-message": kiosk.message });
 register({ attendant });
 
 onInfo((info) => {
   byId("sandbox-badge").hidden = !info.sandbox;
 });
 onInfo(home.render);
+onInfo(kiosk.applyInfo);
+// A visitor's language and display choices leave with them.
+kiosk.onVisitorGone(resetLanguage);
+kiosk.onVisitorGone(resetDisplayOptions);
 // The recipient's data does not outlive the flow's result.
 flow.onResultForgotten(recipient.reset);
 flow.onIssued(badge.print);
@@ -57,6 +63,7 @@ async function start() {
   queue.init();
   attendant.init();
   banner.init();
+  kiosk.init();
   initDisplayOptions();
   go("home");
   if (!connected) {

@@ -3,6 +3,8 @@
 
 const screens = {};
 let current = null;
+// The screen "home" stands for: the attract screen on a kiosk.
+let homeScreen = "home";
 
 // The steps of one issuance or check, all under the nav bar's "Issue".
 const issueSteps = ["recipient", "photo", "flow", "result"];
@@ -12,8 +14,14 @@ export function register(named) {
   Object.assign(screens, named);
 }
 
+/** Makes `go("home")` (Done, Cancel, a result's reset) show `name` instead. */
+export function setHomeScreen(name) {
+  homeScreen = name;
+}
+
 /** Shows one screen; `args` go to its `show`. Moves focus to its heading. */
 export function go(name, args = {}) {
+  if (name === "home") name = homeScreen;
   if (current && current !== name && screens[current]?.leave) screens[current].leave(name);
   for (const section of document.querySelectorAll("[data-screen]")) {
     section.hidden = section.dataset.screen !== name;

@@ -35,6 +35,11 @@ pub struct Setup {
     /// standalone `station sandbox` that a test stops and starts again.
     /// The wallet then acts on that one too.
     pub service_url: Option<String>,
+    /// `[station] kiosk = true`: the page opens on the kiosk's attract screen.
+    pub kiosk: bool,
+    /// More TOML after the templates (a `[kiosk]` or `[queue]` table,
+    /// another template).
+    pub extra_toml: String,
 }
 
 impl Default for Setup {
@@ -47,6 +52,8 @@ impl Default for Setup {
             camera_fps: 25,
             callback_port: 0,
             service_url: None,
+            kiosk: false,
+            extra_toml: String::new(),
         }
     }
 }
@@ -141,7 +148,9 @@ fn config(base_url: &str, setup: &Setup) -> StationToml {
             "oid4vci",
             Service::oid4vci().set("api_base", "https://issuer.invalid/admin"),
         )
+        .station("kiosk", setup.kiosk)
         .extra(TEMPLATES)
+        .extra(&setup.extra_toml)
 }
 
 /// The app under test. Cargo builds a package's binaries for its tests and

@@ -20,6 +20,8 @@ mod reachability;
 mod validate;
 
 pub use location::{default_data_dir, ConfigLocation, CONFIG_ENV, DATA_DIR_ENV};
+pub use model::KioskConfig;
+pub use model::StaffConfig;
 pub use model::{BadgeConfig, BadgeLayout};
 pub use model::{
     CallbackConfig, CameraConfig, CameraSource, ClaimConstraint, ClaimField, ConstraintRule,
@@ -27,8 +29,6 @@ pub use model::{
     Oid4vciConfig, Oid4vciMode, OrchestrationConfig, OrchestrationEvents, PresentationFaceCheck,
     PresentationTemplate, QueueConfig, ServiceConfig, ServiceKind, StationConfig, StationOptions, Template,
 };
-pub use model::StaffConfig;
-pub use model::KioskConfig;
 
 pub const ENTRA_AUTHORITY_HOST: &str = "https://login.microsoftonline.com";
 pub const ENTRA_API_BASE: &str = "https://verifiedid.did.msidentity.com";
