@@ -35,6 +35,7 @@ macro_rules! with_app_commands {
             queue_start,
             roster_search,
             connection_status,
+            set_language,
             kiosk_scan_start,
             kiosk_scan_stop,
             kiosk_lookup,

@@ -16,6 +16,7 @@ mod commands;
 mod connection;
 mod error;
 mod forward;
+mod l10n;
 mod queue_events;
 mod state;
 mod view;
@@ -68,6 +69,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .manage(camera::PhotoDesk::default())
+        .manage(l10n::Words::default())
         .manage(commands::KioskDesk::default())
         .invoke_handler(with_app_commands!(invoke_handler))
 }

@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use fluent_bundle::FluentArgs;
 use station_core::config::Template;
 use station_core::queue::QueueEvent;
 use station_launch::Station;
@@ -19,6 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
 
 use crate::connection::ConnectionView;
+use crate::l10n::{Words, READY_TITLE};
 use crate::state::AppState;
 
 const QUEUE_CHANGED: &str = "queue-changed";
@@ -88,19 +90,17 @@ fn emit<R: Runtime>(app: &AppHandle<R>, event: &str, payload: &impl serde::Seria
     }
 }
 
-/// "Ready: call Megan Bowen", with the credential's name.
+/// "Ready: call Megan Bowen" in the page's language, with the credential's name.
 fn notify_ready<R: Runtime>(app: &AppHandle<R>, station: &Station, recipient: &str, template: &str) {
     let credential = match station.engine.config().template(template) {
         Some(Template::Issuance(t)) => t.display_name.as_str(),
         Some(Template::Presentation(t)) => t.display_name.as_str(),
         None => template,
     };
-    let shown = app
-        .notification()
-        .builder()
-        .title(format!("Ready: call {recipient}"))
-        .body(credential)
-        .show();
+    let mut args = FluentArgs::new();
+    args.set("recipient", recipient);
+    let title = app.state::<Words>().format(READY_TITLE, &args);
+    let shown = app.notification().builder().title(title).body(credential).show();
     if let Err(error) = shown {
         tracing::warn!(%error, "could not show the ready notification");
     }

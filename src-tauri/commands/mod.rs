@@ -6,12 +6,14 @@
 mod attendant;
 mod badge;
 mod kiosk;
+mod language;
 mod queue;
 mod roster;
 
 pub use attendant::*;
 pub use badge::*;
 pub use kiosk::*;
+pub use language::*;
 pub use queue::*;
 pub use roster::*;
 

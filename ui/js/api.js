@@ -34,6 +34,7 @@ export const queueCancel = command("queue_cancel");
 export const queueStart = command("queue_start");
 export const rosterSearch = command("roster_search");
 export const connectionStatus = command("connection_status");
+export const setLanguage = command("set_language");
 export const printBadge = command("print_badge");
 export const attendantStats = command("attendant_stats");
 export const kioskScanStart = command("kiosk_scan_start");

@@ -5,7 +5,7 @@ import { connected } from "./bridge.js";
 import { initDisplayOptions, resetDisplayOptions } from "./display-options.js";
 import * as api from "./api.js";
 import { byId, showError, showMessage } from "./dom.js";
-import { defaultLanguage, setLanguage } from "./i18n.js";
+import { defaultLanguage, onLanguageChange, setLanguage } from "./i18n.js";
 import { initLanguagePickers, resetLanguage } from "./language-picker.js";
 import { go, register } from "./navigation.js";
 import { applyInfo, onInfo } from "./station-info.js";
@@ -41,6 +41,11 @@ flow.onResultForgotten(badge.reset);
 document.addEventListener("click", (event) => {
   const target = event.target.closest("[data-go]");
   if (target) go(target.dataset.go);
+});
+
+// The station's own words (the ready notification) follow the page's language.
+onLanguageChange((language) => {
+  if (connected) api.setLanguage({ code: language.code }).catch((error) => console.warn(`the station keeps its language: ${error.message}`));
 });
 
 /** The station's language before the first screen shows; the inline English if its files cannot be read. */
