@@ -17,6 +17,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== UI import graph (one way, no cycle)"
 node scripts/check-ui-imports.mjs
+echo "== the window's key filter (src-tauri/lockdown.js)"
+node --test src-tauri/lockdown.test.mjs
 echo "== UI words (each .ftl parses, each language has English's messages, each id the page asks for exists)"
 node scripts/check-ui-l10n.mjs 2>&1 | tee -a "$log"
 echo "== declared MSRV against the locked dependencies"

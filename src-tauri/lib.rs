@@ -17,6 +17,7 @@ mod connection;
 mod error;
 mod forward;
 mod l10n;
+mod lockdown;
 mod queue_events;
 mod state;
 mod view;
@@ -95,13 +96,16 @@ pub fn run() -> ExitCode {
         return ExitCode::from(1);
     }
     let state = AppState::new(ConfigLocation::find(None), default_data_dir());
-    let app = configure(tauri::Builder::default(), state)
+    let app = configure(lockdown::plugins(tauri::Builder::default()), state)
         .setup(move |app| {
             let state = app.state::<AppState>();
             tauri::async_runtime::block_on(state.start());
             queue_events::follow(app.handle().clone());
             let kiosk = options.kiosk || state.options().kiosk;
             window::open_main(app.handle(), kiosk)?;
+            if let Err(error) = lockdown::apply_start_at_login(app.handle(), state.options().start_at_login) {
+                tracing::warn!(%error, "start at login is not as configured");
+            }
             Ok(())
         })
         .build(tauri::generate_context!());

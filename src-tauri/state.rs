@@ -142,8 +142,16 @@ impl AppState {
         !self.options().kiosk
     }
 
+    /// The running station's options; while none runs, those of the
+    /// config file's `[station]` table, so that a kiosk whose station
+    /// cannot start still opens (and stays) locked down.
     pub fn options(&self) -> StationOptions {
-        self.station().map(|s| s.options()).unwrap_or_default()
+        self.station().map(|s| s.options()).unwrap_or_else(|_| {
+            std::fs::read_to_string(&self.config.path)
+                .ok()
+                .and_then(|text| StationOptions::from_station_table(&text))
+                .unwrap_or_default()
+        })
     }
 
     pub fn config_path(&self) -> &PathBuf {

@@ -2,6 +2,8 @@
 
 use tauri::{AppHandle, Runtime, WebviewUrl, WebviewWindowBuilder};
 
+use crate::lockdown;
+
 pub const MAIN_WINDOW: &str = "main";
 
 /// Why the window cannot open here, if it cannot.
@@ -25,8 +27,11 @@ pub fn is_app_page(url: &url::Url) -> bool {
     }
 }
 
+/// Opens the window, locked down (see `lockdown`); in kiosk mode full
+/// screen, undecorated, on top, and closed only by staff.
 pub fn open_main<R: Runtime>(app: &AppHandle<R>, kiosk: bool) -> tauri::Result<()> {
-    WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
+    let builder = WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()));
+    let window = lockdown::lock_builder(builder)
         .title("Issuance Station")
         .inner_size(1280.0, 800.0)
         .min_inner_size(420.0, 560.0)
@@ -40,8 +45,8 @@ pub fn open_main<R: Runtime>(app: &AppHandle<R>, kiosk: bool) -> tauri::Result<(
             }
             allowed
         })
-        .build()
-        .map(|_| ())
+        .build()?;
+    lockdown::lock_window(&window, kiosk)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 mod door;
 mod issuance;
 mod kiosk;
+mod lockdown;
 mod photo;
 mod queue;
 mod services;

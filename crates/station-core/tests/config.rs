@@ -382,3 +382,29 @@ fn a_field_of_another_service_is_named_with_what_that_service_takes() {
         "{message}"
     );
 }
+
+#[test]
+fn start_at_login_is_off_unless_asked_for() {
+    let config = StationConfig::from_toml(VALID, "test").unwrap();
+    assert!(!config.station.start_at_login);
+    let asked = format!("[station]\nstart_at_login = true\nkiosk = true\n{VALID}");
+    let config = StationConfig::from_toml(&asked, "test").unwrap();
+    assert!(config.station.start_at_login && config.station.kiosk);
+    assert!(error_for(&format!("[station]\nstart_at_login = \"yes\"\n{VALID}")).starts_with("config.syntax"));
+}
+
+#[test]
+fn the_station_table_is_read_even_when_the_rest_of_the_file_is_wrong() {
+    use station_core::config::StationOptions;
+    // A kiosk whose service is misconfigured must still open locked down.
+    let broken = "[station]\nkiosk = true\nstart_at_login = true\n\n[services.contoso]\nkind = \"entra\"\ntenat = \"typo\"\n";
+    assert!(StationConfig::from_toml(broken, "test").is_err());
+    let table = StationOptions::from_station_table;
+    let options = table(broken).unwrap();
+    assert!(options.kiosk && options.start_at_login);
+    assert_eq!(table("").unwrap(), StationOptions::default());
+    // A wrong [station] table, or no TOML at all, gives nothing to go on.
+    assert_eq!(table("[station]\nkiosk = 1\n"), None);
+    assert_eq!(table("[station]\nresult_reset_secs = 1\n"), None);
+    assert_eq!(table("[station\n"), None);
+}

@@ -90,6 +90,18 @@ impl StationConfig {
     }
 }
 
+impl StationOptions {
+    /// The `[station]` table of `text` alone, whatever the other tables
+    /// hold. The window reads it when the station cannot start, so that a
+    /// kiosk whose service is misconfigured still opens locked down (and
+    /// says what to fix) instead of as a desktop window. `None` when the
+    /// file is not TOML or that table itself is wrong.
+    pub fn from_station_table(text: &str) -> Option<StationOptions> {
+        let raw: raw::RawStationOnly = toml::from_str(text).ok()?;
+        validate::Validator { origin: "" }.station(raw.station).ok()
+    }
+}
+
 impl StaffConfig {
     /// The `[staff]` table of the file at `path` alone, checked as in the
     /// whole config; the defaults (no PIN) when there is no file.

@@ -68,6 +68,9 @@ pub struct StationOptions {
     /// Offer "Open in wallet" (the deep link) besides the QR code, for a
     /// station that is itself a phone or tablet.
     pub open_in_wallet: bool,
+    /// Start the window when the user logs in (an XDG autostart entry on
+    /// Linux), so a kiosk that reboots comes back by itself.
+    pub start_at_login: bool,
 }
 
 impl Default for StationOptions {
@@ -77,6 +80,7 @@ impl Default for StationOptions {
             kiosk: false,
             result_reset_secs: 15,
             open_in_wallet: false,
+            start_at_login: false,
         }
     }
 }

@@ -60,6 +60,13 @@ pub(super) struct RawCamera {
     pub(super) fps: Option<u32>,
 }
 
+/// The `[station]` table alone: the other tables are not read at all.
+#[derive(Deserialize)]
+pub(super) struct RawStationOnly {
+    #[serde(default)]
+    pub(super) station: RawStation,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawStation {
@@ -70,6 +77,8 @@ pub(super) struct RawStation {
     pub(super) result_reset_secs: Option<u32>,
     #[serde(default)]
     pub(super) open_in_wallet: bool,
+    #[serde(default)]
+    pub(super) start_at_login: bool,
 }
 
 #[derive(Deserialize, Default)]

@@ -56,7 +56,8 @@ impl Validator<'_> {
         })
     }
 
-    pub(super) fn station(&self, raw: RawStation) -> Result<StationOptions, ConfigError> {
+    /// Also read alone: `StationOptions::from_station_table`.
+    pub(in crate::config) fn station(&self, raw: RawStation) -> Result<StationOptions, ConfigError> {
         let defaults = StationOptions::default();
         let result_reset_secs = raw.result_reset_secs.unwrap_or(defaults.result_reset_secs);
         if !(3..=600).contains(&result_reset_secs) {
@@ -71,6 +72,7 @@ impl Validator<'_> {
             kiosk: raw.kiosk,
             result_reset_secs,
             open_in_wallet: raw.open_in_wallet,
+            start_at_login: raw.start_at_login,
         })
     }
 
