@@ -21,6 +21,8 @@ mod lockdown;
 mod queue_events;
 mod state;
 mod view;
+#[cfg(target_os = "linux")]
+mod webkit_memory;
 mod window;
 
 use std::process::ExitCode;
