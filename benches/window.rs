@@ -1,6 +1,7 @@
 //! Window benchmarks; prints numbers. Needs a display and tauri-driver:
 //! `xvfb-run -a cargo bench -p issuance-station --bench window`
-//! (FLOWS=n sets the flow count, default 50).
+//! (FLOWS=n sets the flow count, default 50; CAMERA_ONLY=1 runs only the
+//! camera's measurements).
 //!
 //! - callback → PIN visible: from the moment a `request_retrieved` callback
 //!   is sent to the station's listener to the PIN being in the window
@@ -10,8 +11,12 @@
 //!   the app) to the Home screen listing templates (target ≤ 1 s); includes
 //!   WebKitWebDriver's own start, so it is an upper bound;
 //! - camera preview: frames shown per second in the photo step with the
-//!   synthetic camera at 1280×720 (target ≥ 25 fps), and the CPU share of
-//!   the app and its WebKit processes meanwhile (of all cores).
+//!   synthetic camera at 1280×720 (`[camera] preview_fps`, 15 by default),
+//!   and the CPU share of the app and its WebKit processes meanwhile
+//!   (target ≤ 30% of one core);
+//! - kiosk scanning: the CPU share while the attract screen looks for
+//!   tickets all day, without a preview on screen and with one
+//!   (`[kiosk] preview`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a broken step stops the run, with its message
 
@@ -54,9 +59,10 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(50);
     let http = reqwest::Client::new();
+    let camera_only = std::env::var_os("CAMERA_ONLY").is_some();
 
     let mut starts = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..if camera_only { 0 } else { 5 } {
         let requested = now_ms();
         let window = Window::open(Setup::default()).await;
         starts.push(mark_ms(&window, "station:home-ready").await - requested);
@@ -65,7 +71,7 @@ async fn main() {
 
     let window = Window::open(Setup::default()).await;
     let mut latencies = Vec::with_capacity(flows);
-    for _ in 0..flows {
+    for _ in 0..if camera_only { 0 } else { flows } {
         window
             .client
             .execute("performance.clearMarks('station:pin-shown'); return 1;", vec![])
@@ -97,10 +103,13 @@ async fn main() {
     for source_fps in [30, 60] {
         previews.push((source_fps, preview(source_fps).await));
     }
+    let (scanning, scanning_preview) = (scanning_cpu(false).await, scanning_cpu(true).await);
 
     println!("Issuance Station window benchmark (release build, Xvfb, WebKitGTK)");
-    report("callback -> PIN visible", latencies);
-    report("session start -> Home ready", starts);
+    if !camera_only {
+        report("callback -> PIN visible", latencies);
+        report("session start -> Home ready", starts);
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     for (source_fps, (fps, cpu)) in previews {
         println!(
@@ -109,6 +118,35 @@ async fn main() {
             cpu * 100.0 / cores
         );
     }
+    for (what, cpu) in [("no preview", scanning), ("with preview", scanning_preview)] {
+        println!(
+            "kiosk scanning 1280x720      source 25 fps, {what:<12}: CPU {:.0}% of one core",
+            cpu * 100.0
+        );
+    }
+}
+
+/// The CPU (in cores) the window's processes use over 10 s while a kiosk's
+/// attract screen looks for tickets in the synthetic camera's 1280×720
+/// frames (none there), with or without showing them.
+async fn scanning_cpu(preview: bool) -> f64 {
+    const SECONDS: f64 = 10.0;
+    let window = Window::open(Setup {
+        kiosk: true,
+        extra_toml: format!("[kiosk]\npreview = {preview}\n"),
+        ..Setup::default()
+    })
+    .await;
+    window
+        .wait_until("!document.querySelector('[data-screen=attract]').hidden")
+        .await;
+    // The scanner's camera starts after the screen shows.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let before = window.cpu_seconds();
+    tokio::time::sleep(Duration::from_secs_f64(SECONDS)).await;
+    let cpu = (window.cpu_seconds() - before) / SECONDS;
+    window.close().await;
+    cpu
 }
 
 /// Frames per second shown in the photo step over 10 s, and the CPU

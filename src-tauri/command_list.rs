@@ -35,12 +35,17 @@ macro_rules! with_app_commands {
             queue_start,
             roster_search,
             connection_status,
+            staff_status,
+            staff_unlock,
+            staff_lock,
+            staff_activity,
+            staff_set_pin,
             set_language,
             kiosk_scan_start,
             kiosk_scan_stop,
             kiosk_lookup,
-            print_badge,
             attendant_stats,
+            print_badge,
         }
     };
 }

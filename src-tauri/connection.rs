@@ -40,7 +40,9 @@ pub struct ReadyRecipient {
 }
 
 impl ConnectionView {
-    pub async fn of(engine: &Engine) -> Result<ConnectionView, AppError> {
+    /// `names`: whether the banner may name the ready recipients. A locked
+    /// kiosk's screen is seen by every passing visitor, so it only counts them.
+    pub async fn of(engine: &Engine, names: bool) -> Result<ConnectionView, AppError> {
         let unreachable = engine
             .connectivity()
             .unreachable()
@@ -58,7 +60,7 @@ impl ConnectionView {
                 .into_iter()
                 .map(|job| ReadyRecipient {
                     job_id: job.job_id,
-                    recipient: job.recipient,
+                    recipient: job.recipient.filter(|_| names),
                     template: job.template,
                 })
                 .collect(),

@@ -60,6 +60,8 @@ pub enum AppError {
     #[error(transparent)]
     Qr(#[from] station_core::qr::QrError),
     #[error(transparent)]
+    Staff(#[from] station_core::staff::StaffError),
+    #[error(transparent)]
     L10n(#[from] crate::l10n::L10nError),
     #[error(transparent)]
     Kiosk(#[from] station_core::kiosk::KioskError),
@@ -92,6 +94,7 @@ impl ErrorCode for AppError {
             AppError::Camera(e) => e.code(),
             AppError::Photo(e) => e.code(),
             AppError::Qr(e) => e.code(),
+            AppError::Staff(e) => e.code(),
             AppError::L10n(e) => e.code(),
             AppError::Kiosk(e) => e.code(),
             AppError::Badge(e) => e.code(),

@@ -19,6 +19,7 @@ mod forward;
 mod l10n;
 mod lockdown;
 mod queue_events;
+mod staff_gate;
 mod state;
 mod view;
 #[cfg(target_os = "linux")]
@@ -72,8 +73,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .manage(camera::PhotoDesk::default())
-        .manage(l10n::Words::default())
         .manage(commands::KioskDesk::default())
+        .manage(l10n::Words::default())
         .invoke_handler(with_app_commands!(invoke_handler))
 }
 
@@ -97,7 +98,7 @@ pub fn run() -> ExitCode {
         eprintln!("issuance-station: {message}");
         return ExitCode::from(1);
     }
-    let state = AppState::new(ConfigLocation::find(None), default_data_dir());
+    let state = AppState::new(ConfigLocation::find(None), default_data_dir()).with_kiosk(options.kiosk);
     let app = configure(lockdown::plugins(tauri::Builder::default()), state)
         .setup(move |app| {
             let state = app.state::<AppState>();

@@ -62,8 +62,11 @@ async fn follow_station<R: Runtime>(
             replaced = stations.changed() => return replaced.is_ok(),
             event = events.recv(), if queue_open => match event {
                 Ok(event) => {
+                    // A locked kiosk's passers-by are not told who is ready.
                     if let QueueEvent::Ready { recipient, template, .. } = &event {
-                        notify_ready(app, &station, recipient, template);
+                        if app.state::<AppState>().staff_unlocked() {
+                            notify_ready(app, &station, recipient, template);
+                        }
                     }
                     emit(app, QUEUE_CHANGED, &event);
                 }
@@ -78,7 +81,8 @@ async fn follow_station<R: Runtime>(
 }
 
 async fn announce_connection<R: Runtime>(app: &AppHandle<R>, station: &Station) {
-    match ConnectionView::of(&station.engine).await {
+    let names = app.state::<AppState>().staff_unlocked();
+    match ConnectionView::of(&station.engine, names).await {
         Ok(view) => emit(app, CONNECTION_CHANGED, &view),
         Err(error) => tracing::warn!(%error, "could not read the queue for the offline banner"),
     }

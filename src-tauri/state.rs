@@ -10,11 +10,13 @@ use station_core::error::UiError;
 use station_core::flow::FlowHandle;
 use station_core::secrets::{KeyringStore, Secret};
 use station_core::settings::StationSettings;
+use station_core::staff::StaffGate;
 use station_launch::settings::{self, SettingsError};
 use station_launch::Station;
 use tokio::sync::watch;
 
 use crate::error::AppError;
+use crate::staff_gate::StaffCheck;
 
 pub struct AppState {
     config: ConfigLocation,
@@ -27,6 +29,11 @@ pub struct AppState {
     /// Counts the stations started, so what follows the running station's
     /// queue hears when another one replaces it.
     changes: watch::Sender<u64>,
+    /// The staff session outlives the station: saving Settings restarts
+    /// the station, not the staff member's session.
+    staff: Arc<StaffGate>,
+    /// `--kiosk` on the command line: a kiosk whatever the file says.
+    kiosk_flag: bool,
 }
 
 impl AppState {
@@ -41,7 +48,28 @@ impl AppState {
             flows: Mutex::new(HashMap::new()),
             saving: tokio::sync::Mutex::new(()),
             changes: watch::channel(0).0,
+            staff: Arc::new(StaffGate::default()),
+            kiosk_flag: false,
         }
+    }
+
+    /// The station was started with `--kiosk`.
+    pub fn with_kiosk(self, kiosk: bool) -> AppState {
+        AppState {
+            kiosk_flag: kiosk,
+            ..self
+        }
+    }
+
+    /// The staff gate as it stands now: `state.staff().require()?` first in
+    /// every staff command.
+    pub fn staff(&self) -> StaffCheck {
+        StaffCheck::new(
+            Arc::clone(&self.staff),
+            self.config.path.clone(),
+            self.kiosk_flag || self.options().kiosk,
+            self.station().ok().map(|s| s.engine.database().clone()),
+        )
     }
 
     /// Starts the station from the config file. A failure is kept and shown
@@ -136,10 +164,9 @@ impl AppState {
 
     /// Whether staff functions are open now: staff unlocked them with the
     /// staff PIN, or the station is a desk station without one. The window's
-    /// lockdown asks before it lets the window close. Until the staff gate
-    /// (issue 13) is wired in, a desk station is open and a kiosk is not.
+    /// lockdown asks before it lets the window close.
     pub fn staff_unlocked(&self) -> bool {
-        !self.options().kiosk
+        self.staff().is_open()
     }
 
     /// The running station's options; while none runs, those of the

@@ -300,3 +300,154 @@ fn the_attendant_stats_have_the_shape_the_attendant_screen_reads() {
     }
     assert_eq!(busy["queueDepth"], 1, "{busy}");
 }
+
+/// Settings as the Settings screen sends them: the sandbox, every field there.
+fn sandbox_settings() -> Value {
+    json!({
+        "useSandbox": true, "service": "entra",
+        "entra": {"tenant": "", "clientId": "", "authority": "", "manifest": ""},
+        "orchestration": {"apiUrl": "", "wsUrl": "", "tokenUrl": "", "clientId": "", "scope": "", "events": "", "contractId": ""},
+        "oid4vci": {"apiBase": "", "pollIntervalMs": null, "offerLifetimeSecs": null, "urlScheme": "", "credentialDefinitionId": "", "issuanceMode": ""},
+        "credentialType": "", "callbackPublicUrl": "", "kiosk": false, "resultResetSecs": 15,
+        "cameraDevice": "", "cameraWidth": 1280, "cameraHeight": 720
+    })
+}
+
+/// Every staff command, with arguments it takes.
+fn staff_commands() -> Vec<(&'static str, Value)> {
+    vec![
+        ("get_settings", json!({})),
+        (
+            "save_settings",
+            json!({"change": {"settings": sandbox_settings(), "secret": null}}),
+        ),
+        ("test_connection", json!({})),
+        ("list_cameras", json!({})),
+        ("history", json!({"limit": 10})),
+        ("history_timeline", json!({"flowId": "no-such-flow"})),
+        ("queue_list", json!({"limit": 10})),
+        ("queue_retry", json!({"jobId": "no-such-job"})),
+        ("queue_cancel", json!({"jobId": "no-such-job"})),
+        ("queue_start", json!({"jobId": "no-such-job"})),
+        ("attendant_stats", json!({})),
+    ]
+}
+
+#[test]
+fn with_a_staff_pin_every_staff_command_refuses_until_unlocked_and_again_after_lock() {
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("station.toml");
+    let hash =
+        station_core::staff::PinHash::of(&station_core::staff::StaffPin::new("4826").unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[station]\nuse_sandbox = true\n\n[staff]\npin_hash = \"{}\"\ndelay_ms = 0\n",
+            hash.as_str()
+        ),
+    )
+    .unwrap();
+    let location = station_core::config::ConfigLocation {
+        path: config.clone(),
+        explicit: true,
+    };
+    let state = issuance_station_app::AppState::new(location, data.path().to_path_buf());
+    tauri::async_runtime::block_on(state.start());
+    let app = issuance_station_app::configure(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+
+    assert_eq!(
+        invoke(&webview, "staff_status", json!({})).unwrap()["state"],
+        "locked"
+    );
+    for (command, args) in staff_commands() {
+        let refused = invoke(&webview, command, args).unwrap_err();
+        assert_eq!(refused["code"], "staff.locked", "{command}: {refused}");
+    }
+    let wrong = invoke(&webview, "staff_unlock", json!({"pin": "1111"})).unwrap_err();
+    assert_eq!(wrong["code"], "staff.wrong_pin", "{wrong}");
+    assert_eq!(
+        invoke(&webview, "staff_status", json!({})).unwrap()["triesLeft"],
+        4
+    );
+
+    let unlocked = invoke(&webview, "staff_unlock", json!({"pin": "4826"})).unwrap();
+    assert_eq!(unlocked["state"], "unlocked", "{unlocked}");
+    // Two minutes from the unlock, less the milliseconds since.
+    let locks_in = unlocked["locksInMs"].as_u64().unwrap();
+    assert!((119_000..=120_000).contains(&locks_in), "{unlocked}");
+    for (command, args) in staff_commands() {
+        if let Err(error) = invoke(&webview, command, args) {
+            assert_ne!(error["code"], "staff.locked", "{command}: {error}");
+        }
+    }
+    // Saving Settings restarted the station: staff are still in.
+    assert!(invoke(&webview, "get_settings", json!({})).is_ok());
+
+    invoke(&webview, "staff_lock", json!({})).unwrap();
+    let refused = invoke(&webview, "history", json!({"limit": 10})).unwrap_err();
+    assert_eq!(refused["code"], "staff.locked", "{refused}");
+}
+
+#[test]
+fn staff_set_a_new_pin_from_settings_and_only_it_unlocks_then() {
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("station.toml");
+    std::fs::write(&config, "# the desk's own notes\n[station]\nuse_sandbox = true\n").unwrap();
+    let location = station_core::config::ConfigLocation {
+        path: config.clone(),
+        explicit: true,
+    };
+    let state = issuance_station_app::AppState::new(location, data.path().to_path_buf());
+    tauri::async_runtime::block_on(state.start());
+    let app = issuance_station_app::configure(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+
+    // A desk station without a PIN is open, as before the gate.
+    assert_eq!(
+        invoke(&webview, "staff_status", json!({})).unwrap()["state"],
+        "open"
+    );
+    assert!(invoke(&webview, "history", json!({"limit": 5})).is_ok());
+
+    let mismatch = invoke(
+        &webview,
+        "staff_set_pin",
+        json!({"pin": "2468", "repeat": "2469"}),
+    )
+    .unwrap_err();
+    assert_eq!(mismatch["code"], "staff.pin_mismatch", "{mismatch}");
+    let rules = invoke(&webview, "staff_set_pin", json!({"pin": "24", "repeat": "24"})).unwrap_err();
+    assert_eq!(rules["code"], "staff.pin_rules", "{rules}");
+    assert!(
+        rules["message"].as_str().unwrap().contains("4 to 12 digits"),
+        "{rules}"
+    );
+
+    // Whoever set it stays in; the file holds its hash, never the PIN.
+    let set = invoke(
+        &webview,
+        "staff_set_pin",
+        json!({"pin": "2468", "repeat": "2468"}),
+    )
+    .unwrap();
+    assert_eq!(set["state"], "unlocked", "{set}");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.starts_with("# the desk's own notes\n"), "{text}");
+    assert!(text.contains("pin_hash = \"$argon2id$"), "{text}");
+    assert!(!text.contains("2468"), "{text}");
+
+    invoke(&webview, "staff_lock", json!({})).unwrap();
+    let refused = invoke(&webview, "get_settings", json!({})).unwrap_err();
+    assert_eq!(refused["code"], "staff.locked", "{refused}");
+    let old = invoke(&webview, "staff_unlock", json!({"pin": "4826"})).unwrap_err();
+    assert_eq!(old["code"], "staff.wrong_pin", "{old}");
+}

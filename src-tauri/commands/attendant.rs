@@ -16,6 +16,7 @@ use crate::state::AppState;
 /// failuresByReason: [{reasonCode, count}], generatedAtMs}`.
 #[tauri::command(async)]
 pub async fn attendant_stats(state: State<'_, AppState>) -> Result<AttendantStats, AppError> {
+    state.staff().require()?;
     let station = state.station()?;
     blocking(move || Ok(station.engine.attendant_stats(SystemTime::now())?)).await
 }

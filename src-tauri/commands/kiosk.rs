@@ -26,11 +26,29 @@ use crate::state::AppState;
 pub struct KioskDesk {
     scanner: Mutex<Option<TicketScanner>>,
     lookups: Arc<Kiosk>,
+    /// The queued job of the visitor whose code was looked up last: the
+    /// one job a visitor may start without the staff PIN.
+    visitor_job: Mutex<Option<String>>,
 }
 
 impl KioskDesk {
     fn scanner(&self) -> MutexGuard<'_, Option<TicketScanner>> {
         self.scanner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn visitor_job(&self) -> MutexGuard<'_, Option<String>> {
+        self.visitor_job.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `job_id` is the queued job the last looked-up visitor
+    /// proved with their own code; it can be started once that way.
+    pub fn take_visitor_job(&self, job_id: &str) -> bool {
+        let mut job = self.visitor_job();
+        if job.as_deref() == Some(job_id) {
+            *job = None;
+            return true;
+        }
+        false
     }
 }
 
@@ -46,7 +64,9 @@ enum ScanMessage {
 
 fn send(events: &Channel<InvokeResponseBody>, message: &ScanMessage) -> bool {
     // A message is plain strings: were it ever to fail, this one is skipped.
-    let Ok(json) = serde_json::to_string(message) else { return true };
+    let Ok(json) = serde_json::to_string(message) else {
+        return true;
+    };
     events.send(InvokeResponseBody::Json(json)).is_ok()
 }
 
@@ -75,16 +95,20 @@ pub async fn kiosk_scan_start(
     let mut scanner = kiosk.scanner();
     // The camera is let go of before it is opened again.
     scanner.take();
-    let started = TicketScanner::start(&config.camera, SCAN_EVERY, config.kiosk.preview, move |event| {
-        match event {
-            ScanEvent::Ticket(code) => send(&events, &ScanMessage::Ticket(code)),
-            ScanEvent::Camera(status) => send(&events, &ScanMessage::Camera(view_of(Some(status)))),
-            ScanEvent::Frame(frame) => match preview_jpeg(&frame) {
-                Some(jpeg) => events.send(InvokeResponseBody::Raw(jpeg)).is_ok(),
-                None => true,
+    let started =
+        TicketScanner::start(
+            &config.camera,
+            SCAN_EVERY,
+            config.kiosk.preview,
+            move |event| match event {
+                ScanEvent::Ticket(code) => send(&events, &ScanMessage::Ticket(code)),
+                ScanEvent::Camera(status) => send(&events, &ScanMessage::Camera(view_of(Some(status)))),
+                ScanEvent::Frame(frame) => match preview_jpeg(&frame) {
+                    Some(jpeg) => events.send(InvokeResponseBody::Raw(jpeg)).is_ok(),
+                    None => true,
+                },
             },
-        }
-    });
+        );
     let camera = match started {
         Ok(started) => {
             *scanner = Some(started);
@@ -122,9 +146,12 @@ pub async fn kiosk_lookup(
 ) -> Result<Visitor, AppError> {
     let station = state.station()?;
     let lookups = Arc::clone(&kiosk.lookups);
-    blocking(move || {
+    let visitor = blocking(move || {
         let engine = &station.engine;
         Ok(lookups.lookup(engine.roster(), engine.config(), &code, Instant::now())?)
     })
-    .await
+    .await;
+    // A new look-up, found or not, ends what the last visitor proved.
+    *kiosk.visitor_job() = visitor.as_ref().ok().and_then(|v| v.job_id.clone());
+    visitor
 }

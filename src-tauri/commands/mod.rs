@@ -1,7 +1,10 @@
 //! The UI's commands. Each converts its arguments, calls the engine and
 //! returns; errors reach the UI as `{code, message}`. The queue's and the
 //! roster's are in their own modules, re-exported here so the command list
-//! names every command the same way.
+//! names every command the same way. What only staff may do (Settings,
+//! History, the Queue's list and actions) starts with
+//! `state.staff().require()?`, so the command itself refuses while the
+//! staff functions are locked, whatever the page asks.
 
 mod attendant;
 mod badge;
@@ -9,6 +12,7 @@ mod kiosk;
 mod language;
 mod queue;
 mod roster;
+mod staff;
 
 pub use attendant::*;
 pub use badge::*;
@@ -16,6 +20,7 @@ pub use kiosk::*;
 pub use language::*;
 pub use queue::*;
 pub use roster::*;
+pub use staff::*;
 
 use serde::{Deserialize, Serialize};
 use station_core::camera::CameraInfo;
@@ -208,8 +213,16 @@ pub async fn start_issuance(
         override_reason,
     };
     // With the staff functions locked, the visitor issues it at the kiosk.
-    let actor = if state.staff_unlocked() { Actor::Staff } else { Actor::Kiosk };
-    let flow = blocking(move || Ok(station.engine.issue_to(&template, &claims, photo, recipient, actor)?))
+    let actor = if state.staff_unlocked() {
+        Actor::Staff
+    } else {
+        Actor::Kiosk
+    };
+    let flow = blocking(move || {
+        Ok(station
+            .engine
+            .issue_to(&template, &claims, photo, recipient, actor)?)
+    })
     .await?;
     Ok(Started::keep(&state, flow))
 }
@@ -245,6 +258,7 @@ pub fn forget_flow(state: State<'_, AppState>, flow_id: String) {
 
 #[tauri::command]
 pub fn history(state: State<'_, AppState>, limit: usize) -> Result<Vec<FlowSummary>, AppError> {
+    state.staff().require()?;
     Ok(state
         .station()?
         .engine
@@ -255,6 +269,7 @@ pub fn history(state: State<'_, AppState>, limit: usize) -> Result<Vec<FlowSumma
 
 #[tauri::command]
 pub fn history_timeline(state: State<'_, AppState>, flow_id: String) -> Result<Vec<TimelineEntry>, AppError> {
+    state.staff().require()?;
     Ok(state
         .station()?
         .engine
@@ -274,6 +289,7 @@ pub struct SettingsView {
 
 #[tauri::command(async)]
 pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView, AppError> {
+    state.staff().require()?;
     let file_config = state.station().ok().and_then(|s| s.file_config.clone());
     let secrets_stored = blocking(|| Ok(StoredSecrets::of(&KeyringStore))).await?;
     Ok(SettingsView {
@@ -298,6 +314,7 @@ pub async fn save_settings(
     state: State<'_, AppState>,
     change: SettingsChange,
 ) -> Result<StationInfo, AppError> {
+    state.staff().require()?;
     state
         .apply_settings(&change.settings, change.secret.map(Secret::new))
         .await?;
@@ -307,6 +324,7 @@ pub async fn save_settings(
 /// The same checks as `station doctor`.
 #[tauri::command(async)]
 pub async fn test_connection(state: State<'_, AppState>) -> Result<Vec<Check>, AppError> {
+    state.staff().require()?;
     let station = state.station()?;
     Ok(doctor::run(&station.engine).await)
 }
@@ -357,10 +375,13 @@ pub fn camera_frame_shown(photos: State<'_, PhotoDesk>) {
 
 /// The webcams attached now, for Settings.
 #[tauri::command(async)]
-pub async fn list_cameras() -> Vec<CameraInfo> {
-    tauri::async_runtime::spawn_blocking(station_core::camera::list_cameras)
-        .await
-        .unwrap_or_default()
+pub async fn list_cameras(state: State<'_, AppState>) -> Result<Vec<CameraInfo>, AppError> {
+    state.staff().require()?;
+    Ok(
+        tauri::async_runtime::spawn_blocking(station_core::camera::list_cameras)
+            .await
+            .unwrap_or_default(),
+    )
 }
 
 #[tauri::command]

@@ -7,7 +7,7 @@ use station_core::queue::{Job, JobStatus, QueueCounts};
 use station_core::store::audit::Actor;
 use tauri::State;
 
-use super::Started;
+use super::{KioskDesk, Started};
 use crate::background::blocking;
 use crate::connection::ConnectionView;
 use crate::error::AppError;
@@ -24,6 +24,7 @@ pub async fn queue_list(
     status: Option<JobStatus>,
     limit: usize,
 ) -> Result<Vec<Job>, AppError> {
+    state.staff().require()?;
     let queue = state.station()?.engine.queue().clone();
     blocking(move || Ok(queue.list(status, limit.min(MAX_LISTED))?)).await
 }
@@ -38,6 +39,7 @@ pub async fn queue_counts(state: State<'_, AppState>) -> Result<QueueCounts, App
 /// Staff send a failed or uncertain job again.
 #[tauri::command(async)]
 pub async fn queue_retry(state: State<'_, AppState>, job_id: String) -> Result<Job, AppError> {
+    state.staff().require()?;
     let queue = state.station()?.engine.queue().clone();
     blocking(move || Ok(queue.retry(&job_id, Actor::Staff)?)).await
 }
@@ -45,13 +47,22 @@ pub async fn queue_retry(state: State<'_, AppState>, job_id: String) -> Result<J
 /// Staff call off a job that has not gone out.
 #[tauri::command(async)]
 pub async fn queue_cancel(state: State<'_, AppState>, job_id: String) -> Result<Job, AppError> {
+    state.staff().require()?;
     let queue = state.station()?.engine.queue().clone();
     blocking(move || Ok(queue.cancel(&job_id, Actor::Staff)?)).await
 }
 
-/// Issues a queued or ready desk job on screen, as `start_issuance` does.
+/// Issues a queued or ready desk job on screen, as `start_issuance` does:
+/// staff only, but for the visitor's own job their kiosk look-up found.
 #[tauri::command(async)]
-pub async fn queue_start(state: State<'_, AppState>, job_id: String) -> Result<Started, AppError> {
+pub async fn queue_start(
+    state: State<'_, AppState>,
+    kiosk: State<'_, KioskDesk>,
+    job_id: String,
+) -> Result<Started, AppError> {
+    if !kiosk.take_visitor_job(&job_id) {
+        state.staff().require()?;
+    }
     let station = state.station()?;
     let flow = blocking(move || Ok(station.engine.start_queued(&job_id)?)).await?;
     Ok(Started::keep(&state, flow))
@@ -61,5 +72,5 @@ pub async fn queue_start(state: State<'_, AppState>, job_id: String) -> Result<S
 #[tauri::command(async)]
 pub async fn connection_status(state: State<'_, AppState>) -> Result<ConnectionView, AppError> {
     let station = state.station()?;
-    ConnectionView::of(&station.engine).await
+    ConnectionView::of(&station.engine, state.staff_unlocked()).await
 }

@@ -99,10 +99,19 @@ async fn a_visitor_scans_their_ticket_and_issues_their_own_badge() {
 
     // Before the roster is imported nobody is expected: the visitor is sent to the desk.
     wait_for_screen(&window, "kiosk-message").await;
-    assert_eq!(window.text("#kiosk-message-title").await, "We could not find that code");
-    assert!(window.text("[data-screen=kiosk-message]").await.contains("Please ask at the staff desk."));
+    assert_eq!(
+        window.text("#kiosk-message-title").await,
+        "We could not find that code"
+    );
+    assert!(window
+        .text("[data-screen=kiosk-message]")
+        .await
+        .contains("Please ask at the staff desk."));
     assert!(
-        window.wait_until("document.querySelector('header.bar nav').hidden").await == true,
+        window
+            .wait_until("document.querySelector('header.bar nav').hidden")
+            .await
+            == true,
         "the staff nav is hidden on a kiosk"
     );
     save_screenshot("kiosk-not-found.png", &screenshot_still_page(&window).await);
@@ -122,7 +131,10 @@ async fn a_visitor_scans_their_ticket_and_issues_their_own_badge() {
     window.click("#use-photo").await;
 
     let url = window.request_url().await;
-    assert!(!window.pin_in_page().await, "no PIN before the wallet opened the request");
+    assert!(
+        !window.pin_in_page().await,
+        "no PIN before the wallet opened the request"
+    );
     save_screenshot("kiosk-qr.png", &window.client.screenshot().await.unwrap());
     window.click("[data-wallet=open]").await;
     let pin = window.text("#pin").await;
@@ -134,7 +146,9 @@ async fn a_visitor_scans_their_ticket_and_issues_their_own_badge() {
     save_screenshot("kiosk-done.png", &screenshot_still_page(&window).await);
     let (_, body) = window.received_request(&url);
     assert_eq!(body["claims"]["given_name"], "Megan");
-    assert!(body["claims"]["photo"].as_str().is_some_and(|photo| !photo.is_empty()));
+    assert!(body["claims"]["photo"]
+        .as_str()
+        .is_some_and(|photo| !photo.is_empty()));
 
     window.click("#result-done").await;
     wait_for_screen(&window, "attract").await;
@@ -147,11 +161,17 @@ async fn a_visitor_scans_their_ticket_and_issues_their_own_badge() {
 async fn times_out_forgetting(window: &Window, step: &str) {
     wait_for_screen(window, "attract").await;
     for trace in ["Megan", "Bowen", "T-1001"] {
-        assert!(!in_page(window, trace).await, "{trace} still in the page after the {step} step timed out");
+        assert!(
+            !in_page(window, trace).await,
+            "{trace} still in the page after the {step} step timed out"
+        );
     }
     assert!(!window.pin_in_page().await);
     assert!(
-        window.wait_until("!document.querySelector('#qr svg') && document.getElementById('kiosk-idle').hidden").await == true
+        window
+            .wait_until("!document.querySelector('#qr svg') && document.getElementById('kiosk-idle').hidden")
+            .await
+            == true
     );
 }
 
@@ -177,8 +197,13 @@ async fn every_step_times_out_to_the_attract_screen_and_forgets_the_visitor() {
 
     // The code typed, not yet sent; the countdown is shown and said once.
     type_code(&window, "T-1001").await;
-    window.wait_until("!document.getElementById('kiosk-idle').hidden").await;
-    assert!(window.text("#kiosk-idle-note").await.starts_with("Are you still there?"));
+    window
+        .wait_until("!document.getElementById('kiosk-idle').hidden")
+        .await;
+    assert!(window
+        .text("#kiosk-idle-note")
+        .await
+        .starts_with("Are you still there?"));
     save_screenshot("kiosk-code.png", &window.client.screenshot().await.unwrap());
     times_out_forgetting(&window, "code").await;
 
@@ -226,7 +251,10 @@ async fn a_badge_queued_while_offline_is_picked_up_at_the_kiosk() {
 
     // She comes back: the kiosk starts her queued badge, with the photo it was queued with.
     confirm_by_code(&window).await;
-    assert!(window.text("#kiosk-confirm-queued").await.contains("ready for your wallet"));
+    assert!(window
+        .text("#kiosk-confirm-queued")
+        .await
+        .contains("ready for your wallet"));
     window.click("#kiosk-yes").await;
     window.request_url().await;
     window.accept_in_window_wallet().await;

@@ -14,6 +14,7 @@ mod lockdown;
 mod photo;
 mod queue;
 mod services;
+mod staff;
 
 /// What the QR codes in a screenshot say.
 fn qr_codes(png: &[u8]) -> Vec<String> {

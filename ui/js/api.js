@@ -4,7 +4,13 @@
 
 import { call } from "./bridge.js";
 
-const command = (name) => (args) => call(name, args);
+// A staff command refused because the staff functions are locked (the
+// session ended while a staff screen was open): staff.js asks for the PIN.
+const command = (name) => (args) =>
+  call(name, args).catch((error) => {
+    if (error?.code === "staff.locked") document.dispatchEvent(new CustomEvent("staff:locked"));
+    throw error;
+  });
 
 export const stationInfo = command("station_info");
 export const checkClaims = command("check_claims");
@@ -34,9 +40,14 @@ export const queueCancel = command("queue_cancel");
 export const queueStart = command("queue_start");
 export const rosterSearch = command("roster_search");
 export const connectionStatus = command("connection_status");
+export const staffStatus = command("staff_status");
+export const staffUnlock = command("staff_unlock");
+export const staffLock = command("staff_lock");
+export const staffActivity = command("staff_activity");
+export const staffSetPin = command("staff_set_pin");
 export const setLanguage = command("set_language");
-export const printBadge = command("print_badge");
-export const attendantStats = command("attendant_stats");
 export const kioskScanStart = command("kiosk_scan_start");
 export const kioskScanStop = command("kiosk_scan_stop");
 export const kioskLookup = command("kiosk_lookup");
+export const attendantStats = command("attendant_stats");
+export const printBadge = command("print_badge");

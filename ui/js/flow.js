@@ -279,13 +279,6 @@ function forgetResult() {
     delete text.dataset.l10nId;
     delete text.dataset.l10nArgs;
   }
-  // The result's words may name the recipient ("Megan Bowen's badge is queued").
-  for (const id of ["result-title", "result-detail", "result-code"]) {
-    const text = byId(id);
-    text.textContent = "";
-    delete text.dataset.l10nId;
-    delete text.dataset.l10nArgs;
-  }
   for (const listener of forgottenListeners) listener();
 }
 

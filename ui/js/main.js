@@ -18,12 +18,13 @@ import * as settings from "./settings.js";
 import * as queue from "./queue.js";
 import * as attendant from "./attendant.js";
 import * as banner from "./banner.js";
+import * as staff from "./staff.js";
 import * as kiosk from "./kiosk.js";
 import * as badge from "./badge.js";
 
 register({ home, recipient, photo, flow, result: flow.result, queue, history, settings });
-register({ attract: kiosk.attract, "kiosk-code": kiosk.code, "kiosk-confirm": kiosk.confirm, "kiosk-message": kiosk.message });
 register({ attendant });
+register({ attract: kiosk.attract, "kiosk-code": kiosk.code, "kiosk-confirm": kiosk.confirm, "kiosk-message": kiosk.message });
 
 onInfo((info) => {
   byId("sandbox-badge").hidden = !info.sandbox;
@@ -68,6 +69,7 @@ async function start() {
   queue.init();
   attendant.init();
   banner.init();
+  staff.init();
   kiosk.init();
   initDisplayOptions();
   go("home");

@@ -250,6 +250,26 @@ fn a_camera_plays_pictures_at_a_sane_rate() {
 }
 
 #[test]
+fn the_preview_shows_15_frames_a_second_unless_told_otherwise() {
+    let camera = |extra: &str| {
+        StationConfig::from_toml(
+            &format!("{VALID}\n[camera]\npictures = \"/srv/faces\"\n{extra}"),
+            "t",
+        )
+        .map(|config| config.camera.preview_fps)
+    };
+    assert_eq!(camera("").unwrap(), 15);
+    assert_eq!(camera("preview_fps = 25\n").unwrap(), 25);
+    let message = error_for(&format!(
+        "{VALID}\n[camera]\npictures = \"/srv/faces\"\npreview_fps = 0\n"
+    ));
+    assert!(
+        message.contains("`camera.preview_fps` is 0. Fix: use 1 to 60"),
+        "{message}"
+    );
+}
+
+#[test]
 fn without_a_camera_section_the_first_webcam_is_used() {
     let config = StationConfig::from_toml(VALID, "t").unwrap();
     assert_eq!(config.camera.source, CameraSource::Device(None));

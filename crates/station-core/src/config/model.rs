@@ -25,8 +25,6 @@ pub struct StationConfig {
     pub camera: CameraConfig,
     /// The badge cards printed after an issuance (`[badge]`).
     pub badge: BadgeConfig,
-    /// The badge cards printed after an issuance (`[badge]`).
-    pub badge: BadgeConfig,
     /// The self-service path (`[kiosk]`).
     pub kiosk: KioskConfig,
 }
@@ -111,6 +109,9 @@ pub struct CameraConfig {
     pub width: u32,
     pub height: u32,
     pub fps: u32,
+    /// Frames a second the window's preview shows at most: a face guide
+    /// needs no more, and each frame shown costs the window a decode.
+    pub preview_fps: u32,
 }
 
 impl Default for CameraConfig {
@@ -120,6 +121,7 @@ impl Default for CameraConfig {
             width: 1280,
             height: 720,
             fps: 25,
+            preview_fps: 15,
         }
     }
 }

@@ -58,6 +58,7 @@ pub(super) struct RawCamera {
     pub(super) width: Option<u32>,
     pub(super) height: Option<u32>,
     pub(super) fps: Option<u32>,
+    pub(super) preview_fps: Option<u32>,
 }
 
 /// The `[station]` table alone: the other tables are not read at all.

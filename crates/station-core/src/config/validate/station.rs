@@ -48,11 +48,20 @@ impl Validator<'_> {
                 "use 1 to 60 frames per second, e.g. 25",
             ));
         }
+        let preview_fps = raw.preview_fps.unwrap_or(defaults.preview_fps);
+        if !(1..=60).contains(&preview_fps) {
+            return Err(self.invalid(
+                "camera.preview_fps",
+                format!("is {preview_fps}"),
+                "use 1 to 60 preview frames per second, e.g. 15",
+            ));
+        }
         Ok(CameraConfig {
             source,
             width,
             height,
             fps,
+            preview_fps,
         })
     }
 
