@@ -104,7 +104,7 @@ pub fn run() -> ExitCode {
             let state = app.state::<AppState>();
             tauri::async_runtime::block_on(state.start());
             queue_events::follow(app.handle().clone());
-            let kiosk = options.kiosk || state.options().kiosk;
+            let kiosk = state.options().kiosk;
             window::open_main(app.handle(), kiosk)?;
             if let Err(error) = lockdown::apply_start_at_login(app.handle(), state.options().start_at_login) {
                 tracing::warn!(%error, "start at login is not as configured");

@@ -67,7 +67,7 @@ impl AppState {
         StaffCheck::new(
             Arc::clone(&self.staff),
             self.config.path.clone(),
-            self.kiosk_flag || self.options().kiosk,
+            self.options().kiosk,
             self.station().ok().map(|s| s.engine.database().clone()),
         )
     }
@@ -171,14 +171,17 @@ impl AppState {
 
     /// The running station's options; while none runs, those of the
     /// config file's `[station]` table, so that a kiosk whose station
-    /// cannot start still opens (and stays) locked down.
+    /// cannot start still opens (and stays) locked down; `--kiosk` makes
+    /// them a kiosk's whatever the file says.
     pub fn options(&self) -> StationOptions {
-        self.station().map(|s| s.options()).unwrap_or_else(|_| {
+        let mut options = self.station().map(|s| s.options()).unwrap_or_else(|_| {
             std::fs::read_to_string(&self.config.path)
                 .ok()
                 .and_then(|text| StationOptions::from_station_table(&text))
                 .unwrap_or_default()
-        })
+        });
+        options.kiosk |= self.kiosk_flag;
+        options
     }
 
     pub fn config_path(&self) -> &PathBuf {

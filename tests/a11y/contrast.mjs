@@ -16,7 +16,9 @@ import { join } from "node:path";
 const defaultCss = join(import.meta.dirname, "..", "..", "ui", "css", "app.css");
 const rootFontPx = 18;
 // Surfaces that hold a picture and no text of their own.
-const pictureOnly = new Set([".camera"]);
+// Boxes that hold no text and take no focus (the camera's picture, the
+// chart legend's colour swatches): no text or focus ring sits on them.
+const pictureOnly = new Set([".camera", ".attendant-legend .swatch.issued", ".attendant-legend .swatch.failed"]);
 const controls = /^(button|input|select|textarea)\b|^\.button\b|^\[role="?(button|checkbox|switch|tab|combobox)/;
 
 /** `[{media, selector, decls: Map}]`, one per selector of each rule. */
@@ -209,7 +211,7 @@ function pairs(model) {
       const text = decls.get("color") ?? property(selector, ["color"], null);
       add("text", selector, text ?? `${show(model.rootColour)}`, surfaces(bg), large ? 3 : 4.5);
     }
-    if (ownBackground && !controls.test(last)) {
+    if (ownBackground && !controls.test(last) && !pictureOnly.has(selector)) {
       const bg = background(selector);
       if (bg) allSurfaces.push(bg);
     }

@@ -193,7 +193,7 @@ async fn every_step_times_out_to_the_attract_screen_and_forgets_the_visitor() {
     let window = Window::open(kiosk_setup(&paths::photo("astronaut.png"), 5)).await;
     import_roster(&window, "kiosk-badge", ROSTER).await;
     wait_for_screen(&window, "attract").await;
-    save_screenshot("kiosk-attract.png", &window.client.screenshot().await.unwrap());
+    save_screenshot("kiosk-attract.png", &screenshot_still_page(&window).await);
 
     // The code typed, not yet sent; the countdown is shown and said once.
     type_code(&window, "T-1001").await;
@@ -204,7 +204,7 @@ async fn every_step_times_out_to_the_attract_screen_and_forgets_the_visitor() {
         .text("#kiosk-idle-note")
         .await
         .starts_with("Are you still there?"));
-    save_screenshot("kiosk-code.png", &window.client.screenshot().await.unwrap());
+    save_screenshot("kiosk-code.png", &screenshot_still_page(&window).await);
     times_out_forgetting(&window, "code").await;
 
     confirm_by_code(&window).await;
