@@ -15,8 +15,8 @@ FLOWS=50 LOAD_IDLE=20 LOAD_FORGED=50 LOAD_SECS=5 ROSTER_ROWS=2000 ROSTER_QUERIES
   cargo test --workspace --lib --bins --tests --bench flows --bench listener_load --bench roster --bench ticket 2>&1 | tee "$log"
 
 echo "== end-to-end tests (the window under Xvfb, through tauri-driver)"
-# Skipped until fixed (issue 13's note): the kiosk's idle countdown never
-# shows on the code screen under WebDriver, so the test waits out its deadline.
+# Skipped until fixed (issue 13's note): back on the photo step after its
+# idle timeout, the kiosk shows no camera (the webcam is not yet free).
 xvfb-run -a -s "-screen 0 1280x800x24" \
   cargo test -p issuance-station --test e2e -- --ignored --test-threads=1 \
     --skip kiosk::every_step_times_out_to_the_attract_screen_and_forgets_the_visitor 2>&1 | tee -a "$log"

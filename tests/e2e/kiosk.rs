@@ -217,6 +217,7 @@ async fn every_step_times_out_to_the_attract_screen_and_forgets_the_visitor() {
 
     confirm_by_code(&window).await;
     window.click("#kiosk-yes").await;
+    wait_for_screen(&window, "photo").await;
     take_photo(&window).await;
     window.click("#use-photo").await;
     window.request_url().await;
@@ -239,6 +240,7 @@ async fn a_badge_queued_while_offline_is_picked_up_at_the_kiosk() {
     service.kill();
     confirm_by_code(&window).await;
     window.click("#kiosk-yes").await;
+    wait_for_screen(&window, "photo").await;
     take_photo(&window).await;
     window.click("#use-photo").await;
     assert_eq!(window.text("#result-title").await, "Queued");

@@ -117,8 +117,10 @@ async function startScanner() {
   try {
     const events = channel((update) => mine === scans && scanned(update));
     const view = await api.kioskScanStart({ events });
-    if (mine !== scans) return;
+    // The station's idle time holds even when the visitor left this screen
+    // before the answer came (they touched "Type my code" at once).
     idleSecs = view.idleSecs;
+    if (mine !== scans) return;
     byId("kiosk-camera").hidden = !view.preview;
     describeCamera(view.camera);
   } catch {
