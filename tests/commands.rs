@@ -33,10 +33,29 @@ fn mock_app() -> (
     tauri::App<tauri::test::MockRuntime>,
     tauri::WebviewWindow<tauri::test::MockRuntime>,
 ) {
+    mock_app_with_config(None)
+}
+
+/// As [`mock_app`], with `config` (when given) as the station's config
+/// file, `station.toml` in the data directory.
+fn mock_app_with_config(
+    config: Option<&str>,
+) -> (
+    tempfile::TempDir,
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
     let data = tempfile::tempdir().unwrap();
-    let location = station_core::config::ConfigLocation {
-        path: data.path().join("absent.toml"),
-        explicit: false,
+    let location = match config {
+        Some(text) => {
+            let path = data.path().join("station.toml");
+            std::fs::write(&path, text).unwrap();
+            station_core::config::ConfigLocation { path, explicit: true }
+        }
+        None => station_core::config::ConfigLocation {
+            path: data.path().join("absent.toml"),
+            explicit: false,
+        },
     };
     let state = issuance_station_app::AppState::new(location, data.path().to_path_buf());
     tauri::async_runtime::block_on(state.start());
@@ -335,30 +354,12 @@ fn staff_commands() -> Vec<(&'static str, Value)> {
 
 #[test]
 fn with_a_staff_pin_every_staff_command_refuses_until_unlocked_and_again_after_lock() {
-    let data = tempfile::tempdir().unwrap();
-    let config = data.path().join("station.toml");
     let hash =
         station_core::staff::PinHash::of(&station_core::staff::StaffPin::new("4826").unwrap()).unwrap();
-    std::fs::write(
-        &config,
-        format!(
-            "[station]\nuse_sandbox = true\n\n[staff]\npin_hash = \"{}\"\ndelay_ms = 0\n",
-            hash.as_str()
-        ),
-    )
-    .unwrap();
-    let location = station_core::config::ConfigLocation {
-        path: config.clone(),
-        explicit: true,
-    };
-    let state = issuance_station_app::AppState::new(location, data.path().to_path_buf());
-    tauri::async_runtime::block_on(state.start());
-    let app = issuance_station_app::configure(mock_builder(), state)
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_data, _app, webview) = mock_app_with_config(Some(&format!(
+        "[station]\nuse_sandbox = true\n\n[staff]\npin_hash = \"{}\"\ndelay_ms = 0\n",
+        hash.as_str()
+    )));
 
     assert_eq!(
         invoke(&webview, "staff_status", json!({})).unwrap()["state"],
@@ -395,21 +396,9 @@ fn with_a_staff_pin_every_staff_command_refuses_until_unlocked_and_again_after_l
 
 #[test]
 fn staff_set_a_new_pin_from_settings_and_only_it_unlocks_then() {
-    let data = tempfile::tempdir().unwrap();
+    let (data, _app, webview) =
+        mock_app_with_config(Some("# the desk's own notes\n[station]\nuse_sandbox = true\n"));
     let config = data.path().join("station.toml");
-    std::fs::write(&config, "# the desk's own notes\n[station]\nuse_sandbox = true\n").unwrap();
-    let location = station_core::config::ConfigLocation {
-        path: config.clone(),
-        explicit: true,
-    };
-    let state = issuance_station_app::AppState::new(location, data.path().to_path_buf());
-    tauri::async_runtime::block_on(state.start());
-    let app = issuance_station_app::configure(mock_builder(), state)
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
 
     // A desk station without a PIN is open, as before the gate.
     assert_eq!(
